@@ -1,0 +1,42 @@
+import Foundation
+
+/// Everything a source plugin may touch while it runs an action. The engine builds one per job;
+/// plugins never open the database or global paths themselves.
+public protocol SourceContext: Sendable {
+    var workload: WorkloadSpec { get }
+    /// The workload's env with secrets decrypted. Hand values to tools, never to the log.
+    var env: [String: String] { get }
+    /// Where `deploy` writes the new build. Empty when the action starts.
+    var buildDirectory: URL { get }
+    /// A private directory for this job, removed when it ends.
+    var scratchDirectory: URL { get }
+    /// Resolved volume paths by name.
+    var volumes: [String: URL] { get }
+
+    /// Appends a line to the job log (secrets are redacted on the way).
+    func log(_ line: String)
+    /// Reports progress (0…1, or nil when unknown) with a short note, shown in the log and UI.
+    func progress(_ fraction: Double?, _ note: String)
+    /// Runs a program, streaming its output into the job log; throws `FerryError(.failed)` with
+    /// the tail of its output when it exits non-zero, and stops it when the job is cancelled.
+    func run(_ arguments: [String], in directory: URL?, environment: [String: String]) async throws -> CommandOutput
+    /// Throws `CancellationError` when the job was cancelled.
+    func checkCancellation() throws
+}
+
+extension SourceContext {
+    public func run(_ arguments: [String], in directory: URL? = nil) async throws -> CommandOutput {
+        try await run(arguments, in: directory, environment: [:])
+    }
+}
+
+public struct CommandOutput: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+}

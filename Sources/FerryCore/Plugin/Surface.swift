@@ -1,0 +1,43 @@
+/// A request to a workload's mount, in plain terms so plugins need no HTTP library.
+public struct SurfaceRequest: Sendable {
+    public var method: String
+    /// The absolute path of the workload's mount (`/sites/docs`), for redirects and links.
+    public var base: String
+    /// The path below `/<mount>/<workload>/`, still percent-encoded, without a query.
+    public var path: String
+    public var query: String?
+    /// Header names in lower case.
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(method: String, base: String, path: String, query: String? = nil, headers: [String: String] = [:], body: [UInt8] = []) {
+        self.method = method
+        self.base = base
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+}
+
+public struct SurfaceResponse: Sendable {
+    public enum Body: Sendable {
+        case empty
+        case bytes([UInt8])
+        /// A file inside the live build; the server streams it.
+        case file(path: String, size: Int64)
+    }
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Body
+
+    public init(status: Int, headers: [String: String] = [:], body: Body = .empty) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public static func text(_ status: Int, _ text: String) -> SurfaceResponse {
+        SurfaceResponse(status: status, headers: ["content-type": "text/plain; charset=utf-8"], body: .bytes(Array(text.utf8)))
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Yams
+
+/// Reads workload files: YAML or JSON, one or many documents separated by `---`.
+///
+/// Syntax errors name the file and line; what the documents mean is checked afterwards by
+/// `WorkloadValidator`, which names the field.
+public enum WorkloadFile {
+    /// One parsed document and the line it starts on, for messages about it.
+    public struct Document: Sendable {
+        public var value: JSONValue
+        public var index: Int
+    }
+
+    public static func parse(_ text: String, fileName: String = "input") throws -> [Document] {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            throw FerryError(.invalidInput, "\(fileName): the file holds no workload document")
+        }
+        let loaded: [Any?]
+        do {
+            loaded = Array(try Yams.load_all(yaml: text))
+        } catch let error as YamlError {
+            throw FerryError(.invalidInput, "\(fileName): \(describe(error))", cause: error)
+        }
+        var documents: [Document] = []
+        for (i, raw) in loaded.enumerated() {
+            guard let raw else { continue }
+            let value = try jsonValue(raw, fileName: fileName)
+            if case .array(let list) = value {
+                // A JSON array of workloads is accepted as many documents.
+                documents += list.map { Document(value: $0, index: documents.count) }
+            } else {
+                documents.append(Document(value: value, index: i))
+            }
+        }
+        guard !documents.isEmpty else {
+            throw FerryError(.invalidInput, "\(fileName): the file holds no workload document")
+        }
+        return documents
+    }
+
+    private static func describe(_ error: YamlError) -> String {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let where_ = context.map { " \($0.text)" } ?? ""
+            return "invalid YAML at line \(mark.line), column \(mark.column): \(problem)\(where_)"
+        case let .reader(problem, offset, _, _):
+            return "invalid YAML\(offset.map { " at byte \($0)" } ?? ""): \(problem)"
+        case let .duplicatedKeysInMapping(duplicates, _):
+            return "invalid YAML: duplicate keys \(duplicates.joined(separator: ", "))"
+        default:
+            return "invalid YAML: \(error)"
+        }
+    }
+
+    static func jsonValue(_ any: Any, fileName: String) throws -> JSONValue {
+        switch any {
+        case is NSNull: return .null
+        case let b as Bool: return .bool(b)
+        case let i as Int: return .number(Double(i))
+        case let d as Double: return .number(d)
+        case let s as String: return .string(s)
+        case let date as Date: return .string(ISO8601DateFormatter().string(from: date))
+        case let list as [Any]: return .array(try list.map { try jsonValue($0, fileName: fileName) })
+        case let map as [AnyHashable: Any]:
+            var members: [String: JSONValue] = [:]
+            for (key, value) in map {
+                members[String(describing: key.base)] = try jsonValue(value, fileName: fileName)
+            }
+            return .object(members)
+        case let map as [String: Any]:
+            return .object(try map.mapValues { try jsonValue($0, fileName: fileName) })
+        default:
+            throw FerryError(.invalidInput, "\(fileName): unsupported YAML value \(String(describing: any))")
+        }
+    }
+}

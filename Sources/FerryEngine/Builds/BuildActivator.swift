@@ -1,0 +1,57 @@
+import FerryCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Makes builds live by swapping the workload's `current` symlink, and reads which build is live.
+///
+/// The swap is a new symlink under a temporary name renamed over `current`: rename(2) is atomic,
+/// so a reader sees the old build or the new one, never a missing or half-written link.
+public struct BuildActivator: Sendable {
+    public let paths: FerryPaths
+
+    public init(paths: FerryPaths) { self.paths = paths }
+
+    public func activate(workload: String, buildID: String) throws {
+        let current = paths.current(workload)
+        let temporary = paths.workload(workload).appendingPathComponent(".current-\(UUID().uuidString)")
+        let target = "builds/\(buildID)"
+        guard symlink(target, temporary.path) == 0 else {
+            throw FerryError(.internal, "cannot create link \(temporary.path): \(String(cString: strerror(errno)))")
+        }
+        guard rename(temporary.path, current.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary.path)
+            throw FerryError(.internal, "cannot switch \(current.path): \(reason)")
+        }
+    }
+
+    /// The build id `current` points to, or nil when the link is missing or points elsewhere.
+    public func liveBuildID(workload: String) -> String? {
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: paths.current(workload).path) else {
+            return nil
+        }
+        let parts = target.split(separator: "/")
+        guard parts.count == 2, parts[0] == "builds" else { return nil }
+        return String(parts[1])
+    }
+
+    /// Removes `current` (used when a workload is deleted).
+    public func deactivate(workload: String) {
+        unlink(paths.current(workload).path)
+    }
+
+    /// Deletes the files of builds beyond the `keep` newest, never the live one. Returns the
+    /// ids whose files were removed.
+    public func prune(workload: String, builds: [Build], keep: Int, live: String?) -> [String] {
+        let candidates = builds.filter { $0.prunedAt == nil }.sorted { $0.createdAt > $1.createdAt }
+        var removed: [String] = []
+        for build in candidates.dropFirst(max(keep, 1)) where build.id != live {
+            try? FileManager.default.removeItem(at: paths.build(workload, build.id))
+            removed.append(build.id)
+        }
+        return removed
+    }
+}

@@ -1,0 +1,100 @@
+import FerryCore
+import FerryStore
+import Foundation
+
+/// The one way work gets started. Triggers, API calls, the CLI, the reconciler and promotions
+/// all describe what happened as a `DispatchRequest`; the dispatcher checks it, stores the event
+/// and its jobs in one transaction, and wakes the job runner. Nothing runs a source action
+/// any other way.
+public struct Dispatcher: Sendable {
+    let database: FerryDatabase
+    let registry: PluginRegistry
+    let now: @Sendable () -> Date
+    let wake: @Sendable () -> Void
+
+    public init(database: FerryDatabase, registry: PluginRegistry, now: @escaping @Sendable () -> Date, wake: @escaping @Sendable () -> Void) {
+        self.database = database
+        self.registry = registry
+        self.now = now
+        self.wake = wake
+    }
+
+    /// Stores the event first, then queues its jobs. Targets are checked before anything is
+    /// stored: an unknown workload or action, or bad parameters, throws and stores nothing.
+    @discardableResult
+    public func dispatch(_ request: DispatchRequest) throws -> DispatchResult {
+        let at = now()
+        var jobs: [Job] = []
+        for target in request.targets {
+            guard let workload = try database.workload(target.workload) else {
+                throw FerryError.notFound("workload", target.workload)
+            }
+            let plugin = try registry.source(workload.spec.source.kind)
+            guard let action = plugin.action(named: target.action) else {
+                throw FerryError(
+                    .notFound, "workload \(target.workload) (\(type(of: plugin).kind)) has no action \"\(target.action)\"; it has: \(plugin.actions.map(\.name).joined(separator: ", "))")
+            }
+            let params = try SchemaValidator().validated(target.params, against: action.params, at: "params")
+            jobs.append(Job(
+                id: IDs.make("j", at: at), workload: target.workload, action: target.action, params: params,
+                revision: target.revision, attempt: target.attempt, createdAt: at))
+        }
+        let event = Event(
+            id: IDs.make("e", at: at), kind: request.kind, summary: request.summary, deliveryID: request.deliveryID,
+            bindingID: request.bindingID, receivedAt: at, outcome: request.outcome, reason: request.reason,
+            causes: request.causes, payload: request.payload)
+        for i in jobs.indices { jobs[i].eventID = event.id }
+        let stored = try database.recordEvent(event, jobs: jobs, decide: JobCoalescer.decide)
+        if !stored.isEmpty { wake() }
+        return DispatchResult(event: event, jobs: stored)
+    }
+}
+
+/// What happened, and what it should cause.
+public struct DispatchRequest: Sendable {
+    public struct Target: Sendable {
+        public var workload: String
+        public var action: String
+        public var params: JSONValue
+        public var revision: Revision?
+        public var attempt: Int
+        public init(workload: String, action: String, params: JSONValue = .object([:]), revision: Revision? = nil, attempt: Int = 1) {
+            self.workload = workload
+            self.action = action
+            self.params = params
+            self.revision = revision
+            self.attempt = attempt
+        }
+    }
+
+    public var kind: String
+    public var summary: String
+    public var targets: [Target]
+    public var outcome: Event.Outcome
+    public var reason: String?
+    public var bindingID: String?
+    public var deliveryID: String?
+    public var causes: [String]
+    public var payload: JSONValue
+
+    public init(
+        kind: String, summary: String, targets: [Target], outcome: Event.Outcome = .accepted, reason: String? = nil,
+        bindingID: String? = nil, deliveryID: String? = nil, causes: [String] = [], payload: JSONValue = .object([:])
+    ) {
+        self.kind = kind
+        self.summary = summary
+        self.targets = targets
+        self.outcome = outcome
+        self.reason = reason
+        self.bindingID = bindingID
+        self.deliveryID = deliveryID
+        self.causes = causes
+        self.payload = payload
+    }
+}
+
+public struct DispatchResult: Sendable {
+    public var event: Event
+    /// The jobs now queued for the event (merged ones included, with their existing ids).
+    public var jobs: [Job]
+}

@@ -1,0 +1,73 @@
+import FerryCore
+import FerryStore
+import Foundation
+
+extension Engine {
+    /// Validates a workload document and stores it. Idempotent: the same document again
+    /// changes nothing and bumps no generation. The reconciler deploys what changed.
+    @discardableResult
+    public func apply(_ document: JSONValue) throws -> (Workload, ApplyResult) {
+        let spec = try validator.validate(document)
+        let at = now()
+        let bindings = spec.triggers.enumerated().map { i, trigger in
+            Binding(
+                id: "\(spec.name).\(i)", kind: trigger.kind, config: trigger.config,
+                workloads: [.init(name: spec.name, action: trigger.action)], owner: spec.name, createdAt: at)
+        }
+        let result = try database.applyWorkload(spec, inlineBindings: bindings, now: at)
+        if result.1 != .unchanged { logger.info("workload \(spec.name) \(result.1.rawValue) (generation \(result.0.generation))") }
+        return result
+    }
+
+    public func workload(_ name: String) throws -> Workload {
+        guard let workload = try database.workload(name) else { throw FerryError.notFound("workload", name) }
+        return workload
+    }
+
+    /// Removes a workload: its record, inline bindings, queued jobs, and its files (builds,
+    /// volumes of scope `workload`). Running jobs are cancelled first.
+    public func delete(_ name: String) throws {
+        _ = try workload(name)
+        for job in try database.jobs(workload: name, states: [.running]) { _ = runner.cancel(jobID: job.id) }
+        try database.deleteWorkload(name)
+        activator.deactivate(workload: name)
+        try? FileManager.default.removeItem(at: paths.workload(name))
+        _ = liveBuilds.withLock { $0.removeValue(forKey: name) }
+        logger.info("workload \(name) deleted")
+    }
+
+    /// Starts an action through the dispatcher, as a person (API, CLI, UI) asked for it.
+    public func run(workload name: String, action: String, params: JSONValue = .object([:]), by: String = "api") throws -> Job {
+        let result = try dispatcher.dispatch(DispatchRequest(
+            kind: "manual", summary: "\(action) on \(name), asked for by \(by)",
+            targets: [.init(workload: name, action: action, params: params)], payload: .object(["by": .string(by)])))
+        guard let job = result.jobs.first else { throw FerryError(.internal, "the dispatcher queued no job") }
+        return job
+    }
+
+    /// Cancels a queued job at once, or asks a running one to stop; it ends as `cancelled`.
+    public func cancel(jobID: String) throws -> Job {
+        guard let job = try database.job(jobID) else { throw FerryError.notFound("job", jobID) }
+        switch job.state {
+        case .queued:
+            let at = now()
+            return try database.updateJob(jobID) { $0.state = .cancelled; $0.message = "cancelled"; $0.finishedAt = at } ?? job
+        case .running:
+            guard runner.cancel(jobID: jobID) else { throw FerryError(.conflict, "job \(jobID) is not running in this process") }
+            return job
+        default:
+            throw FerryError(.conflict, "job \(jobID) already ended (\(job.state.rawValue))")
+        }
+    }
+
+    /// The build a workload serves now, with its manifest; cached until `current` moves.
+    public func liveBuild(_ name: String) -> LiveBuild? {
+        guard let id = activator.liveBuildID(workload: name) else { return nil }
+        if let cached = liveBuilds.withLock({ $0[name] }), cached.id == id { return cached }
+        let dir = paths.build(name, id)
+        guard let manifest = try? ManifestBuilder.read(from: dir) else { return nil }
+        let live = LiveBuild(id: id, directory: dir, manifest: manifest)
+        liveBuilds.withLock { $0[name] = live }
+        return live
+    }
+}

@@ -1,0 +1,67 @@
+import FerryCore
+import FerryStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Ferry's controller, assembled: store, dispatcher, job runner, reconciler and activation,
+/// behind the operations the server and CLI offer. Its services go into the application's
+/// ServiceGroup; everything that changes state enqueues through `dispatcher`.
+public final class Engine: Sendable {
+    public struct Configuration: Sendable {
+        public var dataDirectory: URL
+        public var concurrency: Int
+        /// Builds kept per workload besides the live one.
+        public var retain: Int
+        public var reconcileInterval: Duration
+
+        public init(dataDirectory: URL, concurrency: Int = 4, retain: Int = 5, reconcileInterval: Duration = .seconds(10)) {
+            self.dataDirectory = dataDirectory
+            self.concurrency = concurrency
+            self.retain = retain
+            self.reconcileInterval = reconcileInterval
+        }
+    }
+
+    public let database: FerryDatabase
+    public let registry: PluginRegistry
+    public let paths: FerryPaths
+    public let dispatcher: Dispatcher
+    public let runner: JobRunner
+    public let reconciler: Reconciler
+    public let activator: BuildActivator
+    let validator: WorkloadValidator
+    let now: @Sendable () -> Date
+    let logger: Logger
+    let liveBuilds = Mutex<[String: LiveBuild]>([:])
+
+    public init(configuration: Configuration, registry: PluginRegistry, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        let paths = FerryPaths(root: configuration.dataDirectory)
+        do { try paths.prepare() } catch {
+            throw FerryError(.unavailable, "cannot create the data directory \(paths.root.path): \(error)", cause: error)
+        }
+        let database = try FerryDatabase(path: paths.database.path)
+        let activator = BuildActivator(paths: paths)
+        let executor = JobExecutor(
+            database: database, registry: registry, paths: paths, activator: activator, retain: configuration.retain,
+            now: now, logger: logger)
+        let runner = JobRunner(database: database, executor: executor, concurrency: configuration.concurrency)
+        let dispatcher = Dispatcher(database: database, registry: registry, now: now, wake: { runner.wake() })
+        self.database = database
+        self.registry = registry
+        self.paths = paths
+        self.activator = activator
+        self.runner = runner
+        self.dispatcher = dispatcher
+        self.reconciler = Reconciler(
+            database: database, registry: registry, dispatcher: dispatcher, activator: activator, paths: paths,
+            interval: configuration.reconcileInterval, now: now, logger: logger)
+        self.validator = WorkloadValidator(registry: registry)
+        self.now = now
+        self.logger = logger
+    }
+
+    /// The long-running parts, for the application's ServiceGroup.
+    public var services: [any Service] { [runner, reconciler] }
+}

@@ -1,0 +1,88 @@
+import FerryCore
+import Foundation
+
+/// Runs external programs (git, composer, npm) for jobs: output lines go to the job log as they
+/// come, the process is terminated when the job is cancelled, and a non-zero exit becomes a
+/// `FerryError(.failed)` that quotes the last lines of its output.
+public struct CommandRunner: Sendable {
+    public var onLine: @Sendable (String) -> Void
+
+    public init(onLine: @escaping @Sendable (String) -> Void) { self.onLine = onLine }
+
+    public func run(_ arguments: [String], in directory: URL?, environment: [String: String]) async throws -> CommandOutput {
+        guard let program = arguments.first else { throw FerryError(.internal, "empty command") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+
+        let onLine = self.onLine
+        let output: CommandOutput = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global().async {
+                    do { try process.run() } catch {
+                        continuation.resume(throwing: FerryError(.failed, "cannot start \(program): \(error)", cause: error))
+                        return
+                    }
+                    let group = DispatchGroup()
+                    let stdout = LineCollector(onLine: onLine), stderr = LineCollector(onLine: onLine)
+                    for (pipe, collector) in [(out, stdout), (err, stderr)] {
+                        group.enter()
+                        DispatchQueue.global().async {
+                            collector.drain(pipe.fileHandleForReading)
+                            group.leave()
+                        }
+                    }
+                    group.wait()
+                    process.waitUntilExit()
+                    continuation.resume(returning: CommandOutput(status: process.terminationStatus, stdout: stdout.text, stderr: stderr.text))
+                }
+            }
+        } onCancel: {
+            if process.isRunning { process.terminate() }
+        }
+        try Task.checkCancellation()
+        guard output.status == 0 else {
+            let tail = (output.stderr.isEmpty ? output.stdout : output.stderr)
+                .split(separator: "\n").suffix(3).joined(separator: " / ")
+            throw FerryError(.failed, "\(program) exited with status \(output.status)\(tail.isEmpty ? "" : ": \(tail)")")
+        }
+        return output
+    }
+}
+
+/// Reads a pipe to its end, passing each line on and keeping the text (bounded) for the caller.
+private final class LineCollector: @unchecked Sendable {
+    private let onLine: @Sendable (String) -> Void
+    private var buffer = Data()
+    private(set) var text = ""
+    private static let keep = 4 << 20
+
+    init(onLine: @escaping @Sendable (String) -> Void) { self.onLine = onLine }
+
+    func drain(_ handle: FileHandle) {
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            while let newline = buffer.firstIndex(of: 0x0A) {
+                emit(buffer[buffer.startIndex..<newline])
+                buffer.removeSubrange(buffer.startIndex...newline)
+            }
+        }
+        if !buffer.isEmpty { emit(buffer[...]) }
+    }
+
+    private func emit(_ bytes: Data) {
+        let line = String(decoding: bytes, as: UTF8.self)
+        onLine(line)
+        if text.utf8.count < Self.keep { text += line + "\n" }
+    }
+}

@@ -1,0 +1,192 @@
+import FerryCore
+import FerryStore
+import Foundation
+import Logging
+
+/// Runs one claimed job to its end: context → resolve → plugin action → (for builds) manifest,
+/// verification, activation, deploy record, retention. Whatever happens, the job ends in a
+/// final state with a reason, and a failed or interrupted build never touches what is live.
+struct JobExecutor: Sendable {
+    let database: FerryDatabase
+    let registry: PluginRegistry
+    let paths: FerryPaths
+    let activator: BuildActivator
+    let retain: Int
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    /// `shuttingDown` tells a cancellation by shutdown (the job is interrupted and will be re-run)
+    /// from one asked for by a person (the job is cancelled).
+    func execute(_ job: Job, shuttingDown: @Sendable () -> Bool) async {
+        let log: JobLog
+        let workload: Workload
+        do {
+            guard let found = try database.workload(job.workload) else {
+                finish(job.id, .failed, "workload \(job.workload) no longer exists")
+                return
+            }
+            workload = found
+            log = try JobLog(url: paths.log(job.id), redactor: Redactor(secrets: found.spec.env.values.filter(\.secret).map(\.value)))
+        } catch {
+            finish(job.id, .failed, "cannot start: \(error)")
+            return
+        }
+        defer { log.close() }
+        log.write("job \(job.id): \(job.action) on \(job.workload) (attempt \(job.attempt), generation \(workload.generation))")
+
+        let scratch = paths.scratch.appendingPathComponent(job.id)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var buildID: String?
+        do {
+            let plugin = try registry.source(workload.spec.source.kind)
+            guard let action = plugin.action(named: job.action) else {
+                throw FerryError(.invalidInput, "source \(type(of: plugin).kind) has no action \"\(job.action)\"")
+            }
+            let buildDir: URL
+            if action.producesBuild {
+                let id = IDs.make("b", at: now())
+                buildID = id
+                buildDir = paths.build(job.workload, id)
+            } else {
+                buildDir = scratch.appendingPathComponent("build")
+            }
+            try FileManager.default.createDirectory(at: buildDir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: scratch.appendingPathComponent("work"), withIntermediateDirectories: true)
+            let context = JobContext(
+                workload: workload.spec, env: workload.spec.env.mapValues(\.value), buildDirectory: buildDir,
+                scratchDirectory: scratch.appendingPathComponent("work"), volumes: try volumes(for: workload.spec, scratch: scratch), log: log,
+                reportProgress: { [database] fraction, note in
+                    _ = try? database.updateJob(job.id) { $0.progress = fraction; $0.progressNote = note }
+                })
+
+            var revision = job.revision
+            if revision == nil, action.producesBuild {
+                context.progress(0, "resolving revision")
+                revision = try await plugin.resolve(params: job.params, context: context)
+            }
+            if let revision {
+                log.write("revision \(revision.label)")
+                try database.updateJob(job.id) { $0.revision = revision }
+            }
+            let outcome = try await plugin.run(action: job.action, revision: revision, params: job.params, context: context)
+            try Task.checkCancellation()
+
+            switch outcome {
+            case .done(let summary):
+                log.write(summary)
+                finish(job.id, .succeeded, summary)
+            case .built(let meta):
+                guard let buildID else { throw FerryError(.internal, "action \(job.action) returned a build but does not produce one") }
+                let summary = try activateBuild(buildID, dir: buildDir, job: job, generation: workload.generation, revision: revision, meta: meta, context: context)
+                finish(job.id, .succeeded, summary, buildID: buildID)
+            }
+        } catch {
+            if let buildID { try? FileManager.default.removeItem(at: paths.build(job.workload, buildID)) }
+            let interrupted = error is CancellationError && shuttingDown()
+            let state: Job.State = error is CancellationError && !interrupted ? .cancelled : .failed
+            let message = interrupted ? "interrupted" : (error is CancellationError ? "cancelled" : "\(error)")
+            log.write("\(state.rawValue): \(message)")
+            finish(job.id, state, message)
+            if buildID != nil, state == .failed, !interrupted {
+                recordFailure(workload: workload, action: job.action, message: message)
+            }
+        }
+    }
+
+    private func activateBuild(
+        _ buildID: String, dir: URL, job: Job, generation: Int, revision: Revision?, meta: JSONValue, context: JobContext
+    ) throws -> String {
+        context.progress(0.9, "writing manifest")
+        let manifest = try ManifestBuilder.scan(dir, buildID: buildID, workload: job.workload, revision: revision, meta: meta, now: now())
+        try ManifestBuilder.write(manifest, to: dir)
+        context.progress(0.95, "verifying \(manifest.files.count) files")
+        if let problem = ManifestVerifier.problem(in: dir, depth: .full) {
+            throw FerryError(.failed, "build \(buildID) failed verification: \(problem)")
+        }
+        let build = Build(
+            id: buildID, workload: job.workload, jobID: job.id, revision: revision, fileCount: manifest.files.count,
+            totalBytes: manifest.totalBytes, digest: ManifestBuilder.digest(manifest), createdAt: now())
+        try database.insertBuild(build)
+        let previous = activator.liveBuildID(workload: job.workload)
+        try activator.activate(workload: job.workload, buildID: buildID)
+        let deploy = Deploy(
+            id: IDs.make("d", at: now()), workload: job.workload, buildID: buildID, kind: .deploy, revision: revision,
+            jobID: job.id, previousBuildID: previous, createdAt: now())
+        let label = revision?.label ?? buildID
+        try database.recordDeploy(deploy) { status in
+            status.observedGeneration = max(status.observedGeneration, generation)
+            status.liveBuildID = buildID
+            status.liveRevision = revision?.id
+            if status.wantedRevision == revision?.id { status.wantedRevision = nil }
+            status.health = .healthy
+            status.reason = "deployed \(label) as build \(buildID)"
+            status.failures = 0
+            status.failedGeneration = nil
+            status.lastFailureAt = nil
+        }
+        let pruned = activator.prune(workload: job.workload, builds: try database.builds(workload: job.workload), keep: retain, live: buildID)
+        if !pruned.isEmpty {
+            try database.markBuildsPruned(pruned, now: now())
+            context.log("retention: removed \(pruned.count) old build(s): \(pruned.joined(separator: ", "))")
+        }
+        context.progress(1, "live: \(label), \(manifest.files.count) files")
+        return "deployed \(label) as build \(buildID) (\(manifest.files.count) files, \(manifest.totalBytes) bytes)"
+    }
+
+    private func recordFailure(workload: Workload, action: String, message: String) {
+        let at = now()
+        let generation = workload.generation
+        _ = try? database.updateStatus(workload.name) { status in
+            status.failures = status.failedGeneration == generation ? status.failures + 1 : 1
+            status.failedGeneration = generation
+            status.lastFailureAt = at
+            status.health = status.liveBuildID == nil ? .failing : .degraded
+            status.reason = "\(action) failed: \(message)" + (status.liveBuildID.map { "; build \($0) stays live" } ?? "")
+        }
+    }
+
+    /// Resolves each volume to a path by its scope: `workload` under the workload's folder,
+    /// `chain` under the folder of the chain's first stage, `absolute` as given (the validator
+    /// checked it), `ephemeral` inside the job's scratch folder, removed with it.
+    private func volumes(for spec: WorkloadSpec, scratch: URL) throws -> [String: URL] {
+        var out: [String: URL] = [:]
+        for volume in spec.volumes {
+            let url: URL
+            switch volume.scope {
+            case .absolute: url = URL(fileURLWithPath: volume.path ?? "/")
+            case .workload: url = paths.volume(spec.name, volume.name)
+            case .chain: url = paths.volume(try chainRoot(of: spec), volume.name)
+            case .ephemeral: url = scratch.appendingPathComponent("volumes").appendingPathComponent(volume.name)
+            }
+            if volume.scope != .absolute { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+            out[volume.name] = url
+        }
+        return out
+    }
+
+    private func chainRoot(of spec: WorkloadSpec) throws -> String {
+        var name = spec.name
+        var parent = spec.parent
+        var seen: Set<String> = [name]
+        while let next = parent, seen.insert(next).inserted, let workload = try database.workload(next) {
+            name = next
+            parent = workload.spec.parent
+        }
+        return name
+    }
+
+    private func finish(_ id: String, _ state: Job.State, _ message: String, buildID: String? = nil) {
+        let at = now()
+        do {
+            try database.updateJob(id) { job in
+                job.state = state
+                job.message = message
+                job.finishedAt = at
+                if let buildID { job.buildID = buildID }
+                if state == .succeeded { job.progress = 1 }
+            }
+        } catch {
+            logger.error("cannot record the end of job \(id): \(error)")
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import FerryCore
+import FerryStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Keeps what is live equal to what is wanted, level-triggered: each pass looks at every
+/// workload afresh (spec generation vs observed, `current` present and verified, source health)
+/// and enqueues through the dispatcher only what closes a gap. A pass with nothing changed
+/// enqueues nothing and writes nothing.
+public final class Reconciler: Service {
+    let database: FerryDatabase
+    let registry: PluginRegistry
+    let dispatcher: Dispatcher
+    let activator: BuildActivator
+    let paths: FerryPaths
+    let interval: Duration
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    init(
+        database: FerryDatabase, registry: PluginRegistry, dispatcher: Dispatcher, activator: BuildActivator,
+        paths: FerryPaths, interval: Duration, now: @escaping @Sendable () -> Date, logger: Logger
+    ) {
+        self.database = database
+        self.registry = registry
+        self.dispatcher = dispatcher
+        self.activator = activator
+        self.paths = paths
+        self.interval = interval
+        self.now = now
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do { _ = try pass() } catch { logger.error("reconcile pass failed: \(error)") }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Start-up recovery: jobs a dead process left `running` are marked `failed (interrupted)`,
+    /// and those whose action is idempotent are queued again. Half-written builds (folders with
+    /// no build record) are removed; they were never live.
+    @discardableResult
+    public func recover() throws -> [Job] {
+        var requeued: [Job] = []
+        for job in try database.interruptRunningJobs(now: now()) {
+            logger.warning("job \(job.id) (\(job.action) on \(job.workload)) was interrupted")
+            guard let workload = try database.workload(job.workload),
+                let plugin = registry.sources[workload.spec.source.kind],
+                plugin.action(named: job.action)?.idempotent == true
+            else { continue }
+            let result = try dispatcher.dispatch(DispatchRequest(
+                kind: "recovery", summary: "re-run \(job.action) on \(job.workload) after interrupted job \(job.id)",
+                targets: [.init(workload: job.workload, action: job.action, params: job.params, revision: job.revision, attempt: job.attempt + 1)],
+                causes: job.eventID.map { [$0] } ?? []))
+            requeued += result.jobs
+        }
+        for workload in try database.workloads() { try removeOrphanBuilds(of: workload.name) }
+        return requeued
+    }
+
+    private func removeOrphanBuilds(of name: String) throws {
+        let known = Set(try database.builds(workload: name).map(\.id))
+        let live = activator.liveBuildID(workload: name)
+        let dir = paths.builds(name)
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where !known.contains(entry) && entry != live {
+            logger.info("\(name): removing unfinished build \(entry)")
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent(entry))
+        }
+    }
+
+    /// One pass over every workload; returns the jobs it enqueued.
+    @discardableResult
+    public func pass() throws -> [Job] {
+        let active = try database.workloadsWithActiveJobs()
+        var enqueued: [Job] = []
+        for workload in try database.workloads() {
+            do {
+                enqueued += try reconcile(workload, hasActiveJob: active.contains(workload.name))
+            } catch {
+                logger.error("reconcile \(workload.name): \(error)")
+            }
+        }
+        return enqueued
+    }
+
+    private func reconcile(_ workload: Workload, hasActiveJob: Bool) throws -> [Job] {
+        let name = workload.name
+        let linked = activator.liveBuildID(workload: name)
+        let linkedProblem = linked.flatMap { ManifestVerifier.problem(in: paths.build(name, $0), depth: .quick) }
+        let recorded = workload.status.liveBuildID
+        let recordedVerifies = recorded.map { id in
+            id == linked ? linkedProblem == nil : ManifestVerifier.problem(in: paths.build(name, id), depth: .full) == nil
+        } ?? false
+        var observation: Observation?
+        if let linked, linkedProblem == nil, let plugin = registry.sources[workload.spec.source.kind],
+            let manifest = try? ManifestBuilder.read(from: paths.build(name, linked)) {
+            observation = plugin.observe(workload: workload.spec, live: LiveBuild(id: linked, directory: paths.build(name, linked), manifest: manifest))
+        }
+        let facts = ReconcilePlan.Facts(
+            generation: workload.generation, status: workload.status, suspended: workload.spec.suspend,
+            hasActiveJob: hasActiveJob, linkedBuildID: linked, linkedBuildProblem: linkedProblem,
+            recordedBuildVerifies: recordedVerifies, observation: observation, now: now())
+
+        switch ReconcilePlan.decide(facts) {
+        case .steady(let health, let reason):
+            try setStatus(workload, health: health, reason: reason)
+            return []
+        case .backoff(let until, let reason):
+            try setStatus(workload, health: workload.status.liveBuildID == nil ? .failing : .degraded,
+                          reason: "\(reason) (retry after \(ISO8601DateFormatter().string(from: until)))")
+            return []
+        case .relink(let buildID, let reason):
+            try activator.activate(workload: name, buildID: buildID)
+            logger.info("\(name): \(reason)")
+            try setStatus(workload, health: .healthy, reason: reason)
+            return []
+        case .deploy(let reason):
+            logger.info("\(name): \(reason): enqueueing deploy")
+            let wanted = workload.status.wantedRevision.map { Revision(id: $0) }
+            let result = try dispatcher.dispatch(DispatchRequest(
+                kind: "reconciler", summary: "\(name): \(reason)",
+                targets: [.init(workload: name, action: "deploy", revision: wanted)]))
+            try setStatus(workload, health: .progressing, reason: reason)
+            return result.jobs
+        }
+    }
+
+    /// Writes only when something changed, so a quiet pass costs no writes.
+    private func setStatus(_ workload: Workload, health: Health, reason: String) throws {
+        guard workload.status.health != health || workload.status.reason != reason else { return }
+        try database.updateStatus(workload.name) { status in
+            status.health = health
+            status.reason = reason
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Removes secrets from text before it reaches a log: the values of secret env entries, and
+/// credentials written into URLs (`https://user:token@host/`), which tools like git print.
+public struct Redactor: Sendable {
+    public static let mask = "***"
+    private let secrets: [String]
+
+    public init(secrets: some Sequence<String>) {
+        // Longest first, so a secret that contains another is masked whole.
+        self.secrets = Set(secrets.filter { $0.count >= 4 }).sorted { $0.count > $1.count }
+    }
+
+    public func redact(_ text: String) -> String {
+        var out = text
+        for secret in secrets where out.contains(secret) {
+            out = out.replacingOccurrences(of: secret, with: Self.mask)
+        }
+        return Self.redactURLCredentials(out)
+    }
+
+    static func redactURLCredentials(_ text: String) -> String {
+        guard text.contains("://"), text.contains("@") else { return text }
+        return text.replacingOccurrences(
+            of: #"([a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@]+(:[^/\s@]*)?@"#, with: "$1\(mask)@", options: .regularExpression)
+    }
+}

@@ -1,0 +1,27 @@
+import FerryCore
+import Foundation
+import GRDB
+
+extension FerryDatabase {
+    public func event(_ id: String) throws -> Event? {
+        try read { db in try EventRecord.fetchOne(db, key: id)?.model() }
+    }
+
+    /// The first accepted event with this delivery id from this binding: a re-delivery is a duplicate.
+    public func event(bindingID: String, deliveryID: String) throws -> Event? {
+        try read { db in
+            try EventRecord.filter(EventRecord.Columns.bindingID == bindingID && EventRecord.Columns.deliveryID == deliveryID)
+                .order(EventRecord.Columns.receivedAt).fetchOne(db)?.model()
+        }
+    }
+
+    /// Newest first, optionally only one outcome or kind.
+    public func events(outcome: Event.Outcome? = nil, kind: String? = nil, limit: Int = 100) throws -> [Event] {
+        try read { db in
+            var request = EventRecord.all()
+            if let outcome { request = request.filter(EventRecord.Columns.outcome == outcome.rawValue) }
+            if let kind { request = request.filter(EventRecord.Columns.kind == kind) }
+            return try request.order(EventRecord.Columns.receivedAt.desc).limit(limit).fetchAll(db).map { try $0.model() }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import GRDB
+
+extension FerryDatabase {
+    /// Append-only: a shipped migration is never edited, only followed by a new one.
+    /// Migrations use raw table definitions, never app types, so old ones keep compiling.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 workloads, bindings, events, jobs, builds, deploys") { db in
+            try db.create(table: "workloads") { t in
+                t.primaryKey("name", .text)
+                t.column("spec", .text).notNull()
+                t.column("generation", .integer).notNull()
+                t.column("status", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "bindings") { t in
+                t.primaryKey("id", .text)
+                t.column("kind", .text).notNull()
+                t.column("config", .text).notNull()
+                t.column("workloads", .text).notNull()
+                t.column("suspend", .boolean).notNull().defaults(to: false)
+                t.column("owner", .text).indexed()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "events") { t in
+                t.primaryKey("id", .text)
+                t.column("kind", .text).notNull()
+                t.column("summary", .text).notNull()
+                t.column("deliveryID", .text)
+                t.column("bindingID", .text)
+                t.column("receivedAt", .datetime).notNull().indexed()
+                t.column("outcome", .text).notNull()
+                t.column("reason", .text)
+                t.column("causes", .text).notNull()
+                t.column("payload", .text).notNull()
+            }
+            try db.create(index: "events_delivery", on: "events", columns: ["bindingID", "deliveryID"])
+            try db.create(table: "jobs") { t in
+                t.primaryKey("id", .text)
+                t.column("workload", .text).notNull().indexed()
+                t.column("action", .text).notNull()
+                t.column("params", .text).notNull()
+                t.column("revision", .text)
+                t.column("eventID", .text)
+                t.column("state", .text).notNull().indexed()
+                t.column("message", .text)
+                t.column("progress", .double)
+                t.column("progressNote", .text)
+                t.column("attempt", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("startedAt", .datetime)
+                t.column("finishedAt", .datetime)
+                t.column("buildID", .text)
+            }
+            try db.create(table: "builds") { t in
+                t.primaryKey("id", .text)
+                t.column("workload", .text).notNull().indexed()
+                t.column("jobID", .text)
+                t.column("revision", .text)
+                t.column("fileCount", .integer).notNull()
+                t.column("totalBytes", .integer).notNull()
+                t.column("digest", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("prunedAt", .datetime)
+            }
+            try db.create(table: "deploys") { t in
+                t.primaryKey("id", .text)
+                t.column("workload", .text).notNull().indexed()
+                t.column("buildID", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("revision", .text)
+                t.column("jobID", .text)
+                t.column("fromDeployID", .text)
+                t.column("previousBuildID", .text)
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
+        return migrator
+    }
+}
