@@ -107,4 +107,15 @@ extension FerryDatabase {
             return Set(names)
         }
     }
+
+    /// How many jobs are in each state, for metrics.
+    public func jobCounts() throws -> [Job.State: Int] {
+        try read { db in
+            var out: [Job.State: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state") {
+                if let state = Job.State(rawValue: row["state"]) { out[state] = row["n"] }
+            }
+            return out
+        }
+    }
 }

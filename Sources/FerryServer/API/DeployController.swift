@@ -1,0 +1,29 @@
+import FerryCore
+import FerryEngine
+import Foundation
+import Hummingbird
+
+/// Deploy history, builds, and rollback.
+struct DeployController {
+    let engine: Engine
+
+    func register(on router: Router<BasicRequestContext>) {
+        let api = router.group("api")
+        api.get("workloads/{name}/deploys") { _, context in
+            let name = try context.parameters.require("name")
+            _ = try engine.workload(name)
+            return try JSONResponse.make(try engine.database.deploys(workload: name))
+        }
+        api.get("workloads/{name}/builds") { _, context in
+            let name = try context.parameters.require("name")
+            _ = try engine.workload(name)
+            return try JSONResponse.make(try engine.database.builds(workload: name))
+        }
+        api.post("workloads/{name}/rollback") { request, context in
+            let name = try context.parameters.require("name")
+            let body = try await JSONResponse.documents(request).first ?? .object([:])
+            let to = body["to"]?.stringValue
+            return try JSONResponse.make(try engine.rollback(workload: name, to: to))
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import FerryCore
+import FerryEngine
+import Foundation
+import Hummingbird
+import NIOCore
+import Prometheus
+
+/// Health, events and Prometheus metrics.
+struct SystemController {
+    let engine: Engine
+    let startedAt = Date()
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("api/health") { _, _ in
+            try JSONResponse.make(Health(
+                status: "ok", journalMode: try engine.database.journalMode(), runningJobs: engine.runner.runningJobIDs.count,
+                uptimeSeconds: Int(Date().timeIntervalSince(startedAt))))
+        }
+        router.get("api/events") { request, _ in
+            let outcome = request.uri.queryParameters["outcome"].flatMap { Event.Outcome(rawValue: String($0)) }
+            let kind = request.uri.queryParameters["kind"].map(String.init)
+            let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 100
+            return try JSONResponse.make(try engine.database.events(outcome: outcome, kind: kind, limit: min(limit, 1000)))
+        }
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try metrics())))
+        }
+    }
+
+    struct Health: Encodable {
+        var status: String
+        var journalMode: String
+        var runningJobs: Int
+        var uptimeSeconds: Int
+    }
+
+    /// Gauges are computed from the store at scrape time: they are always true, even right
+    /// after a restart, and cost one query per scrape.
+    private func metrics() throws -> [UInt8] {
+        let registry = PrometheusCollectorRegistry()
+        let workloads = try engine.database.workloads()
+        for health in [FerryCore.Health.healthy, .degraded, .failing, .progressing, .unknown] {
+            registry.makeGauge(name: "ferry_workloads", labels: [("health", health.rawValue)])
+                .set(Double(workloads.filter { $0.status.health == health }.count))
+        }
+        let counts = try engine.database.jobCounts()
+        for state in [Job.State.queued, .running, .succeeded, .failed, .cancelled] {
+            registry.makeGauge(name: "ferry_jobs", labels: [("state", state.rawValue)]).set(Double(counts[state] ?? 0))
+        }
+        registry.makeGauge(name: "ferry_jobs_running_in_process").set(Double(engine.runner.runningJobIDs.count))
+        return registry.emitToBuffer()
+    }
+}

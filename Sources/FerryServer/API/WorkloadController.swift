@@ -1,0 +1,81 @@
+import FerryCore
+import FerryEngine
+import FerryStore
+import Foundation
+import Hummingbird
+
+/// `/api/workloads`, `/api/apply` and `/api/kinds`: reading and changing specs.
+struct WorkloadController {
+    let engine: Engine
+
+    func register(on router: Router<BasicRequestContext>) {
+        let api = router.group("api")
+        api.get("kinds") { _, _ in try JSONResponse.make(KindsView(engine.registry)) }
+        api.get("workloads") { _, _ in try JSONResponse.make(try engine.database.workloads().map(view)) }
+        api.post("workloads", use: create)
+        api.post("apply", use: applyMany)
+        api.get("workloads/{name}") { _, context in
+            try JSONResponse.make(view(try engine.workload(try context.parameters.require("name"))))
+        }
+        api.put("workloads/{name}", use: replace)
+        api.delete("workloads/{name}") { _, context in
+            let name = try context.parameters.require("name")
+            try engine.delete(name)
+            return try JSONResponse.make(["deleted": name])
+        }
+    }
+
+    private func view(_ w: Workload) -> WorkloadView { WorkloadView(w, registry: engine.registry) }
+
+    /// POST creates; an existing name is a conflict (PUT or `ferry apply` change it).
+    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let documents = try await JSONResponse.documents(request)
+        guard documents.count == 1 else { throw FerryError(.invalidInput, "POST /api/workloads takes one workload; use /api/apply for several") }
+        if let name = documents[0]["name"]?.stringValue, try engine.database.workload(name) != nil {
+            throw FerryError(.conflict, "workload \(name) already exists; use PUT /api/workloads/\(name) or ferry apply to change it")
+        }
+        let (workload, _) = try engine.apply(documents[0])
+        return try JSONResponse.make(view(workload), status: .created)
+    }
+
+    /// PUT applies the body under the path's name (a body naming another workload is refused).
+    @Sendable func replace(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        let documents = try await JSONResponse.documents(request)
+        guard documents.count == 1, case .object(var members) = documents[0] else {
+            throw FerryError(.invalidInput, "PUT /api/workloads/\(name) takes one workload object")
+        }
+        if let bodyName = members["name"]?.stringValue, bodyName != name {
+            throw FerryError.invalid("name", "\"\(bodyName)\" does not match the URL's \"\(name)\"")
+        }
+        members["name"] = .string(name)
+        let (workload, result) = try engine.apply(.object(members))
+        return try JSONResponse.make(ApplyView(result: result, workload: view(workload)), status: result == .created ? .created : .ok)
+    }
+
+    /// Applies a whole workload file (YAML or JSON, one or many documents). Every document is
+    /// validated before any is stored, so a bad document leaves everything as it was.
+    @Sendable func applyMany(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let text = try await JSONResponse.bodyText(request)
+        let fileName = request.uri.queryParameters["file"].map(String.init) ?? "request body"
+        let documents = try WorkloadFile.parse(text, fileName: fileName)
+        let validator = WorkloadValidator(registry: engine.registry)
+        for document in documents {
+            do { _ = try validator.validate(document.value) } catch let error as FerryError {
+                let which = documents.count > 1 ? " (document \(document.index + 1))" : ""
+                throw FerryError(error.code, "\(fileName)\(which): \(error.message)", field: error.field)
+            }
+        }
+        var results: [ApplyView] = []
+        for document in documents {
+            let (workload, result) = try engine.apply(document.value)
+            results.append(ApplyView(result: result, workload: view(workload)))
+        }
+        return try JSONResponse.make(results)
+    }
+}
+
+struct ApplyView: Encodable {
+    var result: ApplyResult
+    var workload: WorkloadView
+}

@@ -1,0 +1,53 @@
+import FerryCore
+import FerryEngine
+import Foundation
+import Hummingbird
+import Logging
+
+/// Builds the whole Ferry application: engine, routes and services. The `serve` command and
+/// the tests share this one function, so tests exercise exactly what runs in production.
+public func buildApplication(
+    _ config: ServerConfiguration, registry: PluginRegistry = BuiltinPlugins.registry(), logger: Logger? = nil
+) throws -> (application: some ApplicationProtocol, engine: Engine) {
+    let logger = logger ?? Logger(label: "ferry")
+    let engine = try Engine(
+        configuration: .init(
+            dataDirectory: config.dataDirectory, concurrency: config.concurrency, retain: config.retain,
+            reconcileInterval: config.reconcileInterval),
+        registry: registry, logger: logger)
+
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    SystemController(engine: engine).register(on: router)
+    WorkloadController(engine: engine).register(on: router)
+    JobController(engine: engine).register(on: router)
+    DeployController(engine: engine).register(on: router)
+    SurfaceController(engine: engine).register(on: router)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "ferry"),
+        services: engine.services,
+        logger: logger)
+    let files = config.apply
+    app.beforeServerStarts {
+        try engine.reconciler.recover()
+        for file in files { try applyFile(file, engine: engine, logger: logger) }
+    }
+    return (app, engine)
+}
+
+/// Applies a workload file at start-up (`apply:` in the server config).
+func applyFile(_ file: String, engine: Engine, logger: Logger) throws {
+    guard let data = FileManager.default.contents(atPath: file) else {
+        throw FerryError(.invalidInput, "\(file): cannot read the workload file")
+    }
+    for document in try WorkloadFile.parse(String(decoding: data, as: UTF8.self), fileName: file) {
+        do {
+            let (workload, result) = try engine.apply(document.value)
+            logger.info("\(file): workload \(workload.name) \(result.rawValue)")
+        } catch let error as FerryError {
+            throw FerryError(error.code, "\(file): \(error.message)", field: error.field)
+        }
+    }
+}

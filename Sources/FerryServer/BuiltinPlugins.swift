@@ -1,0 +1,14 @@
+import FerryCore
+import ManualTrigger
+import StaticSiteSource
+
+/// The composition root's one explicit list of plugins. Adding a source or trigger means adding
+/// a line here; nothing registers itself.
+public enum BuiltinPlugins {
+    public static func registry() -> PluginRegistry {
+        var registry = PluginRegistry()
+        registry.register(StaticSiteSource())
+        registry.register(ManualTrigger())
+        return registry
+    }
+}

@@ -1,0 +1,67 @@
+import FerryCore
+import Foundation
+
+/// `ferry serve`'s settings: from `--config FILE` (YAML, every key optional), then flags.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDirectory = URL(fileURLWithPath: "data")
+    /// Base of absolute URLs Ferry writes; defaults to http://<listen>.
+    public var publicURL: String?
+    public var allowedVolumeRoots: [String] = []
+    public var concurrency = 4
+    public var retain = 5
+    public var reconcileInterval: Duration = .seconds(10)
+    /// Workload files applied at start-up (idempotent), e.g. the examples `make run` serves.
+    public var apply: [String] = []
+
+    public init() {}
+
+    public var baseURL: String { publicURL ?? "http://\(host):\(port)" }
+
+    static let schema = ConfigSchema.object([
+        .init("listen", .string("HOST:PORT to listen on", default: "127.0.0.1:8080", pattern: "^[^:]+:[0-9]{1,5}$")),
+        .init("data", .string("data directory", default: "./data")),
+        .init("publicURL", .string("base of absolute URLs Ferry writes", format: .url)),
+        .init("volumes", .object([.init("allow", .array(.string(), "host paths `absolute` volumes may point under"))])),
+        .init("jobs", .object([
+            .init("concurrency", .integer("jobs run at once across workloads", default: 4, minimum: 1, maximum: 64)),
+            .init("retain", .integer("builds kept per workload besides the live one", default: 5, minimum: 1, maximum: 1000)),
+        ])),
+        .init("reconcileInterval", .string("time between reconcile passes", default: "10s", format: .duration)),
+        .init("apply", .array(.string(), "workload files applied at start-up")),
+    ])
+
+    /// Reads a config file; errors name the file and the field.
+    public static func load(file: String) throws -> ServerConfiguration {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw FerryError(.invalidInput, "\(file): cannot read the config file")
+        }
+        guard let document = try WorkloadFile.parse(String(decoding: data, as: UTF8.self), fileName: file).first?.value else {
+            return ServerConfiguration()
+        }
+        let value: JSONValue
+        do { value = try SchemaValidator().validated(document, against: schema, at: "config") } catch let error as FerryError {
+            throw FerryError(.invalidInput, "\(file): \(error.message)", field: error.field)
+        }
+        var config = ServerConfiguration()
+        if let listen = value["listen"]?.stringValue { try config.setListen(listen) }
+        if let dataDir = value["data"]?.stringValue { config.dataDirectory = URL(fileURLWithPath: dataDir) }
+        config.publicURL = value["publicURL"]?.stringValue
+        if case .array(let roots)? = value["volumes"]?["allow"] { config.allowedVolumeRoots = roots.compactMap(\.stringValue) }
+        if case .number(let n)? = value["jobs"]?["concurrency"] { config.concurrency = Int(n) }
+        if case .number(let n)? = value["jobs"]?["retain"] { config.retain = Int(n) }
+        if let interval = value["reconcileInterval"]?.stringValue, let d = Duration.parse(interval) { config.reconcileInterval = d }
+        if case .array(let files)? = value["apply"] { config.apply = files.compactMap(\.stringValue) }
+        return config
+    }
+
+    public mutating func setListen(_ listen: String) throws {
+        let parts = listen.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 2, let port = Int(parts.last!), (0...65535).contains(port) else {
+            throw FerryError.invalid("listen", "expected HOST:PORT, got \"\(listen)\"")
+        }
+        host = parts.dropLast().joined(separator: ":")
+        self.port = port
+    }
+}

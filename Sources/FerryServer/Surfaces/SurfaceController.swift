@@ -1,0 +1,67 @@
+import FerryCore
+import FerryEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Serves each workload under its source's mount (`/sites/{name}/…`) from its live build.
+/// The server only adapts HTTP; what a path means is the source plugin's `serve`.
+struct SurfaceController {
+    let engine: Engine
+    private let fileIO = FileIO()
+
+    func register(on router: Router<BasicRequestContext>) {
+        let mounts = Set(engine.registry.sources.values.map { type(of: $0).mount })
+        for mount in mounts.sorted() {
+            for method in [HTTPRequest.Method.get, .head, .post] {
+                router.on("\(mount)/{name}", method: method) { request, context in
+                    let name = try context.parameters.require("name")
+                    if method == .post { return try await serve(request, context, mount: mount, name: name) }
+                    return Response(status: .movedPermanently, headers: [.location: "/\(mount)/\(name)/"])
+                }
+                router.on("\(mount)/{name}/**", method: method) { request, context in
+                    try await serve(request, context, mount: mount, name: name(context))
+                }
+            }
+        }
+    }
+
+    private func name(_ context: BasicRequestContext) throws -> String { try context.parameters.require("name") }
+
+    private func serve(_ request: Request, _ context: BasicRequestContext, mount: String, name: String) async throws -> Response {
+        guard let plugin = engine.registry.source(mountedAt: mount),
+            let workload = try engine.database.workload(name), type(of: plugin).kind == workload.spec.source.kind
+        else { throw FerryError(.notFound, "no \(mount) workload named \(name)") }
+        guard let live = engine.liveBuild(name) else {
+            throw FerryError(.unavailable, "\(name) has no live build yet: \(workload.status.reason)")
+        }
+        let base = "/\(mount)/\(name)"
+        let raw = request.uri.path
+        let below = raw.hasPrefix(base + "/") ? String(raw.dropFirst(base.count + 1)) : ""
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let body = request.method == .post ? Array(buffer: try await request.body.collect(upTo: 1 << 20)) : []
+        let surface = await plugin.serve(
+            SurfaceRequest(method: request.method.rawValue, base: base, path: below, query: request.uri.query, headers: headers, body: body),
+            live: live)
+        return try await response(surface, request: request, context: context)
+    }
+
+    private func response(_ surface: SurfaceResponse, request: Request, context: BasicRequestContext) async throws -> Response {
+        var fields = HTTPFields()
+        for (name, value) in surface.headers {
+            if let field = HTTPField.Name(name) { fields[field] = value }
+        }
+        let status = HTTPResponse.Status(code: surface.status)
+        switch surface.body {
+        case .empty:
+            return Response(status: status, headers: fields)
+        case .bytes(let bytes):
+            return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        case .file(let path, _):
+            let body = try await fileIO.loadFile(path: path, context: context)
+            return Response(status: status, headers: fields, body: body)
+        }
+    }
+}
