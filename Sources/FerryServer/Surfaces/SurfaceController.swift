@@ -17,7 +17,10 @@ struct SurfaceController {
             for method in [HTTPRequest.Method.get, .head, .post] {
                 router.on("\(mount)/{name}", method: method) { request, context in
                     let name = try context.parameters.require("name")
-                    if method == .post { return try await serve(request, context, mount: mount, name: name) }
+                    // The router matches `/sites/x/` here too; only the bare `/sites/x` is redirected.
+                    if method == .post || request.uri.path.hasSuffix("/") {
+                        return try await serve(request, context, mount: mount, name: name)
+                    }
                     return Response(status: .movedPermanently, headers: [.location: "/\(mount)/\(name)/"])
                 }
                 router.on("\(mount)/{name}/**", method: method) { request, context in

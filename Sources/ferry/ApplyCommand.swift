@@ -1,0 +1,39 @@
+import ArgumentParser
+import FerryCore
+import Foundation
+
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply", abstract: "Create or update workloads from YAML or JSON files (idempotent).")
+
+    @OptionGroup var options: ClientOptions
+    @Option(name: .shortAndLong, help: "Workload file (YAML or JSON, one or many documents); '-' reads standard input.")
+    var file: [String]
+
+    func validate() throws {
+        if file.isEmpty { throw ValidationError("give at least one file with -f") }
+    }
+
+    func run() async throws {
+        try await CLIOutput.guarded {
+            for path in file {
+                let text: String
+                if path == "-" {
+                    text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                } else {
+                    guard let data = FileManager.default.contents(atPath: path) else {
+                        throw FerryError(.invalidInput, "\(path): cannot read the file")
+                    }
+                    text = String(decoding: data, as: UTF8.self)
+                }
+                let name = path == "-" ? "stdin" : (path as NSString).lastPathComponent
+                let data = try await options.client.send(.POST, "/api/apply?file=\(name.pathEncoded)", body: Data(text.utf8), contentType: "application/yaml")
+                if options.output == .json { CLIOutput.printJSON(data); continue }
+                guard case .array(let results) = try CLIOutput.decode(data) else { continue }
+                for result in results {
+                    print("workload/\(result[path: "workload.name"].cell) \(result["result"]?.cell ?? "") (generation \(result[path: "workload.generation"].cell))")
+                }
+            }
+        }
+    }
+}

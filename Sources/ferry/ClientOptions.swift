@@ -1,0 +1,17 @@
+import ArgumentParser
+import Foundation
+
+/// Flags every API-calling verb shares.
+struct ClientOptions: ParsableArguments {
+    @Option(name: .long, help: "Ferry server URL (or FERRY_SERVER).")
+    var server: String = ProcessInfo.processInfo.environment["FERRY_SERVER"] ?? "http://127.0.0.1:8080"
+
+    @Option(name: .shortAndLong, help: "Output format: text or json.")
+    var output: OutputFormat = .text
+
+    var client: APIClient { APIClient(base: server) }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, Sendable {
+    case text, json
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `ferry`: the command-line tool. Thin by design: each verb parses its arguments and calls the
+/// server's API (or, for `serve`, starts the server); all logic lives in the server.
+@main
+struct Ferry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ferry",
+        abstract: "Keep Composer repositories, npm mirrors and static sites alive and up to date.",
+        subcommands: [
+            ServeCommand.self, ApplyCommand.self, GetCommand.self, DescribeCommand.self, RunCommand.self,
+            LogsCommand.self, RollbackCommand.self, DeleteCommand.self,
+        ])
+}
