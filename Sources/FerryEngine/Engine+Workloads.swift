@@ -29,7 +29,7 @@ extension Engine {
     public func delete(_ name: String) throws {
         _ = try workload(name)
         for job in try database.jobs(workload: name, states: [.running]) { _ = runner.cancel(jobID: job.id) }
-        try database.deleteWorkload(name)
+        try database.deleteWorkload(name, now: now())
         activator.deactivate(workload: name)
         try? FileManager.default.removeItem(at: paths.workload(name))
         _ = liveBuilds.withLock { $0.removeValue(forKey: name) }

@@ -10,7 +10,9 @@ extension FerryDatabase {
     /// The first accepted event with this delivery id from this binding: a re-delivery is a duplicate.
     public func event(bindingID: String, deliveryID: String) throws -> Event? {
         try read { db in
-            try EventRecord.filter(EventRecord.Columns.bindingID == bindingID && EventRecord.Columns.deliveryID == deliveryID)
+            try EventRecord
+                .filter(EventRecord.Columns.bindingID == bindingID && EventRecord.Columns.deliveryID == deliveryID
+                    && EventRecord.Columns.outcome == Event.Outcome.accepted.rawValue)
                 .order(EventRecord.Columns.receivedAt).fetchOne(db)?.model()
         }
     }

@@ -41,14 +41,16 @@ extension FerryDatabase {
     /// Removes the workload, its inline bindings and its build and deploy records. Jobs and
     /// events stay: they are the history of what happened.
     @discardableResult
-    public func deleteWorkload(_ name: String) throws -> Bool {
+    public func deleteWorkload(_ name: String, now: Date = Date()) throws -> Bool {
         try write { db in
             guard try WorkloadRecord.deleteOne(db, key: name) else { return false }
             try BindingRecord.filter(BindingRecord.Columns.owner == name).deleteAll(db)
             try BuildRecord.filter(BuildRecord.Columns.workload == name).deleteAll(db)
             try DeployRecord.filter(DeployRecord.Columns.workload == name).deleteAll(db)
             try JobRecord.filter(JobRecord.Columns.workload == name && JobRecord.Columns.state == Job.State.queued.rawValue)
-                .updateAll(db, JobRecord.Columns.state.set(to: Job.State.cancelled.rawValue))
+                .updateAll(
+                    db, JobRecord.Columns.state.set(to: Job.State.cancelled.rawValue),
+                    JobRecord.Columns.message.set(to: "cancelled: workload deleted"), JobRecord.Columns.finishedAt.set(to: now))
             return true
         }
     }

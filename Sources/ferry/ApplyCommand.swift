@@ -31,7 +31,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 if options.output == .json { CLIOutput.printJSON(data); continue }
                 guard case .array(let results) = try CLIOutput.decode(data) else { continue }
                 for result in results {
-                    print("workload/\(result[path: "workload.name"].cell) \(result["result"]?.cell ?? "") (generation \(result[path: "workload.generation"].cell))")
+                    print("workload/\(result[path: "workload.name"].plainText) \(result["result"]?.plainText ?? "") (generation \(result[path: "workload.generation"].plainText))")
                 }
             }
         }

@@ -40,22 +40,3 @@ enum CLIOutput {
         }
     }
 }
-
-extension JSONValue {
-    /// A cell for a table: strings as is, numbers without a needless ".0", null as "-".
-    var cell: String {
-        switch self {
-        case .null: "-"
-        case .string(let s): s
-        case .number(let n): n.rounded() == n ? String(Int64(n)) : String(n)
-        case .bool(let b): b ? "yes" : "no"
-        default: String(decoding: canonicalData(), as: UTF8.self)
-        }
-    }
-
-    subscript(path path: String) -> JSONValue {
-        var current: JSONValue = self
-        for key in path.split(separator: ".") { current = current[String(key)] ?? .null }
-        return current
-    }
-}

@@ -19,30 +19,30 @@ struct DescribeCommand: AsyncParsableCommand {
             let w = try CLIOutput.decode(workloadData)
             let deploys = try CLIOutput.decode(try await client.get("/api/workloads/\(name.pathEncoded)/deploys"))
             let jobs = try CLIOutput.decode(try await client.get("/api/jobs?workload=\(name.pathEncoded)&limit=5"))
-            print("Name:        \(w["name"]!.cell)")
-            print("Kind:        \(w["kind"]!.cell)")
-            print("URL:         \(options.server.trimmingSuffix("/"))\(w["url"]!.cell)")
-            print("Generation:  \(w["generation"]!.cell) (observed \(w[path: "status.observedGeneration"].cell))")
-            print("Health:      \(w[path: "status.health"].cell)")
-            print("Reason:      \(w[path: "status.reason"].cell)")
-            print("Live build:  \(w[path: "status.liveBuildID"].cell) at \(w[path: "status.liveRevision"].cell)")
-            print("Parent:      \(w[path: "spec.parent"].cell)")
-            print("Config:      \(w[path: "spec.source.config"].cell)")
+            print("Name:        \(w["name"]!.plainText)")
+            print("Kind:        \(w["kind"]!.plainText)")
+            print("URL:         \(options.server.trimmingSuffix("/"))\(w["url"]!.plainText)")
+            print("Generation:  \(w["generation"]!.plainText) (observed \(w[path: "status.observedGeneration"].plainText))")
+            print("Health:      \(w[path: "status.health"].plainText)")
+            print("Reason:      \(w[path: "status.reason"].plainText)")
+            print("Live build:  \(w[path: "status.liveBuildID"].plainText) at \(w[path: "status.liveRevision"].plainText)")
+            print("Parent:      \(w[path: "spec.parent"].plainText)")
+            print("Config:      \(w[path: "spec.source.config"].plainText)")
             if case .object(let env) = w[path: "spec.env"], !env.isEmpty {
                 print("Env:         " + env.keys.sorted().map { key in
-                    env[key]!["secret"] == .bool(true) ? "\(key)=(secret, set)" : "\(key)=\(env[key]!["value"]?.cell ?? "")"
+                    env[key]!["secret"] == .bool(true) ? "\(key)=(secret, set)" : "\(key)=\(env[key]!["value"]?.plainText ?? "")"
                 }.joined(separator: " "))
             }
             if case .array(let list) = deploys, !list.isEmpty {
                 print("\nDeploys:")
                 CLIOutput.table(["ID", "KIND", "BUILD", "REVISION", "CREATED"], list.prefix(10).map {
-                    [$0["id"]!.cell, $0["kind"]!.cell, $0["buildID"]!.cell, $0[path: "revision.label"].cell, $0["createdAt"]!.cell]
+                    [$0["id"]!.plainText, $0["kind"]!.plainText, $0["buildID"]!.plainText, $0[path: "revision.label"].plainText, $0["createdAt"]!.plainText]
                 })
             }
             if case .array(let list) = jobs, !list.isEmpty {
                 print("\nRecent jobs:")
                 CLIOutput.table(["ID", "ACTION", "STATE", "MESSAGE"], list.map {
-                    [$0["id"]!.cell, $0["action"]!.cell, $0["state"]!.cell, $0["message"]?.cell ?? "-"]
+                    [$0["id"]!.plainText, $0["action"]!.plainText, $0["state"]!.plainText, $0["message"]?.plainText ?? "-"]
                 })
             }
         }

@@ -31,22 +31,22 @@ struct GetCommand: AsyncParsableCommand {
             switch resource {
             case .workloads:
                 CLIOutput.table(["NAME", "KIND", "GEN", "OBSERVED", "HEALTH", "LIVE", "REASON"], items.map {
-                    [$0["name"]!.cell, $0["kind"]!.cell, $0["generation"]!.cell, $0[path: "status.observedGeneration"].cell,
-                     $0[path: "status.health"].cell, $0[path: "status.liveRevision"].cell.prefix(12).description, $0[path: "status.reason"].cell]
+                    [$0["name"]!.plainText, $0["kind"]!.plainText, $0["generation"]!.plainText, $0[path: "status.observedGeneration"].plainText,
+                     $0[path: "status.health"].plainText, $0[path: "status.liveRevision"].plainText.prefix(12).description, $0[path: "status.reason"].plainText]
                 })
             case .jobs:
                 CLIOutput.table(["ID", "WORKLOAD", "ACTION", "STATE", "PROGRESS", "MESSAGE"], items.map {
-                    let progress = $0["progress"].map { $0.isNull ? "-" : "\(Int((Double($0.cell) ?? 0) * 100))%" } ?? "-"
-                    return [$0["id"]!.cell, $0["workload"]!.cell, $0["action"]!.cell, $0["state"]!.cell, progress, $0["message"]?.cell ?? "-"]
+                    let progress = $0["progress"].map { $0.isNull ? "-" : "\(Int((Double($0.plainText) ?? 0) * 100))%" } ?? "-"
+                    return [$0["id"]!.plainText, $0["workload"]!.plainText, $0["action"]!.plainText, $0["state"]!.plainText, progress, $0["message"]?.plainText ?? "-"]
                 })
             case .deploys:
                 CLIOutput.table(["ID", "KIND", "BUILD", "REVISION", "CREATED"], items.map {
-                    [$0["id"]!.cell, $0["kind"]!.cell, $0["buildID"]!.cell, $0[path: "revision.label"].cell, $0["createdAt"]!.cell]
+                    [$0["id"]!.plainText, $0["kind"]!.plainText, $0["buildID"]!.plainText, $0[path: "revision.label"].plainText, $0["createdAt"]!.plainText]
                 })
             case .events:
                 CLIOutput.table(["ID", "KIND", "OUTCOME", "RECEIVED", "SUMMARY"], items.map {
-                    [$0["id"]!.cell, $0["kind"]!.cell, $0["outcome"]!.cell, $0["receivedAt"]!.cell,
-                     $0["summary"]!.cell + ($0["reason"].map { $0.isNull ? "" : " (\($0.cell))" } ?? "")]
+                    [$0["id"]!.plainText, $0["kind"]!.plainText, $0["outcome"]!.plainText, $0["receivedAt"]!.plainText,
+                     $0["summary"]!.plainText + ($0["reason"].map { $0.isNull ? "" : " (\($0.plainText))" } ?? "")]
                 })
             }
         }

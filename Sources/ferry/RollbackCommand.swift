@@ -16,7 +16,7 @@ struct RollbackCommand: AsyncParsableCommand {
             let data = try await options.client.post("/api/workloads/\(workload.pathEncoded)/rollback", json: body)
             if options.output == .json { return CLIOutput.printJSON(data) }
             let deploy = try CLIOutput.decode(data)
-            print("\(workload): build \(deploy["buildID"]!.cell) (\(deploy[path: "revision.label"].cell)) is live; deploy \(deploy["id"]!.cell)")
+            print("\(workload): build \(deploy["buildID"]!.plainText) (\(deploy[path: "revision.label"].plainText)) is live; deploy \(deploy["id"]!.plainText)")
         }
     }
 }

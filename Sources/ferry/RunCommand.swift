@@ -22,7 +22,7 @@ struct RunCommand: AsyncParsableCommand {
             let params = try await typedParams(client)
             let data = try await client.post("/api/workloads/\(workload.pathEncoded)/actions/\(action.pathEncoded)", json: .object(["params": params]))
             let job = try CLIOutput.decode(data)
-            let id = job["id"]!.cell
+            let id = job["id"]!.plainText
             if !wait {
                 if options.output == .json { CLIOutput.printJSON(data) } else { print("job/\(id) queued") }
                 return
@@ -75,10 +75,10 @@ struct JobFollower {
 
     /// Exit 0 for a job that succeeded; otherwise a one-line reason and a non-zero code.
     static func exit(for job: JSONValue) throws {
-        let state = job["state"]?.cell ?? "unknown"
+        let state = job["state"]?.plainText ?? "unknown"
         guard state == "succeeded" else {
-            throw FerryError(.failed, "job \(job["id"]?.cell ?? "") \(state): \(job["message"]?.cell ?? "no reason given")")
+            throw FerryError(.failed, "job \(job["id"]?.plainText ?? "") \(state): \(job["message"]?.plainText ?? "no reason given")")
         }
-        FileHandle.standardError.write(Data("job/\(job["id"]!.cell) succeeded: \(job["message"]?.cell ?? "")\n".utf8))
+        FileHandle.standardError.write(Data("job/\(job["id"]!.plainText) succeeded: \(job["message"]?.plainText ?? "")\n".utf8))
     }
 }

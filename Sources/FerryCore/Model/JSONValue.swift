@@ -95,3 +95,30 @@ extension JSONValue {
         return (try? encoder.encode(self)) ?? Data("null".utf8)
     }
 }
+
+extension JSONValue {
+    /// The value as a person reads it in a table or message: strings as is, whole numbers
+    /// without ".0", null as "-", containers as compact JSON.
+    public var plainText: String {
+        switch self {
+        case .null: "-"
+        case .string(let s): s
+        case .number(let n): n.rounded() == n && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        case .bool(let b): b ? "true" : "false"
+        default: String(decoding: canonicalData(), as: UTF8.self)
+        }
+    }
+
+    /// Walks a dotted path (`status.health`, `actions.0.name`); a missing step yields `.null`.
+    public subscript(path path: String) -> JSONValue {
+        var current: JSONValue = self
+        for key in path.split(separator: ".") {
+            if case .array(let list) = current, let i = Int(key) {
+                current = list.indices.contains(i) ? list[i] : .null
+            } else {
+                current = current[String(key)] ?? .null
+            }
+        }
+        return current
+    }
+}

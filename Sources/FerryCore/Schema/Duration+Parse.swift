@@ -8,14 +8,22 @@ extension Duration {
         var sawAny = false
         func flush() -> Bool {
             guard let n = Int64(number) else { return false }
+            let factor: Int64
             switch unit {
-            case "ms": total += .milliseconds(n)
-            case "s": total += .seconds(n)
-            case "m": total += .seconds(n * 60)
-            case "h": total += .seconds(n * 3600)
-            case "d": total += .seconds(n * 86400)
+            case "ms":
+                total += .milliseconds(n)
+                number = ""; unit = ""; sawAny = true
+                return true
+            case "s": factor = 1
+            case "m": factor = 60
+            case "h": factor = 3600
+            case "d": factor = 86400
             default: return false
             }
+            // Input comes from people: a number too large for its unit is refused, not a crash.
+            let (seconds, overflow) = n.multipliedReportingOverflow(by: factor)
+            guard !overflow, seconds < Int64.max / 1_000_000_000 else { return false }
+            total += .seconds(seconds)
             number = ""; unit = ""; sawAny = true
             return true
         }

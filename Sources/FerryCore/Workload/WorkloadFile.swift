@@ -17,21 +17,24 @@ public enum WorkloadFile {
         guard !trimmed.isEmpty else {
             throw FerryError(.invalidInput, "\(fileName): the file holds no workload document")
         }
-        let loaded: [Any?]
+        var loaded: [Any] = []
         do {
-            loaded = Array(try Yams.load_all(yaml: text))
+            // YamlSequence stops at a syntax error and keeps it in `error` instead of throwing,
+            // so the error must be read after iterating, or later documents vanish silently.
+            var sequence = try Yams.load_all(yaml: text)
+            while let document = sequence.next() { loaded.append(document) }
+            if let error = sequence.error { throw error }
         } catch let error as YamlError {
             throw FerryError(.invalidInput, "\(fileName): \(describe(error))", cause: error)
         }
         var documents: [Document] = []
-        for (i, raw) in loaded.enumerated() {
-            guard let raw else { continue }
+        for raw in loaded where !(raw is NSNull) {
             let value = try jsonValue(raw, fileName: fileName)
             if case .array(let list) = value {
                 // A JSON array of workloads is accepted as many documents.
-                documents += list.map { Document(value: $0, index: documents.count) }
+                for element in list { documents.append(Document(value: element, index: documents.count)) }
             } else {
-                documents.append(Document(value: value, index: i))
+                documents.append(Document(value: value, index: documents.count))
             }
         }
         guard !documents.isEmpty else {
@@ -43,7 +46,9 @@ public enum WorkloadFile {
     private static func describe(_ error: YamlError) -> String {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            let where_ = context.map { " \($0.text)" } ?? ""
+            // libyaml notices a problem where parsing fails; the context says where the broken
+            // construct began, which is usually the line to fix.
+            let where_ = context.map { " \($0.text) that starts at line \($0.mark.line)" } ?? ""
             return "invalid YAML at line \(mark.line), column \(mark.column): \(problem)\(where_)"
         case let .reader(problem, offset, _, _):
             return "invalid YAML\(offset.map { " at byte \($0)" } ?? ""): \(problem)"

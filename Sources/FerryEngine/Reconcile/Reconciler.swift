@@ -35,7 +35,8 @@ public final class Reconciler: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do { _ = try pass() } catch { logger.error("reconcile pass failed: \(error)") }
-            try? await Task.sleep(for: interval)
+            // Sleeping must end on graceful shutdown too, or shutdown would wait a whole interval.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
         }
     }
 

@@ -10,6 +10,8 @@ struct JobRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
         static let action = Column(CodingKeys.action)
         static let state = Column(CodingKeys.state)
         static let createdAt = Column(CodingKeys.createdAt)
+        static let message = Column(CodingKeys.message)
+        static let finishedAt = Column(CodingKeys.finishedAt)
     }
 
     var id: String
