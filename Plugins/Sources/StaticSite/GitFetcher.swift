@@ -1,0 +1,114 @@
+import FerryCore
+import Foundation
+
+/// Talks to the git repository of one workload through the `git` command the context runs.
+///
+/// Every command gets the same environment: `GIT_TERMINAL_PROMPT=0` so git fails instead of
+/// waiting for a password nobody will type, `GIT_ALLOW_PROTOCOL` limited to the repo's own
+/// scheme (no `ext::` or redirects to other transports), and, for a private http(s) repo, the
+/// access token as an `http.extraHeader` passed through `GIT_CONFIG_*` — never on the command
+/// line or in the URL, where it would show up in process lists, logs and error messages.
+struct GitFetcher: Sendable {
+    let config: StaticSiteConfig
+    let context: any SourceContext
+
+    /// A commit as git prints it: 7 to 64 lower-case hex digits (sha1 or sha256, maybe abbreviated).
+    static func isCommit(_ value: String) -> Bool {
+        (7...64).contains(value.utf8.count) && value.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    /// Whether `value` names a whole object id (sha1 or sha256) rather than an abbreviation.
+    static func isFullCommit(_ value: String) -> Bool {
+        isCommit(value) && (value.utf8.count == 40 || value.utf8.count == 64)
+    }
+
+    /// The environment for every git command, built from the config and the workload's env.
+    var environment: [String: String] {
+        var env = ["GIT_TERMINAL_PROMPT": "0", "GIT_ALLOW_PROTOCOL": config.usesHTTP ? "https:http" : "file"]
+        if config.usesHTTP, let token = context.env[config.tokenEnv], !token.isEmpty {
+            let basic = Data("x-access-token:\(token)".utf8).base64EncodedString()
+            env["GIT_CONFIG_COUNT"] = "1"
+            env["GIT_CONFIG_KEY_0"] = "http.extraHeader"
+            env["GIT_CONFIG_VALUE_0"] = "Authorization: Basic \(basic)"
+        }
+        return env
+    }
+
+    /// The commit the branch points at upstream, asked with `git ls-remote` (no clone needed).
+    func branchHead() async throws -> String {
+        let ref = "refs/heads/\(config.branch)"
+        let output = try await git(["ls-remote", config.repo, ref], in: nil, doing: "list the branches of \(config.redactedRepo)")
+        for line in output.split(whereSeparator: \.isNewline) {
+            let fields = line.split(separator: "\t", maxSplits: 1)
+            if fields.count == 2, fields[1] == ref, Self.isCommit(String(fields[0])) { return String(fields[0]) }
+        }
+        throw FerryError(.failed, "branch \"\(config.branch)\" not found in \(config.redactedRepo); push it or set source.config.branch to an existing branch")
+    }
+
+    /// Checks out exactly `commit` into `directory` (created fresh) and returns the full commit id.
+    ///
+    /// Order: a shallow fetch of the bare commit (GitHub, Gitea, GitLab and git's protocol v2
+    /// allow it), then the branch, then every branch and tag when the server refuses unadvertised
+    /// objects or the commit is abbreviated. The checkout is detached and verified with
+    /// `rev-parse HEAD`, so a branch that moved on meanwhile cannot change what is built.
+    func checkout(commit: String, into directory: URL) async throws -> String {
+        guard Self.isCommit(commit) else {
+            throw FerryError(.invalidInput, "params.commit: \"\(commit)\" is not a commit id (7 to 64 hex digits)", field: "params.commit")
+        }
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        _ = try await git(["-c", "init.defaultBranch=main", "init", "-q"], in: directory, doing: "create a git repository")
+        _ = try await git(["remote", "add", "origin", config.repo], in: directory, doing: "add the remote")
+
+        var full: String? = nil
+        var fetchError: FerryError? = nil
+        var fetchedAnything = false
+        if Self.isFullCommit(commit) {
+            do {
+                _ = try await git(["fetch", "--depth", "1", "--no-tags", "origin", commit], in: directory, doing: "fetch \(commit)")
+                full = commit
+            } catch let error as FerryError {
+                fetchError = error
+                context.log("the server did not hand out \(commit) by id; fetching branch \"\(config.branch)\" instead")
+            }
+        }
+        let fallbacks: [(refspecs: [String], what: String)] = [
+            (["+refs/heads/\(config.branch):refs/remotes/origin/\(config.branch)"], "branch \"\(config.branch)\""),
+            (["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"], "every branch and tag"),
+        ]
+        for fallback in fallbacks where full == nil {
+            try context.checkCancellation()
+            do {
+                _ = try await git(["fetch", "--no-tags", "origin"] + fallback.refspecs, in: directory, doing: "fetch \(fallback.what)")
+            } catch let error as FerryError {
+                fetchError = error
+                continue
+            }
+            fetchedAnything = true
+            full = try? await git(["rev-parse", "--verify", "--quiet", "\(commit)^{commit}"], in: directory, doing: "find \(commit)")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let full, Self.isFullCommit(full), full.hasPrefix(commit) else {
+            if !fetchedAnything, let fetchError { throw fetchError }
+            throw FerryError(.failed, "commit \(commit) not found in \(config.redactedRepo); it may have been force-pushed away — deploy the branch head or another existing commit")
+        }
+        try context.checkCancellation()
+        _ = try await git(["-c", "advice.detachedHead=false", "checkout", "-q", "--detach", full], in: directory, doing: "check out \(full)")
+        let head = try await git(["rev-parse", "HEAD"], in: directory, doing: "read HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard head == full else {
+            throw FerryError(.failed, "checked out \(head) but \(full) was asked for; retry the deploy")
+        }
+        return full
+    }
+
+    /// Runs one git command; a failure becomes a `FerryError` that says which step failed.
+    private func git(_ arguments: [String], in directory: URL?, doing step: String) async throws -> String {
+        do {
+            return try await context.run(["git"] + arguments, in: directory, environment: environment).stdout
+        } catch let error as FerryError {
+            var hint = ""
+            if config.usesHTTP { hint = "; check the URL and, for a private repository, the \(config.tokenEnv) env entry" }
+            throw FerryError(.failed, "git could not \(step): \(error.message)\(hint)", cause: error)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import FerryCore
+import Foundation
+
+/// Answers HTTP requests for one static site from its live build.
+///
+/// Only files listed in the build's manifest are ever served, which already rules out `.git`,
+/// stray files and anything outside the build; the real path of every file is still checked
+/// against the build directory before it is handed to the server, in case the directory on disk
+/// was tampered with after verification. ETags come from the manifest's sha256, so answering a
+/// conditional request costs no hashing.
+struct SiteSurface {
+    let live: LiveBuild
+
+    func respond(to request: SurfaceRequest) -> SurfaceResponse {
+        let method = request.method.uppercased()
+        guard method == "GET" || method == "HEAD" else {
+            var response = SurfaceResponse.text(405, "method \(request.method) not allowed; use GET or HEAD\n")
+            response.headers["allow"] = "GET, HEAD"
+            return response
+        }
+        let head = method == "HEAD"
+        guard let path = SitePathResolver.resolve(request.path) else { return notFound(head: head) }
+        if let entry = live.file(path.lookup) {
+            return serve(entry, status: 200, request: request, head: head)
+        }
+        if !path.isFolder, !path.path.isEmpty, live.file(path.path + "/index.html") != nil {
+            var response = redirect(to: path.segments, request: request)
+            if head { response.body = .empty }
+            return response
+        }
+        return notFound(head: head)
+    }
+
+    /// The site's own `404.html` with status 404 when it has one, else a short plain-text answer.
+    private func notFound(head: Bool) -> SurfaceResponse {
+        if let page = live.file("404.html") {
+            var response = serve(page, status: 404, request: nil, head: head)
+            response.headers["etag"] = nil
+            return response
+        }
+        var response = SurfaceResponse.text(404, "not found\n")
+        if head { response.body = .empty }
+        return response
+    }
+
+    /// 301 to the folder form (`/sites/docs/guide` → `/sites/docs/guide/`), keeping the query, so
+    /// relative links inside the folder's index.html resolve against the folder.
+    private func redirect(to segments: [String], request: SurfaceRequest) -> SurfaceResponse {
+        var base = request.base
+        while base.hasSuffix("/") { base.removeLast() }
+        var location = base + "/" + SitePathResolver.encode(segments) + "/"
+        if let query = request.query, !query.isEmpty, !query.contains(where: \.isNewline) { location += "?" + query }
+        return SurfaceResponse(
+            status: 301,
+            headers: ["location": location, "content-type": "text/plain; charset=utf-8", "cache-control": "no-cache"],
+            body: .bytes(Array("moved to \(location)\n".utf8)))
+    }
+
+    /// A file response, or 304 when the client already has this version (`request` is nil for
+    /// the 404 page, which is never answered conditionally).
+    private func serve(_ entry: BuildManifest.File, status: Int, request: SurfaceRequest?, head: Bool) -> SurfaceResponse {
+        guard let absolute = realFile(entry.path) else {
+            // Listed but missing, or moved outside the build behind a symlink: never follow it.
+            var response = SurfaceResponse.text(404, "not found\n")
+            if head { response.body = .empty }
+            return response
+        }
+        let etag = Self.etag(entry.sha256)
+        if let request, let condition = request.headers["if-none-match"], Self.matches(condition, etag: etag) {
+            return SurfaceResponse(status: 304, headers: ["etag": etag, "cache-control": "no-cache"])
+        }
+        let headers = [
+            "content-type": ContentTypes.forPath(entry.path),
+            "content-length": String(entry.size),
+            "etag": etag,
+            "cache-control": "no-cache",
+            "x-content-type-options": "nosniff",
+        ]
+        return SurfaceResponse(status: status, headers: headers, body: head ? .empty : .file(path: absolute, size: entry.size))
+    }
+
+    /// The real path of a manifest entry when it is a regular file inside the build directory.
+    private func realFile(_ relative: String) -> String? {
+        guard let root = PathGuard.realPath(live.directory.path),
+              let file = PathGuard.realPath(live.directory.appendingPathComponent(relative).path),
+              file != root, PathGuard.isInside(file, root: root), PathGuard.kind(ofEntryAt: file) == .file
+        else { return nil }
+        return file
+    }
+
+    /// A strong ETag from the first 32 hex digits of the file's sha256.
+    static func etag(_ sha256: String) -> String { "\"\(sha256.prefix(32))\"" }
+
+    /// `If-None-Match` semantics (RFC 9110 §13.1.2): `*`, or any listed tag equal under weak comparison.
+    static func matches(_ header: String, etag: String) -> Bool {
+        header.split(separator: ",").contains { candidate in
+            var tag = candidate.trimmingCharacters(in: .whitespaces)
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            return tag == etag
+        }
+    }
+}

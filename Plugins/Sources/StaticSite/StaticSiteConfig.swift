@@ -1,0 +1,121 @@
+import FerryCore
+import Foundation
+
+/// The `source.config` of a static-site workload, decoded from the validated JSON.
+///
+/// The validator already fills in schema defaults, but the engine, tests or an older stored spec
+/// may hand over a config without them, so every optional field decodes with its default too.
+/// The checks that the schema cannot express (folder shape, branch name, URL scheme) live in
+/// `validate()` and run before any git command sees a value.
+struct StaticSiteConfig: Decodable, Sendable, Equatable {
+    var repo: String
+    var branch: String
+    var folder: String
+    var markdown: Bool
+    var tokenEnv: String
+
+    static let defaultBranch = "main"
+    static let defaultTokenEnv = "GIT_TOKEN"
+
+    init(repo: String, branch: String = defaultBranch, folder: String = "", markdown: Bool = false, tokenEnv: String = defaultTokenEnv) {
+        self.repo = repo
+        self.branch = branch
+        self.folder = folder
+        self.markdown = markdown
+        self.tokenEnv = tokenEnv
+    }
+
+    private enum CodingKeys: String, CodingKey { case repo, branch, folder, markdown, tokenEnv }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            repo: try c.decode(String.self, forKey: .repo),
+            branch: try c.decodeIfPresent(String.self, forKey: .branch) ?? Self.defaultBranch,
+            folder: try c.decodeIfPresent(String.self, forKey: .folder) ?? "",
+            markdown: try c.decodeIfPresent(Bool.self, forKey: .markdown) ?? false,
+            tokenEnv: try c.decodeIfPresent(String.self, forKey: .tokenEnv) ?? Self.defaultTokenEnv)
+    }
+
+    /// Decodes and checks a workload's config, turning decoding errors into field-named input errors.
+    static func load(from config: JSONValue) throws -> StaticSiteConfig {
+        let decoded: StaticSiteConfig
+        do {
+            decoded = try config.decode(StaticSiteConfig.self)
+        } catch {
+            throw FerryError(
+                .invalidInput, "source.config: expected an object with at least \"repo\" (a git URL); \(error)",
+                field: "source.config", cause: error)
+        }
+        try decoded.validate()
+        return decoded
+    }
+
+    /// Rejects values that would be unsafe or meaningless on a git command line.
+    func validate() throws {
+        guard let scheme = URLComponents(string: repo)?.scheme?.lowercased(), ["https", "http", "file"].contains(scheme) else {
+            throw FerryError.invalid("source.config.repo", "expected an https, http or file URL of a git repository, got \"\(redactedRepo)\"")
+        }
+        try Self.checkBranch(branch)
+        _ = try folderComponents()
+    }
+
+    /// The URL scheme in lower case (`https`, `http` or `file`) once `validate()` has passed.
+    var scheme: String { URLComponents(string: repo)?.scheme?.lowercased() ?? "" }
+
+    /// Whether an access token may be sent: only over http(s), never to a local path.
+    var usesHTTP: Bool { scheme == "https" || scheme == "http" }
+
+    /// The repo URL without user or password, for messages, logs and build meta.
+    var redactedRepo: String {
+        guard var parts = URLComponents(string: repo), parts.user != nil || parts.password != nil else { return repo }
+        parts.user = nil
+        parts.password = nil
+        return parts.string ?? "the configured repository"
+    }
+
+    /// The published folder as path components; empty for the repository root.
+    ///
+    /// `""`, `"."` and `"./"` mean the root; absolute paths and `..` are refused so the build can
+    /// never reach outside the checkout.
+    func folderComponents() throws -> [String] {
+        let field = "source.config.folder"
+        if folder.hasPrefix("/") {
+            throw FerryError(.invalidInput, "\(field): must be a path inside the repository, not an absolute path (\"\(folder)\")", field: field)
+        }
+        if folder.contains("\0") || folder.contains("\\") {
+            throw FerryError(.invalidInput, "\(field): use \"/\" to separate folders and no control characters", field: field)
+        }
+        let parts = folder.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if parts.contains("..") {
+            throw FerryError(.invalidInput, "\(field): must not contain \"..\"; name a folder inside the repository", field: field)
+        }
+        if parts.contains(".git") {
+            throw FerryError(.invalidInput, "\(field): the .git folder cannot be published", field: field)
+        }
+        return parts.filter { $0 != "." }
+    }
+
+    /// The folder as people wrote it, normalised (`public`, `docs/site`), or `.` for the root.
+    var folderLabel: String {
+        let parts = (try? folderComponents()) ?? []
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+
+    /// A subset of `git check-ref-format` that keeps a branch from being read as an option or a
+    /// revision expression.
+    static func checkBranch(_ branch: String) throws {
+        let field = "source.config.branch"
+        let forbidden = CharacterSet(charactersIn: " ~^:?*[\\").union(.controlCharacters).union(.whitespacesAndNewlines)
+        let problem: String? =
+            if branch.isEmpty { "must not be empty" }
+            else if branch.hasPrefix("-") || branch.hasPrefix("/") || branch.hasSuffix("/") || branch.hasSuffix(".") { "must not start with \"-\" or \"/\" or end with \"/\" or \".\"" }
+            else if branch.contains("..") || branch.contains("//") || branch.contains("@{") { "must not contain \"..\", \"//\" or \"@{\"" }
+            else if branch.unicodeScalars.contains(where: forbidden.contains) { "must not contain spaces or any of ~^:?*[\\" }
+            else if branch.hasSuffix(".lock") { "must not end with \".lock\"" }
+            else { nil }
+        if let problem {
+            throw FerryError(.invalidInput, "\(field): \"\(branch)\" is not a valid branch name: \(problem)", field: field)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import FerryCore
+import Foundation
+
+/// A `SourceContext` for tests: runs commands with `Foundation.Process` like the engine does,
+/// records every command with its environment, and keeps log lines and progress in memory.
+final class TestSourceContext: SourceContext, @unchecked Sendable {
+    struct Command {
+        var arguments: [String]
+        var environment: [String: String]
+    }
+
+    let workload: WorkloadSpec
+    let env: [String: String]
+    let root: URL
+    let buildDirectory: URL
+    let scratchDirectory: URL
+    let volumes: [String: URL] = [:]
+    /// Merged into every command's environment, e.g. to make git speak protocol v0.
+    let extraEnvironment: [String: String]
+
+    private let lock = NSLock()
+    private var _logLines: [String] = []
+    private var _progress: [(Double?, String)] = []
+    private var _commands: [Command] = []
+    private var _cancelled = false
+
+    init(config: JSONValue, env: [String: String] = [:], extraEnvironment: [String: String] = [:]) throws {
+        workload = WorkloadSpec(name: "site", source: SourceRef(kind: "static-site", config: config))
+        self.env = env
+        self.extraEnvironment = extraEnvironment
+        root = try TempDir.make("ctx")
+        buildDirectory = root.appendingPathComponent("build", isDirectory: true)
+        scratchDirectory = root.appendingPathComponent("scratch", isDirectory: true)
+        try FileManager.default.createDirectory(at: buildDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: scratchDirectory, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    var logLines: [String] { lock.withLock { _logLines } }
+    var progressNotes: [(fraction: Double?, note: String)] { lock.withLock { _progress.map { (fraction: $0.0, note: $0.1) } } }
+    var commands: [Command] { lock.withLock { _commands } }
+
+    func cancel() { lock.withLock { _cancelled = true } }
+
+    func log(_ line: String) { lock.withLock { _logLines.append(line) } }
+
+    func progress(_ fraction: Double?, _ note: String) { lock.withLock { _progress.append((fraction, note)) } }
+
+    func checkCancellation() throws {
+        if lock.withLock({ _cancelled }) { throw CancellationError() }
+    }
+
+    func run(_ arguments: [String], in directory: URL?, environment: [String: String]) async throws -> CommandOutput {
+        lock.withLock { _commands.append(Command(arguments: arguments, environment: environment)) }
+        let output = try await Shell.run(arguments, in: directory, environment: environment.merging(extraEnvironment) { a, _ in a })
+        for line in (output.stdout + output.stderr).split(whereSeparator: \.isNewline) { log(String(line)) }
+        guard output.status == 0 else {
+            let tail = output.stderr.split(whereSeparator: \.isNewline).suffix(5).joined(separator: "\n")
+            throw FerryError(.failed, "\(arguments.first ?? "command") exited with status \(output.status): \(tail)")
+        }
+        return output
+    }
+}
