@@ -1,0 +1,67 @@
+import Foundation
+
+/// A real git repository in a temp folder, for sources to fetch from over `file://`.
+struct GitRepo {
+    let directory: URL
+    var url: String { "file://\(directory.path)" }
+
+    init(in parent: URL, name: String = "site") throws {
+        directory = parent.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try git("init", "-q", "-b", "main")
+    }
+
+    /// Writes the files (path → content), commits them, and returns the new commit.
+    @discardableResult
+    func commit(_ files: [String: String], message: String = "change") throws -> String {
+        for (path, content) in files {
+            let url = directory.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(content.utf8).write(to: url)
+        }
+        try git("add", "-A")
+        try git("-c", "user.name=Test", "-c", "user.email=test@localhost", "commit", "-q", "--allow-empty", "-m", message)
+        return try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @discardableResult
+    func git(_ arguments: String...) throws -> String {
+        try Shell.run(["git"] + arguments, in: directory)
+    }
+}
+
+enum Shell {
+    @discardableResult
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw ShellError(message: "\(arguments.joined(separator: " ")) failed: \(text)")
+        }
+        return text
+    }
+
+    struct ShellError: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+}
+
+/// A temp folder removed when the test ends.
+final class TempDir: @unchecked Sendable {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-test-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
