@@ -1,0 +1,83 @@
+# Ferry: build, run and test. `make run` serves the example site; `make test` runs every test.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+# Use the toolchain in /opt/swift when swift is not on PATH already.
+ifeq ($(shell command -v swift 2>/dev/null),)
+  ifneq ($(wildcard /opt/swift/usr/bin/swift),)
+    export PATH := /opt/swift/usr/bin:$(PATH)
+  endif
+endif
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN  ?= .build/debug
+
+# Debian packages: to build, additionally to test, and for the benchmark only.
+BUILD_PKGS := libsqlite3-dev libcurl4-openssl-dev libyaml-dev libarchive-dev libzstd-dev git pkg-config
+TEST_PKGS  := git
+BENCH_PKGS := nginx wrk hyperfine
+
+# $(call apt_install,PACKAGES): install the PACKAGES not installed yet (one apt-get update first).
+apt_install = @missing=""; \
+	for p in $(sort $(1)); do \
+	  dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: nothing to install"; exit 0; fi; \
+	echo "deps: installing$$missing"; \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
+
+# Fail early, with a clear message, when there is no Swift toolchain.
+check_swift = @command -v swift >/dev/null || { echo "swift not found: put the Swift 6 toolchain on PATH (or in /opt/swift)" >&2; exit 1; }
+
+.PHONY: deps test-deps build examples run test bench clean distclean help
+
+# Install the Debian packages the build needs, when missing.
+deps:
+	$(call apt_install,$(BUILD_PKGS))
+
+# Install the Debian packages the build and the tests need, when missing.
+test-deps:
+	$(call apt_install,$(BUILD_PKGS) $(TEST_PKGS))
+
+# Build the ferry executable (.build/debug/ferry).
+build: deps
+	$(check_swift)
+	swift build --product ferry
+
+# Make (or update) the example git repository and workload file in examples/.repos.
+examples:
+	bash scripts/make-example-repo.sh
+
+# Build, then serve the example workloads on http://127.0.0.1:8080 (data in ./data).
+run: build examples
+	@echo
+	@echo "Ferry: the example site is at http://127.0.0.1:8080/sites/hello/"
+	@echo "       the API at http://127.0.0.1:8080/api/workloads   (Ctrl-C stops the server)"
+	@echo
+	exec $(BIN)/ferry serve --config examples/ferry.yaml
+
+# Install what the tests need, build everything, run every test.
+test: test-deps
+	$(check_swift)
+	swift build --build-tests
+	swift test --skip-build
+
+# Install nginx, wrk and hyperfine when missing, then run the benchmarks (bench/run.sh).
+bench:
+	$(call apt_install,$(BUILD_PKGS) $(BENCH_PKGS))
+	@test -f bench/run.sh || { echo "bench/run.sh is missing" >&2; exit 1; }
+	bash bench/run.sh
+
+# Remove build output and the generated example repository.
+clean:
+	rm -rf .build examples/.repos
+
+# Also remove ./data, the data directory `make run` uses (workloads, builds, jobs, logs).
+distclean: clean
+	rm -rf data
+
+# List the targets.
+help:
+	@awk '/^# / { c = substr($$0, 3) } /^[a-z-]+:/ && c { sub(":.*", "", $$1); printf "  %-10s %s\n", $$1, c; c = "" } !/^#/ { c = "" }' $(MAKEFILE_LIST)
