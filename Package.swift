@@ -50,7 +50,6 @@ let package = Package(
             dependencies: [
                 "FerryCore",
                 .product(name: "Ink", package: "Ink"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Plugins/Sources/StaticSite",
             swiftSettings: strict
@@ -85,19 +84,24 @@ let package = Package(
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: strict),
         .testTarget(name: "FerryStoreTests", dependencies: ["FerryStore"], swiftSettings: strict),
         .testTarget(name: "FerryEngineTests", dependencies: ["FerryEngine", "StaticSiteSource", "ManualTrigger"], swiftSettings: strict),
+        .target(name: "FerryTestSupport", path: "Tests/FerryTestSupport", swiftSettings: strict),
         .testTarget(
             name: "FerryServerTests",
             dependencies: [
-                "FerryServer",
+                "FerryServer", "FerryTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "StaticSiteTests", dependencies: ["StaticSiteSource"], swiftSettings: strict),
+        .testTarget(
+            name: "StaticSiteTests",
+            dependencies: ["StaticSiteSource", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ManualTriggerTests", dependencies: ["ManualTrigger"], swiftSettings: strict),
         .testTarget(
             name: "FerryCLITests",
-            dependencies: ["ferry", "FerryServer"],
+            dependencies: ["ferry", "FerryEngine", "FerryCore", "FerryTestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -8,6 +8,7 @@ extension Engine {
     @discardableResult
     public func apply(_ document: JSONValue) throws -> (Workload, ApplyResult) {
         let spec = try validator.validate(document)
+        try checkAbsoluteVolumes(spec)
         let at = now()
         let bindings = spec.triggers.enumerated().map { i, trigger in
             Binding(
@@ -17,6 +18,19 @@ extension Engine {
         let result = try database.applyWorkload(spec, inlineBindings: bindings, now: at)
         if result.1 != .unchanged { logger.info("workload \(spec.name) \(result.1.rawValue) (generation \(result.0.generation))") }
         return result
+    }
+
+    /// An `absolute` volume reaches outside the data directory, so it must sit under a folder
+    /// the operator allowed in the server config (`volumes.allow`).
+    private func checkAbsoluteVolumes(_ spec: WorkloadSpec) throws {
+        for (i, volume) in spec.volumes.enumerated() where volume.scope == .absolute {
+            let path = URL(fileURLWithPath: volume.path ?? "/").standardizedFileURL.path
+            let allowed = allowedVolumeRoots.contains { root in path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
+            guard allowed else {
+                let roots = allowedVolumeRoots.isEmpty ? "none are allowed" : "allowed: \(allowedVolumeRoots.joined(separator: ", "))"
+                throw FerryError.invalid("volumes.\(i).path", "\(path) is not under a folder listed in the server config's volumes.allow (\(roots))")
+            }
+        }
     }
 
     public func workload(_ name: String) throws -> Workload {
@@ -66,7 +80,7 @@ extension Engine {
         if let cached = liveBuilds.withLock({ $0[name] }), cached.id == id { return cached }
         let dir = paths.build(name, id)
         guard let manifest = try? ManifestBuilder.read(from: dir) else { return nil }
-        let live = LiveBuild(id: id, directory: dir, manifest: manifest)
+        let live = LiveBuild(id: id, directory: paths.buildContent(name, id), manifest: manifest)
         liveBuilds.withLock { $0[name] = live }
         return live
     }

@@ -12,15 +12,21 @@ public final class Engine: Sendable {
     public struct Configuration: Sendable {
         public var dataDirectory: URL
         public var concurrency: Int
-        /// Builds kept per workload besides the live one.
+        /// Builds kept per workload: the `retain` newest, plus the live one when it is older.
         public var retain: Int
         public var reconcileInterval: Duration
+        /// Host folders under which `absolute` volumes may point.
+        public var allowedVolumeRoots: [String]
 
-        public init(dataDirectory: URL, concurrency: Int = 4, retain: Int = 5, reconcileInterval: Duration = .seconds(10)) {
+        public init(
+            dataDirectory: URL, concurrency: Int = 4, retain: Int = 5, reconcileInterval: Duration = .seconds(10),
+            allowedVolumeRoots: [String] = []
+        ) {
             self.dataDirectory = dataDirectory
             self.concurrency = concurrency
             self.retain = retain
             self.reconcileInterval = reconcileInterval
+            self.allowedVolumeRoots = allowedVolumeRoots
         }
     }
 
@@ -32,6 +38,7 @@ public final class Engine: Sendable {
     public let reconciler: Reconciler
     public let activator: BuildActivator
     let validator: WorkloadValidator
+    let allowedVolumeRoots: [String]
     let now: @Sendable () -> Date
     let logger: Logger
     let liveBuilds = Mutex<[String: LiveBuild]>([:])
@@ -58,6 +65,7 @@ public final class Engine: Sendable {
             database: database, registry: registry, dispatcher: dispatcher, activator: activator, paths: paths,
             interval: configuration.reconcileInterval, now: now, logger: logger)
         self.validator = WorkloadValidator(registry: registry)
+        self.allowedVolumeRoots = configuration.allowedVolumeRoots.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         self.now = now
         self.logger = logger
     }

@@ -13,7 +13,7 @@ public func buildApplication(
     let engine = try Engine(
         configuration: .init(
             dataDirectory: config.dataDirectory, concurrency: config.concurrency, retain: config.retain,
-            reconcileInterval: config.reconcileInterval),
+            reconcileInterval: config.reconcileInterval, allowedVolumeRoots: config.allowedVolumeRoots),
         registry: registry, logger: logger)
 
     let router = Router(context: BasicRequestContext.self)

@@ -26,7 +26,7 @@ public struct ServerConfiguration: Sendable {
         .init("volumes", .object([.init("allow", .array(.string(), "host paths `absolute` volumes may point under"))])),
         .init("jobs", .object([
             .init("concurrency", .integer("jobs run at once across workloads", default: 4, minimum: 1, maximum: 64)),
-            .init("retain", .integer("builds kept per workload besides the live one", default: 5, minimum: 1, maximum: 1000)),
+            .init("retain", .integer("builds kept per workload (the newest ones, plus the live one if older)", default: 5, minimum: 1, maximum: 1000)),
         ])),
         .init("reconcileInterval", .string("time between reconcile passes", default: "10s", format: .duration)),
         .init("apply", .array(.string(), "workload files applied at start-up")),

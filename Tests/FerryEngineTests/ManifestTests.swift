@@ -19,12 +19,15 @@ import Testing
         try ManifestBuilder.scan(dir, buildID: "b1", workload: "docs", revision: Revision(id: "abc1234"), meta: .object(["k": .number(1)]), now: Self.now)
     }
 
+    /// The folder of a build that holds its files (the manifest sits beside it).
+    func content(_ build: URL) -> URL { build.appendingPathComponent(BuildManifest.contentFolder) }
+
     /// A build directory with `files` and its manifest written at `manifestTime`; file times are older.
     func build(in root: URL, manifestTime: Date = now) throws -> URL {
         let dir = root.appendingPathComponent("b1")
-        try Files.write(Self.files, in: dir)
-        for path in Self.files.keys { try Files.setModified(dir.appendingPathComponent(path), manifestTime.addingTimeInterval(-60)) }
-        try ManifestBuilder.write(try scan(dir), to: dir)
+        try Files.write(Self.files, in: content(dir))
+        for path in Self.files.keys { try Files.setModified(content(dir).appendingPathComponent(path), manifestTime.addingTimeInterval(-60)) }
+        try ManifestBuilder.write(try scan(content(dir)), to: dir)
         try Files.setModified(dir.appendingPathComponent(BuildManifest.fileName), manifestTime)
         return dir
     }
@@ -51,10 +54,13 @@ import Testing
         }
     }
 
-    @Test func scanSkipsAnExistingManifestFile() throws {
+    @Test func aSiteFileNamedLikeTheManifestIsPublishedAndVerified() throws {
         try withTemporaryDirectory { root in
             let dir = try build(in: root)
-            #expect(try scan(dir).files.map(\.path).contains(BuildManifest.fileName) == false)
+            try Files.write([BuildManifest.fileName: #"{"name": "a web app manifest"}"#], in: content(dir))
+            try ManifestBuilder.write(try scan(content(dir)), to: dir)
+            #expect(try scan(content(dir)).files.map(\.path).contains(BuildManifest.fileName))
+            #expect(ManifestVerifier.problem(in: dir, depth: .full) == nil)
         }
     }
 
@@ -82,8 +88,8 @@ import Testing
         try withTemporaryDirectory { root in
             let dir = try build(in: root)
             let read = try ManifestBuilder.read(from: dir)
-            #expect(read == (try scan(dir)))
-            #expect(ManifestBuilder.digest(read) == ManifestBuilder.digest(try scan(dir)))
+            #expect(read == (try scan(content(dir))))
+            #expect(ManifestBuilder.digest(read) == ManifestBuilder.digest(try scan(content(dir))))
             #expect(ManifestBuilder.digest(read).count == 64)
         }
     }
@@ -91,9 +97,9 @@ import Testing
     @Test func theDigestFollowsTheContent() throws {
         try withTemporaryDirectory { root in
             let dir = try build(in: root)
-            let before = ManifestBuilder.digest(try scan(dir))
-            try Files.write(["index.html": "<h1>HOME</h1>\n"], in: dir)
-            #expect(ManifestBuilder.digest(try scan(dir)) != before)
+            let before = ManifestBuilder.digest(try scan(content(dir)))
+            try Files.write(["index.html": "<h1>HOME</h1>\n"], in: content(dir))
+            #expect(ManifestBuilder.digest(try scan(content(dir))) != before)
         }
     }
 
@@ -108,7 +114,7 @@ import Testing
     @Test func aTruncatedFileIsNamed() throws {
         try withTemporaryDirectory { root in
             let dir = try build(in: root)
-            let handle = try FileHandle(forWritingTo: dir.appendingPathComponent("docs/guide.html"))
+            let handle = try FileHandle(forWritingTo: content(dir).appendingPathComponent("docs/guide.html"))
             try handle.truncate(atOffset: 3)
             try handle.close()
             let problem = try #require(ManifestVerifier.problem(in: dir, depth: .quick))
@@ -120,7 +126,7 @@ import Testing
     @Test func aMissingFileIsNamed() throws {
         try withTemporaryDirectory { root in
             let dir = try build(in: root)
-            try FileManager.default.removeItem(at: dir.appendingPathComponent("docs/img/logo.svg"))
+            try FileManager.default.removeItem(at: content(dir).appendingPathComponent("docs/img/logo.svg"))
             #expect(ManifestVerifier.problem(in: dir, depth: .quick) == "docs/img/logo.svg is missing")
         }
     }
@@ -137,7 +143,7 @@ import Testing
     @Test func quickHashesFilesChangedAfterTheManifest() throws {
         try withTemporaryDirectory { root in
             let dir = try build(in: root)
-            let file = dir.appendingPathComponent("index.html")
+            let file = content(dir).appendingPathComponent("index.html")
             try Data("<h1>HOME</h1>\n".utf8).write(to: file)
             try Files.setModified(file, Self.now.addingTimeInterval(5))
             #expect(ManifestVerifier.problem(in: dir, depth: .quick) == "index.html does not match its sha256 in the manifest")
@@ -147,7 +153,7 @@ import Testing
     @Test func fullFindsAContentChangeEvenWithTheOldModificationTime() throws {
         try withTemporaryDirectory { root in
             let dir = try build(in: root)
-            let file = dir.appendingPathComponent("index.html")
+            let file = content(dir).appendingPathComponent("index.html")
             let oldTime = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date)
             try Data("<h1>HOME</h1>\n".utf8).write(to: file)
             try Files.setModified(file, oldTime)

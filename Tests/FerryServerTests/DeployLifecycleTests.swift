@@ -1,5 +1,6 @@
 import FerryCore
 import FerryEngine
+import FerryTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import FerryCore
 import FerryEngine
+import FerryTestSupport
 import Foundation
 import Testing
 
@@ -48,7 +49,7 @@ import Testing
             try repo.commit(["public/index.html": "hello"])
             try await client.apply(siteWorkload("heal", repo: repo))
             let job = try await client.run("heal")
-            let live = engine.paths.build("heal", job["buildID"]!.stringValue!)
+            let live = engine.paths.buildContent("heal", job["buildID"]!.stringValue!)
             try Data("tampered".utf8).write(to: live.appendingPathComponent("index.html"))
 
             let jobs = try engine.reconciler.pass()

@@ -20,7 +20,10 @@ public struct BuildManifest: Codable, Sendable, Equatable {
     /// Source-specific facts worth keeping with the build (commit, counts, timings).
     public var meta: JSONValue
 
+    /// `builds/<id>/manifest.json`, beside the build's files, which live in `builds/<id>/content/`:
+    /// a site's own `manifest.json` (a web app manifest) is content like any other file.
     public static let fileName = "manifest.json"
+    public static let contentFolder = "content"
 
     public init(buildID: String, workload: String, revision: Revision?, createdAt: String, files: [File], meta: JSONValue = .object([:])) {
         self.buildID = buildID

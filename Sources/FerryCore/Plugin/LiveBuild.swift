@@ -4,6 +4,7 @@ import Foundation
 /// answer ETags without hashing at request time.
 public final class LiveBuild: Sendable {
     public let id: String
+    /// The folder holding the build's files (`builds/<id>/content/`).
     public let directory: URL
     public let manifest: BuildManifest
     private let index: [String: BuildManifest.File]

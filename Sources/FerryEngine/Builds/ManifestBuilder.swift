@@ -5,8 +5,8 @@ import Foundation
 /// Writes and checks `manifest.json`: the list of every regular file of a build with its size
 /// and sha256. A build is trusted only as far as it matches its manifest.
 public enum ManifestBuilder {
-    /// Walks `directory` and returns the manifest of what is there. Symlinks are refused: a build
-    /// is plain files, so nothing it serves can point outside it.
+    /// Walks a build's content folder and returns the manifest of what is there. Symlinks are
+    /// refused: a build is plain files, so nothing it serves can point outside it.
     public static func scan(
         _ directory: URL, buildID: String, workload: String, revision: Revision?, meta: JSONValue, now: Date
     ) throws -> BuildManifest {
@@ -16,7 +16,6 @@ public enum ManifestBuilder {
             throw FerryError(.failed, "build directory \(root) is unreadable")
         }
         while let relative = walker.nextObject() as? String {
-            if relative == BuildManifest.fileName { continue }
             let full = root + "/" + relative
             let attrs = try FileManager.default.attributesOfItem(atPath: full)
             switch attrs[.type] as? FileAttributeType {
@@ -31,6 +30,7 @@ public enum ManifestBuilder {
         return BuildManifest(buildID: buildID, workload: workload, revision: revision, createdAt: ISO8601DateFormatter().string(from: now), files: files, meta: meta)
     }
 
+    /// Writes `manifest.json` into the build folder (beside `content/`).
     public static func write(_ manifest: BuildManifest, to directory: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

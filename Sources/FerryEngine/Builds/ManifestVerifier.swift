@@ -9,14 +9,14 @@ import Foundation
 public enum ManifestVerifier {
     public enum Depth: Sendable { case quick, full }
 
-    /// Returns nil when the build verifies, else what is wrong, in words.
+    /// Returns nil when the build folder (manifest + `content/`) verifies, else what is wrong.
     public static func problem(in directory: URL, depth: Depth) -> String? {
         let manifest: BuildManifest
         do { manifest = try ManifestBuilder.read(from: directory) } catch { return "\(error)" }
         let fm = FileManager.default
         let manifestDate = (try? fm.attributesOfItem(atPath: directory.appendingPathComponent(BuildManifest.fileName).path))?[.modificationDate] as? Date
         for file in manifest.files {
-            let path = directory.appendingPathComponent(file.path).path
+            let path = directory.appendingPathComponent(BuildManifest.contentFolder).appendingPathComponent(file.path).path
             guard let attrs = try? fm.attributesOfItem(atPath: path), attrs[.type] as? FileAttributeType == .typeRegular else {
                 return "\(file.path) is missing"
             }

@@ -46,7 +46,7 @@ struct JobExecutor: Sendable {
             if action.producesBuild {
                 let id = IDs.make("b", at: now())
                 buildID = id
-                buildDir = paths.build(job.workload, id)
+                buildDir = paths.buildContent(job.workload, id)
             } else {
                 buildDir = scratch.appendingPathComponent("build")
             }
@@ -77,27 +77,34 @@ struct JobExecutor: Sendable {
                 finish(job.id, .succeeded, summary)
             case .built(let meta):
                 guard let buildID else { throw FerryError(.internal, "action \(job.action) returned a build but does not produce one") }
-                let summary = try activateBuild(buildID, dir: buildDir, job: job, generation: workload.generation, revision: revision, meta: meta, context: context)
+                let summary = try activateBuild(buildID, content: buildDir, job: job, generation: workload.generation, revision: revision, meta: meta, context: context)
                 finish(job.id, .succeeded, summary, buildID: buildID)
             }
         } catch {
             if let buildID { try? FileManager.default.removeItem(at: paths.build(job.workload, buildID)) }
             let interrupted = error is CancellationError && shuttingDown()
-            let state: Job.State = error is CancellationError && !interrupted ? .cancelled : .failed
-            let message = interrupted ? "interrupted" : (error is CancellationError ? "cancelled" : "\(error)")
+            if interrupted {
+                // Left `running` on purpose: the next start finds it, marks it
+                // `failed (interrupted)` and queues it again, exactly as after a crash.
+                log.write("interrupted by shutdown; it will run again when Ferry starts")
+                return
+            }
+            let state: Job.State = error is CancellationError ? .cancelled : .failed
+            let message = error is CancellationError ? "cancelled" : "\(error)"
             log.write("\(state.rawValue): \(message)")
             finish(job.id, state, message)
-            if buildID != nil, state == .failed, !interrupted {
+            if buildID != nil, state == .failed {
                 recordFailure(workload: workload, action: job.action, message: message)
             }
         }
     }
 
     private func activateBuild(
-        _ buildID: String, dir: URL, job: Job, generation: Int, revision: Revision?, meta: JSONValue, context: JobContext
+        _ buildID: String, content: URL, job: Job, generation: Int, revision: Revision?, meta: JSONValue, context: JobContext
     ) throws -> String {
         context.progress(0.9, "writing manifest")
-        let manifest = try ManifestBuilder.scan(dir, buildID: buildID, workload: job.workload, revision: revision, meta: meta, now: now())
+        let dir = paths.build(job.workload, buildID)
+        let manifest = try ManifestBuilder.scan(content, buildID: buildID, workload: job.workload, revision: revision, meta: meta, now: now())
         try ManifestBuilder.write(manifest, to: dir)
         context.progress(0.95, "verifying \(manifest.files.count) files")
         if let problem = ManifestVerifier.problem(in: dir, depth: .full) {
@@ -146,8 +153,8 @@ struct JobExecutor: Sendable {
     }
 
     /// Resolves each volume to a path by its scope: `workload` under the workload's folder,
-    /// `chain` under the folder of the chain's first stage, `absolute` as given (the validator
-    /// checked it), `ephemeral` inside the job's scratch folder, removed with it.
+    /// `chain` under the folder of the chain's first stage, `absolute` as given (`Engine.apply`
+    /// checked it against the allow-list), `ephemeral` inside the job's scratch folder.
     private func volumes(for spec: WorkloadSpec, scratch: URL) throws -> [String: URL] {
         var out: [String: URL] = [:]
         for volume in spec.volumes {

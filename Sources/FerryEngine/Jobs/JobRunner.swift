@@ -8,8 +8,8 @@ import Synchronization
 /// Takes queued jobs and runs them: at most one per workload, at most `concurrency` in all.
 ///
 /// A service: it claims work whenever the dispatcher wakes it (and once a second, in case a
-/// wake-up was missed), and on graceful shutdown stops claiming, cancels what runs and lets
-/// those jobs end as `failed (interrupted)`, so the next start re-runs them.
+/// wake-up was missed), and on graceful shutdown stops claiming and cancels what runs; those
+/// jobs stay `running` in the store, so the next start marks them interrupted and re-runs them.
 public final class JobRunner: Service {
     let database: FerryDatabase
     let executor: JobExecutor

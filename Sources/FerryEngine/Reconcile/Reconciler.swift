@@ -98,7 +98,8 @@ public final class Reconciler: Service {
         var observation: Observation?
         if let linked, linkedProblem == nil, let plugin = registry.sources[workload.spec.source.kind],
             let manifest = try? ManifestBuilder.read(from: paths.build(name, linked)) {
-            observation = plugin.observe(workload: workload.spec, live: LiveBuild(id: linked, directory: paths.build(name, linked), manifest: manifest))
+            let live = LiveBuild(id: linked, directory: paths.buildContent(name, linked), manifest: manifest)
+            observation = plugin.observe(workload: workload.spec, live: live)
         }
         let facts = ReconcilePlan.Facts(
             generation: workload.generation, status: workload.status, suspended: workload.spec.suspend,
@@ -116,6 +117,7 @@ public final class Reconciler: Service {
         case .relink(let buildID, let reason):
             try activator.activate(workload: name, buildID: buildID)
             logger.info("\(name): \(reason)")
+            try dispatcher.dispatch(DispatchRequest(kind: "reconciler", summary: "\(name): \(reason)", targets: []))
             try setStatus(workload, health: .healthy, reason: reason)
             return []
         case .deploy(let reason):

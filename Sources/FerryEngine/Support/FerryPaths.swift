@@ -1,3 +1,4 @@
+import FerryCore
 import Foundation
 
 /// The data directory's layout, in one place (DESIGN.md "Data dir").
@@ -14,6 +15,10 @@ public struct FerryPaths: Sendable {
     public func workload(_ name: String) -> URL { root.appendingPathComponent("workloads").appendingPathComponent(name) }
     public func builds(_ name: String) -> URL { workload(name).appendingPathComponent("builds") }
     public func build(_ name: String, _ id: String) -> URL { builds(name).appendingPathComponent(id) }
+    /// The files of a build, as the source wrote them and the surface serves them.
+    public func buildContent(_ name: String, _ id: String) -> URL {
+        build(name, id).appendingPathComponent(BuildManifest.contentFolder)
+    }
     /// The symlink whose target is the live build.
     public func current(_ name: String) -> URL { workload(name).appendingPathComponent("current") }
     public func volume(_ name: String, _ volume: String) -> URL {

@@ -1,6 +1,7 @@
 import FerryCore
 import FerryEngine
 import FerryServer
+import FerryTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird

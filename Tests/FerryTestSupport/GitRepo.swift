@@ -1,11 +1,13 @@
 import Foundation
 
-/// A real git repository in a temp folder, for sources to fetch from over `file://`.
-struct GitRepo {
-    let directory: URL
-    var url: String { "file://\(directory.path)" }
+/// Helpers shared by the test targets that need real git repositories and temp folders.
 
-    init(in parent: URL, name: String = "site") throws {
+/// A real git repository in a temp folder, for sources to fetch from over `file://`.
+public struct GitRepo: Sendable {
+    public let directory: URL
+    public var url: String { "file://\(directory.path)" }
+
+    public init(in parent: URL, name: String = "site") throws {
         directory = parent.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try git("init", "-q", "-b", "main")
@@ -13,7 +15,7 @@ struct GitRepo {
 
     /// Writes the files (path → content), commits them, and returns the new commit.
     @discardableResult
-    func commit(_ files: [String: String], message: String = "change") throws -> String {
+    public func commit(_ files: [String: String], message: String = "change") throws -> String {
         for (path, content) in files {
             let url = directory.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -25,14 +27,14 @@ struct GitRepo {
     }
 
     @discardableResult
-    func git(_ arguments: String...) throws -> String {
+    public func git(_ arguments: String...) throws -> String {
         try Shell.run(["git"] + arguments, in: directory)
     }
 }
 
-enum Shell {
+public enum Shell {
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> String {
+    public static func run(_ arguments: [String], in directory: URL? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -50,16 +52,16 @@ enum Shell {
         return text
     }
 
-    struct ShellError: Error, CustomStringConvertible {
+    public struct ShellError: Error, CustomStringConvertible {
         let message: String
-        var description: String { message }
+        public var description: String { message }
     }
 }
 
 /// A temp folder removed when the test ends.
-final class TempDir: @unchecked Sendable {
-    let url: URL
-    init() throws {
+public final class TempDir: @unchecked Sendable {
+    public let url: URL
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-test-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
