@@ -15,7 +15,7 @@ BIN  ?= .build/debug
 
 # Debian packages: to build, additionally to test, and for the benchmark only.
 BUILD_PKGS := libsqlite3-dev libcurl4-openssl-dev libyaml-dev libarchive-dev libzstd-dev git pkg-config
-TEST_PKGS  := git
+TEST_PKGS  := git curl
 BENCH_PKGS := nginx wrk hyperfine
 
 # $(call apt_install,PACKAGES): install the PACKAGES not installed yet (one apt-get update first).

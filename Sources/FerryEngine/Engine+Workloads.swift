@@ -16,7 +16,10 @@ extension Engine {
                 workloads: [.init(name: spec.name, action: trigger.action)], owner: spec.name, createdAt: at)
         }
         let result = try database.applyWorkload(spec, inlineBindings: bindings, now: at)
-        if result.1 != .unchanged { logger.info("workload \(spec.name) \(result.1.rawValue) (generation \(result.0.generation))") }
+        if result.1 != .unchanged {
+            logger.info("workload \(spec.name) \(result.1.rawValue) (generation \(result.0.generation))")
+            reconciler.wake()
+        }
         return result
     }
 

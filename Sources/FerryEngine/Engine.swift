@@ -17,6 +17,9 @@ public final class Engine: Sendable {
         public var reconcileInterval: Duration
         /// Host folders under which `absolute` volumes may point.
         public var allowedVolumeRoots: [String]
+        /// Whether the reconciler runs as a service. Off, passes happen only when called
+        /// (`reconciler.pass()`): for maintenance, and for tests that drive each pass.
+        public var runsReconciler = true
 
         public init(
             dataDirectory: URL, concurrency: Int = 4, retain: Int = 5, reconcileInterval: Duration = .seconds(10),
@@ -39,6 +42,7 @@ public final class Engine: Sendable {
     public let activator: BuildActivator
     let validator: WorkloadValidator
     let allowedVolumeRoots: [String]
+    let runsReconciler: Bool
     let now: @Sendable () -> Date
     let logger: Logger
     let liveBuilds = Mutex<[String: LiveBuild]>([:])
@@ -65,11 +69,12 @@ public final class Engine: Sendable {
             database: database, registry: registry, dispatcher: dispatcher, activator: activator, paths: paths,
             interval: configuration.reconcileInterval, now: now, logger: logger)
         self.validator = WorkloadValidator(registry: registry)
+        self.runsReconciler = configuration.runsReconciler
         self.allowedVolumeRoots = configuration.allowedVolumeRoots.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         self.now = now
         self.logger = logger
     }
 
     /// The long-running parts, for the application's ServiceGroup.
-    public var services: [any Service] { [runner, reconciler] }
+    public var services: [any Service] { runsReconciler ? [runner, reconciler] : [runner] }
 }

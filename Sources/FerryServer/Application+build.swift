@@ -10,11 +10,11 @@ public func buildApplication(
     _ config: ServerConfiguration, registry: PluginRegistry = BuiltinPlugins.registry(), logger: Logger? = nil
 ) throws -> (application: some ApplicationProtocol, engine: Engine) {
     let logger = logger ?? Logger(label: "ferry")
-    let engine = try Engine(
-        configuration: .init(
-            dataDirectory: config.dataDirectory, concurrency: config.concurrency, retain: config.retain,
-            reconcileInterval: config.reconcileInterval, allowedVolumeRoots: config.allowedVolumeRoots),
-        registry: registry, logger: logger)
+    var engineConfig = Engine.Configuration(
+        dataDirectory: config.dataDirectory, concurrency: config.concurrency, retain: config.retain,
+        reconcileInterval: config.reconcileInterval, allowedVolumeRoots: config.allowedVolumeRoots)
+    engineConfig.runsReconciler = config.reconcile
+    let engine = try Engine(configuration: engineConfig, registry: registry, logger: logger)
 
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ErrorMiddleware())

@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     public var concurrency = 4
     public var retain = 5
     public var reconcileInterval: Duration = .seconds(10)
+    /// `false` stops the reconcile loop (passes then run only on demand).
+    public var reconcile = true
     /// Workload files applied at start-up (idempotent), e.g. the examples `make run` serves.
     public var apply: [String] = []
 
@@ -29,6 +31,7 @@ public struct ServerConfiguration: Sendable {
             .init("retain", .integer("builds kept per workload (the newest ones, plus the live one if older)", default: 5, minimum: 1, maximum: 1000)),
         ])),
         .init("reconcileInterval", .string("time between reconcile passes", default: "10s", format: .duration)),
+        .init("reconcile", .boolean("run the reconcile loop; off, nothing is deployed or repaired on its own", default: true)),
         .init("apply", .array(.string(), "workload files applied at start-up")),
     ])
 
@@ -52,6 +55,7 @@ public struct ServerConfiguration: Sendable {
         if case .number(let n)? = value["jobs"]?["concurrency"] { config.concurrency = Int(n) }
         if case .number(let n)? = value["jobs"]?["retain"] { config.retain = Int(n) }
         if let interval = value["reconcileInterval"]?.stringValue, let d = Duration.parse(interval) { config.reconcileInterval = d }
+        if case .bool(let on)? = value["reconcile"] { config.reconcile = on }
         if case .array(let files)? = value["apply"] { config.apply = files.compactMap(\.stringValue) }
         return config
     }

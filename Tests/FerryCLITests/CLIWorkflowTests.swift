@@ -48,7 +48,9 @@ import Testing
         guard case .array(let list) = try JSONDecoder().decode(JSONValue.self, from: Data(jobs.stdout.utf8)) else {
             Issue.record("get jobs -o json is not a JSON list"); return
         }
-        #expect(list.count == 2)
+        // The reconciler deployed on apply, then two `run --wait`s: all of them ended well.
+        #expect(list.count >= 2)
+        #expect(list.allSatisfy { $0["state"] == .string("succeeded") }, "\(list)")
         let logs = try ferry.cli("logs", list[0]["id"]!.plainText)
         #expect(logs.stdout.contains("$ git fetch"))
 

@@ -17,6 +17,8 @@ public final class Reconciler: Service {
     let interval: Duration
     let now: @Sendable () -> Date
     let logger: Logger
+    private let wakeStream: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
 
     init(
         database: FerryDatabase, registry: PluginRegistry, dispatcher: Dispatcher, activator: BuildActivator,
@@ -30,13 +32,26 @@ public final class Reconciler: Service {
         self.interval = interval
         self.now = now
         self.logger = logger
+        (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        wakeContinuation.yield()
     }
 
+    /// Asks for a pass soon (a spec changed), instead of at the next interval.
+    public func wake() { wakeContinuation.yield() }
+
+    /// A pass at start, on every wake-up, and every `interval`; ends on graceful shutdown.
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do { _ = try pass() } catch { logger.error("reconcile pass failed: \(error)") }
-            // Sleeping must end on graceful shutdown too, or shutdown would wait a whole interval.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+        await withDiscardingTaskGroup { group in
+            group.addTask { [interval, wakeContinuation] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    wakeContinuation.yield()
+                }
+            }
+            for await _ in wakeStream.cancelOnGracefulShutdown() {
+                do { _ = try pass() } catch { logger.error("reconcile pass failed: \(error)") }
+            }
+            group.cancelAll()
         }
     }
 

@@ -11,7 +11,7 @@ import NIOCore
 import Testing
 
 /// Runs a real Ferry (real router, SQLite file, job runner) on a loopback port for one test.
-/// The periodic reconciler is slowed to an hour so tests drive passes themselves.
+/// The reconcile loop is off so tests drive each pass themselves.
 enum TestFerry {
     static func run<T: Sendable>(
         _ body: @Sendable (Client, Engine, URL) async throws -> T
@@ -20,7 +20,7 @@ enum TestFerry {
         var config = ServerConfiguration()
         config.port = 0
         config.dataDirectory = temp.url.appendingPathComponent("data")
-        config.reconcileInterval = .seconds(3600)
+        config.reconcile = false
         var logger = Logger(label: "ferry-test")
         logger.logLevel = .warning
         let (app, engine) = try buildApplication(config, logger: logger)
