@@ -61,9 +61,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "GitPushTrigger",
+            dependencies: ["FerryCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Plugins/Triggers/GitPush",
+            swiftSettings: strict
+        ),
+        .target(
             name: "FerryServer",
             dependencies: [
-                "FerryCore", "FerryStore", "FerryEngine", "StaticSiteSource", "ManualTrigger",
+                "FerryCore", "FerryStore", "FerryEngine", "StaticSiteSource", "ManualTrigger", "GitPushTrigger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -90,7 +96,9 @@ let package = Package(
             dependencies: [
                 "FerryServer", "FerryTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
+            resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -99,6 +107,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ManualTriggerTests", dependencies: ["ManualTrigger"], swiftSettings: strict),
+        .testTarget(
+            name: "GitPushTriggerTests",
+            dependencies: ["GitPushTrigger", "FerryCore", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "FerryCLITests",
             dependencies: ["ferry", "FerryEngine", "FerryCore", "FerryTestSupport"],

@@ -7,8 +7,9 @@ extension Engine {
     /// changes nothing and bumps no generation. The reconciler deploys what changed.
     @discardableResult
     public func apply(_ document: JSONValue) throws -> (Workload, ApplyResult) {
-        let spec = try validator.validate(document)
+        let spec = try sealTriggerSecrets(in: sealSecrets(in: validator.validate(document)))
         try checkAbsoluteVolumes(spec)
+        try checkChain(spec)
         let at = now()
         let bindings = spec.triggers.enumerated().map { i, trigger in
             Binding(

@@ -40,6 +40,8 @@ public final class Engine: Sendable {
     public let runner: JobRunner
     public let reconciler: Reconciler
     public let activator: BuildActivator
+    /// Seals and opens secret env values; its key comes from FERRY_SECRET_KEY or `<data>/secret.key`.
+    public let secrets: SecretBox
     let validator: WorkloadValidator
     let allowedVolumeRoots: [String]
     let runsReconciler: Bool
@@ -53,16 +55,18 @@ public final class Engine: Sendable {
             throw FerryError(.unavailable, "cannot create the data directory \(paths.root.path): \(error)", cause: error)
         }
         let database = try FerryDatabase(path: paths.database.path)
+        let secrets = try SecretBox(paths: paths, environment: ProcessInfo.processInfo.environment)
         let activator = BuildActivator(paths: paths)
         let executor = JobExecutor(
             database: database, registry: registry, paths: paths, activator: activator, retain: configuration.retain,
-            now: now, logger: logger)
+            now: now, logger: logger, secrets: secrets)
         let runner = JobRunner(database: database, executor: executor, concurrency: configuration.concurrency)
         let dispatcher = Dispatcher(database: database, registry: registry, now: now, wake: { runner.wake() })
         self.database = database
         self.registry = registry
         self.paths = paths
         self.activator = activator
+        self.secrets = secrets
         self.runner = runner
         self.dispatcher = dispatcher
         self.reconciler = Reconciler(

@@ -22,7 +22,10 @@ public func buildApplication(
     WorkloadController(engine: engine).register(on: router)
     JobController(engine: engine).register(on: router)
     DeployController(engine: engine).register(on: router)
+    EnvController(engine: engine).register(on: router)
     SurfaceController(engine: engine).register(on: router)
+    BindingController(engine: engine, baseURL: config.baseURL).register(on: router)
+    HookController(engine: engine).register(on: router)
 
     var app = Application(
         router: router,

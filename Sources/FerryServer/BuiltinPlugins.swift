@@ -1,4 +1,5 @@
 import FerryCore
+import GitPushTrigger
 import ManualTrigger
 import StaticSiteSource
 
@@ -9,6 +10,7 @@ public enum BuiltinPlugins {
         var registry = PluginRegistry()
         registry.register(StaticSiteSource())
         registry.register(ManualTrigger())
+        registry.register(GitPushTrigger())
         return registry
     }
 }

@@ -7,12 +7,13 @@ extension FerryDatabase {
         try read { db in try EventRecord.fetchOne(db, key: id)?.model() }
     }
 
-    /// The first accepted event with this delivery id from this binding: a re-delivery is a duplicate.
+    /// The first trusted event with this delivery id from this binding: a re-delivery of it is a
+    /// duplicate. Refused deliveries (bad signature) don't count, so a corrected retry goes through.
     public func event(bindingID: String, deliveryID: String) throws -> Event? {
         try read { db in
             try EventRecord
                 .filter(EventRecord.Columns.bindingID == bindingID && EventRecord.Columns.deliveryID == deliveryID
-                    && EventRecord.Columns.outcome == Event.Outcome.accepted.rawValue)
+                    && [Event.Outcome.accepted, .filtered, .ignored].map(\.rawValue).contains(EventRecord.Columns.outcome))
                 .order(EventRecord.Columns.receivedAt).fetchOne(db)?.model()
         }
     }

@@ -65,17 +65,4 @@ extension FerryDatabase {
             return workload
         }
     }
-
-    public func bindings() throws -> [Binding] {
-        try read { db in try BindingRecord.order(BindingRecord.Columns.id).fetchAll(db).map { try $0.model() } }
-    }
-
-    public func binding(_ id: String) throws -> Binding? {
-        try read { db in try BindingRecord.fetchOne(db, key: id)?.model() }
-    }
-
-    static func replaceOwnedBindings(_ db: Database, owner: String, with bindings: [Binding]) throws {
-        try BindingRecord.filter(BindingRecord.Columns.owner == owner).deleteAll(db)
-        for binding in bindings { try BindingRecord(binding).insert(db) }
-    }
 }

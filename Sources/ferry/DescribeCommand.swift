@@ -27,6 +27,11 @@ struct DescribeCommand: AsyncParsableCommand {
             print("Reason:      \(w[path: "status.reason"].plainText)")
             print("Live build:  \(w[path: "status.liveBuildID"].plainText) at \(w[path: "status.liveRevision"].plainText)")
             print("Parent:      \(w[path: "spec.parent"].plainText)")
+            if case .array(let stages) = w["chain"] ?? .null, !stages.isEmpty {
+                print("Chain:       " + stages.map {
+                    "\($0["role"]!.plainText) \($0["name"]!.plainText) (build \($0["liveBuildID"]?.plainText ?? "-"))"
+                }.joined(separator: ", "))
+            }
             print("Config:      \(w[path: "spec.source.config"].plainText)")
             if case .object(let env) = w[path: "spec.env"], !env.isEmpty {
                 print("Env:         " + env.keys.sorted().map { key in

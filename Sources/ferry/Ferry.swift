@@ -9,6 +9,6 @@ struct Ferry: AsyncParsableCommand {
         abstract: "Keep Composer repositories, npm mirrors and static sites alive and up to date.",
         subcommands: [
             ServeCommand.self, ApplyCommand.self, GetCommand.self, DescribeCommand.self, RunCommand.self,
-            LogsCommand.self, RollbackCommand.self, DeleteCommand.self,
+            LogsCommand.self, RollbackCommand.self, PromoteCommand.self, DeleteCommand.self, BindingCommand.self, EnvCommand.self,
         ])
 }

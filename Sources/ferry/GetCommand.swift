@@ -6,7 +6,7 @@ struct GetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "get", abstract: "List workloads, jobs, deploys or events.")
 
     enum Resource: String, ExpressibleByArgument, CaseIterable {
-        case workloads, jobs, deploys, events
+        case workloads, jobs, deploys, events, bindings
     }
 
     @OptionGroup var options: ClientOptions
@@ -24,6 +24,7 @@ struct GetCommand: AsyncParsableCommand {
             case .jobs: "/api/jobs" + (workload.map { "?workload=\($0.pathEncoded)" } ?? "")
             case .deploys: "/api/workloads/\(workload!.pathEncoded)/deploys"
             case .events: "/api/events"
+            case .bindings: "/api/bindings"
             }
             let data = try await options.client.get(path)
             if options.output == .json { return CLIOutput.printJSON(data) }
@@ -42,6 +43,13 @@ struct GetCommand: AsyncParsableCommand {
             case .deploys:
                 CLIOutput.table(["ID", "KIND", "BUILD", "REVISION", "CREATED"], items.map {
                     [$0["id"]!.plainText, $0["kind"]!.plainText, $0["buildID"]!.plainText, $0[path: "revision.label"].plainText, $0["createdAt"]!.plainText]
+                })
+            case .bindings:
+                CLIOutput.table(["ID", "KIND", "WORKLOADS", "SUSPENDED", "HOOK URL"], items.map {
+                    let targets: String = if case .array(let t) = $0["workloads"] ?? .null {
+                        t.map { "\($0["name"]!.plainText):\($0["action"]!.plainText)" }.joined(separator: ",")
+                    } else { "-" }
+                    return [$0["id"]!.plainText, $0["kind"]!.plainText, targets, $0["suspend"]!.plainText, $0["hookURL"]?.plainText ?? "-"]
                 })
             case .events:
                 CLIOutput.table(["ID", "KIND", "OUTCOME", "RECEIVED", "SUMMARY"], items.map {

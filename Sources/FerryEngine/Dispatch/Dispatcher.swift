@@ -30,7 +30,7 @@ public struct Dispatcher: Sendable {
                 throw FerryError.notFound("workload", target.workload)
             }
             let plugin = try registry.source(workload.spec.source.kind)
-            guard let action = plugin.action(named: target.action) else {
+            guard let action = plugin.action(named: target.action) ?? Promotion.action(target.action) else {
                 throw FerryError(
                     .notFound, "workload \(target.workload) (\(type(of: plugin).kind)) has no action \"\(target.action)\"; it has: \(plugin.actions.map(\.name).joined(separator: ", "))")
             }

@@ -14,19 +14,23 @@ struct JobExecutor: Sendable {
     let retain: Int
     let now: @Sendable () -> Date
     let logger: Logger
+    let secrets: SecretBox
 
     /// `shuttingDown` tells a cancellation by shutdown (the job is interrupted and will be re-run)
     /// from one asked for by a person (the job is cancelled).
     func execute(_ job: Job, shuttingDown: @Sendable () -> Bool) async {
         let log: JobLog
         let workload: Workload
+        let env: [String: String]
         do {
             guard let found = try database.workload(job.workload) else {
                 finish(job.id, .failed, "workload \(job.workload) no longer exists")
                 return
             }
             workload = found
-            log = try JobLog(url: paths.log(job.id), redactor: Redactor(secrets: found.spec.env.values.filter(\.secret).map(\.value)))
+            let opened = try secrets.openEnv(found.spec)
+            env = opened.env
+            log = try JobLog(url: paths.log(job.id), redactor: Redactor(secretValues: opened.secrets))
         } catch {
             finish(job.id, .failed, "cannot start: \(error)")
             return
@@ -39,7 +43,7 @@ struct JobExecutor: Sendable {
         var buildID: String?
         do {
             let plugin = try registry.source(workload.spec.source.kind)
-            guard let action = plugin.action(named: job.action) else {
+            guard let action = plugin.action(named: job.action) ?? Promotion.action(job.action) else {
                 throw FerryError(.invalidInput, "source \(type(of: plugin).kind) has no action \"\(job.action)\"")
             }
             let buildDir: URL
@@ -53,14 +57,14 @@ struct JobExecutor: Sendable {
             try FileManager.default.createDirectory(at: buildDir, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: scratch.appendingPathComponent("work"), withIntermediateDirectories: true)
             let context = JobContext(
-                workload: workload.spec, env: workload.spec.env.mapValues(\.value), buildDirectory: buildDir,
+                workload: workload.spec, env: env, buildDirectory: buildDir,
                 scratchDirectory: scratch.appendingPathComponent("work"), volumes: try volumes(for: workload.spec, scratch: scratch), log: log,
                 reportProgress: { [database] fraction, note in
                     _ = try? database.updateJob(job.id) { $0.progress = fraction; $0.progressNote = note }
                 })
 
             var revision = job.revision
-            if revision == nil, action.producesBuild {
+            if revision == nil, action.producesBuild, job.action != Promotion.actionName {
                 context.progress(0, "resolving revision")
                 revision = try await plugin.resolve(params: job.params, context: context)
             }
@@ -68,7 +72,16 @@ struct JobExecutor: Sendable {
                 log.write("revision \(revision.label)")
                 try database.updateJob(job.id) { $0.revision = revision }
             }
-            let outcome = try await plugin.run(action: job.action, revision: revision, params: job.params, context: context)
+            var promotion: Promotion?
+            let outcome: ActionOutcome
+            if job.action == Promotion.actionName {
+                let p = try Promotion.prepare(child: workload.spec, params: job.params, database: database, activator: activator, paths: paths)
+                promotion = p
+                revision = p.revision
+                outcome = try p.copy(into: buildDir, context: context)
+            } else {
+                outcome = try await plugin.run(action: job.action, revision: revision, params: job.params, context: context)
+            }
             try Task.checkCancellation()
 
             switch outcome {
@@ -77,7 +90,9 @@ struct JobExecutor: Sendable {
                 finish(job.id, .succeeded, summary)
             case .built(let meta):
                 guard let buildID else { throw FerryError(.internal, "action \(job.action) returned a build but does not produce one") }
-                let summary = try activateBuild(buildID, content: buildDir, job: job, generation: workload.generation, revision: revision, meta: meta, context: context)
+                let summary = try activateBuild(
+                    buildID, content: buildDir, job: job, generation: workload.generation, revision: revision, meta: meta,
+                    promotion: promotion, context: context)
                 finish(job.id, .succeeded, summary, buildID: buildID)
             }
         } catch {
@@ -100,7 +115,8 @@ struct JobExecutor: Sendable {
     }
 
     private func activateBuild(
-        _ buildID: String, content: URL, job: Job, generation: Int, revision: Revision?, meta: JSONValue, context: JobContext
+        _ buildID: String, content: URL, job: Job, generation: Int, revision: Revision?, meta: JSONValue,
+        promotion: Promotion?, context: JobContext
     ) throws -> String {
         context.progress(0.9, "writing manifest")
         let dir = paths.build(job.workload, buildID)
@@ -117,8 +133,8 @@ struct JobExecutor: Sendable {
         let previous = activator.liveBuildID(workload: job.workload)
         try activator.activate(workload: job.workload, buildID: buildID)
         let deploy = Deploy(
-            id: IDs.make("d", at: now()), workload: job.workload, buildID: buildID, kind: .deploy, revision: revision,
-            jobID: job.id, previousBuildID: previous, createdAt: now())
+            id: IDs.make("d", at: now()), workload: job.workload, buildID: buildID, kind: promotion == nil ? .deploy : .promote,
+            revision: revision, jobID: job.id, fromDeployID: promotion?.parentDeployID, previousBuildID: previous, createdAt: now())
         let label = revision?.label ?? buildID
         try database.recordDeploy(deploy) { status in
             status.observedGeneration = max(status.observedGeneration, generation)
@@ -126,7 +142,7 @@ struct JobExecutor: Sendable {
             status.liveRevision = revision?.id
             if status.wantedRevision == revision?.id { status.wantedRevision = nil }
             status.health = .healthy
-            status.reason = "deployed \(label) as build \(buildID)"
+            status.reason = promotion.map { "promoted \(label) from \($0.parent) as build \(buildID)" } ?? "deployed \(label) as build \(buildID)"
             status.failures = 0
             status.failedGeneration = nil
             status.lastFailureAt = nil

@@ -19,6 +19,11 @@ struct DeployController {
             _ = try engine.workload(name)
             return try JSONResponse.make(try engine.database.builds(workload: name))
         }
+        api.post("workloads/{name}/promote") { request, context in
+            let name = try context.parameters.require("name")
+            let body = try await JSONResponse.documents(request).first ?? .object([:])
+            return try JSONResponse.make(try engine.promote(child: name, from: body["from"]?.stringValue), status: .accepted)
+        }
         api.post("workloads/{name}/rollback") { request, context in
             let name = try context.parameters.require("name")
             let body = try await JSONResponse.documents(request).first ?? .object([:])

@@ -11,13 +11,18 @@ struct WorkloadController {
     func register(on router: Router<BasicRequestContext>) {
         let api = router.group("api")
         api.get("kinds") { _, _ in try JSONResponse.make(KindsView(engine.registry)) }
-        api.get("workloads") { _, _ in try JSONResponse.make(try engine.database.workloads().map(view)) }
+        api.get("workloads") { _, _ in
+            let all = try engine.database.workloads()
+            return try JSONResponse.make(all.map { WorkloadView($0, registry: engine.registry, all: all) })
+        }
         api.post("workloads", use: create)
         api.post("apply", use: applyMany)
         api.get("workloads/{name}") { _, context in
             try JSONResponse.make(view(try engine.workload(try context.parameters.require("name"))))
         }
         api.put("workloads/{name}", use: replace)
+        api.post("workloads/{name}/suspend") { _, context in try JSONResponse.make(view(try engine.setSuspended(workload: try context.parameters.require("name"), true))) }
+        api.post("workloads/{name}/resume") { _, context in try JSONResponse.make(view(try engine.setSuspended(workload: try context.parameters.require("name"), false))) }
         api.delete("workloads/{name}") { _, context in
             let name = try context.parameters.require("name")
             try engine.delete(name)
@@ -25,7 +30,9 @@ struct WorkloadController {
         }
     }
 
-    private func view(_ w: Workload) -> WorkloadView { WorkloadView(w, registry: engine.registry) }
+    private func view(_ w: Workload) -> WorkloadView {
+        WorkloadView(w, registry: engine.registry, all: (try? engine.database.workloads()) ?? [])
+    }
 
     /// POST creates; an existing name is a conflict (PUT or `ferry apply` change it).
     @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {

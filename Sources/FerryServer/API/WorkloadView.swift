@@ -24,11 +24,21 @@ struct WorkloadView: Encodable {
     var generation: Int
     var spec: SpecView
     var status: WorkloadStatus
+    /// The neighbouring stages and the build each runs: the parent first, then the children.
+    var chain: [Stage]
     var url: String
     var createdAt: Date
     var updatedAt: Date
 
-    init(_ w: Workload, registry: PluginRegistry) {
+    struct Stage: Encodable {
+        var name: String
+        var role: String
+        var liveBuildID: String?
+        var liveRevision: String?
+    }
+
+    /// `all` is every stored workload, to find parent and children without another query.
+    init(_ w: Workload, registry: PluginRegistry, all: [Workload] = []) {
         name = w.name
         kind = w.spec.source.kind
         generation = w.generation
@@ -38,6 +48,8 @@ struct WorkloadView: Encodable {
             env: s.env.mapValues { EnvEntry(secret: $0.secret, value: $0.secret ? nil : $0.value, set: true) },
             volumes: s.volumes, parent: s.parent, triggers: s.triggers, suspend: s.suspend)
         status = w.status
+        chain = all.filter { $0.name == w.spec.parent }.map { Stage(name: $0.name, role: "parent", liveBuildID: $0.status.liveBuildID, liveRevision: $0.status.liveRevision) }
+            + all.filter { $0.spec.parent == w.name }.map { Stage(name: $0.name, role: "child", liveBuildID: $0.status.liveBuildID, liveRevision: $0.status.liveRevision) }
         let mount = registry.sources[kind].map { type(of: $0).mount } ?? kind
         url = "/\(mount)/\(w.name)/"
         createdAt = w.createdAt

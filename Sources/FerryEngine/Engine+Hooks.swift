@@ -1,0 +1,84 @@
+import FerryCore
+import FerryStore
+import Foundation
+
+/// What the hook endpoint answers: a status, a message, and what was stored.
+public struct HookOutcome: Sendable {
+    public var status: Int
+    public var message: String
+    public var event: Event?
+    public var jobs: [Job]
+}
+
+extension Engine {
+    /// The largest webhook body accepted; larger deliveries get 413 and are recorded.
+    public static let hookBodyLimit = 1 << 20
+
+    /// Handles one delivery to `POST /hooks/{binding-id}`. Every delivery, trusted or not, ends
+    /// as an event with its outcome and reason, stored before the answer; only an accepted,
+    /// matching, non-duplicate delivery queues jobs, and it does so in the same transaction.
+    public func receiveHook(bindingID: String, headers: [String: String], body: [UInt8], tooLarge: Bool = false) throws -> HookOutcome {
+        func record(_ outcome: Event.Outcome, _ status: Int, _ reason: String, sender: String? = nil, delivery: String? = nil, summary: String? = nil) throws -> HookOutcome {
+            let result = try dispatcher.dispatch(DispatchRequest(
+                kind: "git-push", summary: summary ?? "delivery to \(bindingID)\(sender.map { " from \($0)" } ?? "")", targets: [],
+                outcome: outcome, reason: reason, bindingID: bindingID, deliveryID: delivery,
+                payload: sender.map { .object(["sender": .string($0)]) } ?? .object([:])))
+            return HookOutcome(status: status, message: reason, event: result.event, jobs: [])
+        }
+        guard let binding = try database.binding(bindingID) else {
+            return try record(.refused, 404, "no binding \(bindingID)")
+        }
+        if tooLarge { return try record(.refused, 413, "body larger than \(Self.hookBodyLimit) bytes") }
+        guard let trigger = registry.triggers[binding.kind] as? any IngressTrigger else {
+            return try record(.refused, 400, "binding \(bindingID) is a \(binding.kind) trigger, which takes no webhooks")
+        }
+        let verdict = trigger.receive(IngressRequest(headers: headers, body: body), secret: try secret(of: binding))
+        switch verdict {
+        case .refused(let sender, let delivery, let reason):
+            logger.warning("hook \(bindingID): refused delivery from \(sender ?? "unknown sender"): \(reason)")
+            return try record(.refused, 401, reason, sender: sender, delivery: delivery)
+        case .malformed(let sender, let delivery, let reason):
+            return try record(.refused, 400, reason, sender: sender, delivery: delivery)
+        case .ignored(let d, let reason):
+            return try record(.ignored, d.event == "ping" || reason == "ping" ? 200 : 202, reason, sender: d.sender, delivery: d.deliveryID, summary: d.summary)
+        case .accepted(let delivery):
+            if let id = delivery.deliveryID, try database.event(bindingID: bindingID, deliveryID: id) != nil {
+                return try record(.duplicate, 200, "duplicate delivery \(id)", sender: delivery.sender, delivery: id, summary: delivery.summary)
+            }
+            if binding.suspend {
+                return try record(.ignored, 202, "binding \(bindingID) is suspended", sender: delivery.sender, delivery: delivery.deliveryID, summary: delivery.summary)
+            }
+            return try dispatchDelivery(delivery, binding: binding, trigger: trigger)
+        }
+    }
+
+    private func dispatchDelivery(_ delivery: IngressDelivery, binding: Binding, trigger: any IngressTrigger) throws -> HookOutcome {
+        var targets: [DispatchRequest.Target] = []
+        var reasons: [String] = []
+        let defaults = binding.config.objectValue?.filter { ["branches", "tags", "paths"].contains($0.key) } ?? [:]
+        for target in binding.workloads {
+            guard let workload = try database.workload(target.name) else {
+                reasons.append("\(target.name): no such workload")
+                continue
+            }
+            if workload.spec.suspend {
+                reasons.append("\(target.name): suspended")
+                continue
+            }
+            let filters = JSONValue.object(defaults.merging(target.filters.objectValue ?? [:]) { _, own in own })
+            let decision = trigger.matches(delivery, filters: filters)
+            reasons.append("\(target.name): \(decision.reason)")
+            guard decision.matches else { continue }
+            let branch = delivery.payload["branch"]?.stringValue ?? delivery.payload["tag"]?.stringValue ?? "ref"
+            targets.append(.init(
+                workload: target.name, action: target.action,
+                revision: delivery.commit.map { Revision.git(branch: branch, commit: $0) }))
+        }
+        let result = try dispatcher.dispatch(DispatchRequest(
+            kind: binding.kind, summary: delivery.summary, targets: targets,
+            outcome: targets.isEmpty ? .filtered : .accepted, reason: reasons.joined(separator: "; "),
+            bindingID: binding.id, deliveryID: delivery.deliveryID, payload: delivery.payload))
+        let message = targets.isEmpty ? "nothing to do: \(reasons.joined(separator: "; "))" : "queued \(result.jobs.count) job(s)"
+        return HookOutcome(status: 202, message: message, event: result.event, jobs: result.jobs)
+    }
+}
