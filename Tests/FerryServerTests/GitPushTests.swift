@@ -6,11 +6,17 @@ import Testing
 /// Webhooks from a git host: verified, recorded, filtered, and turned into deploys of exactly
 /// the pushed commit.
 @Suite struct GitPushTests {
-    @Test func aSignedPushMakesThePushedCommitLiveAndARedeliveryIsADuplicate() async throws {
-        try await TestFerry.run { client, engine, temp in
+    @Test func aPushToABareRepoAndItsWebhookMakeThePushedCommitLive() async throws {
+        let logs = LogCapture()
+        try await TestFerry.run(logs: logs) { client, engine, temp in
+            // The git host: a bare repository the workload fetches from; a clone pushes to it.
+            let hub = temp.appendingPathComponent("hub.git")
+            try Shell.run(["git", "init", "-q", "--bare", "-b", "main", hub.path])
             let repo = try GitRepo(in: temp)
+            try repo.git("remote", "add", "origin", hub.path)
             try repo.commit(["public/index.html": "before the push"])
-            try await client.apply(siteWorkload("hooked", repo: repo))
+            try repo.git("push", "-q", "origin", "main")
+            try await client.apply(siteWorkload("hooked", repo: GitRepo(existing: hub)))
             let secret = try await client.gitPushBinding("hooked-hook", targets: [("hooked", .object(["branches": .array([.string("main")])]))])
             let listed = try await client.json("/api/bindings/hooked-hook")
             #expect(listed[path: "config.secret"] == .string("set"))
@@ -18,7 +24,9 @@ import Testing
             #expect(listed["hookURL"]?.plainText.hasSuffix("/hooks/hooked-hook") == true)
 
             let pushed = try repo.commit(["public/index.html": "after the push"])
+            try repo.git("push", "-q", "origin", "main")
             try repo.commit(["public/index.html": "a later commit the hook did not name"])
+            try repo.git("push", "-q", "origin", "main")
             let body = try Webhook.githubPush(branch: "main", commit: pushed)
             let (status, answer) = try await client.deliver(to: "hooked-hook", delivery: "d-1", body: body, secret: secret)
             #expect(status == .accepted, "\(answer)")
@@ -33,6 +41,11 @@ import Testing
             #expect(duplicate["outcome"] == .string("duplicate"))
             #expect(duplicate["jobs"] == .array([]))
             #expect(try engine.database.jobs(workload: "hooked").count == 1)
+
+            let (refused, _) = try await client.deliver(to: "hooked-hook", body: body, secret: secret + "x")
+            #expect(refused == .unauthorized)
+            #expect(!logs.text.contains(secret), "the server's log shows the binding secret")
+            #expect(!logs.text.isEmpty)
         }
     }
 

@@ -7,6 +7,11 @@ public struct GitRepo: Sendable {
     public let directory: URL
     public var url: String { "file://\(directory.path)" }
 
+    /// An existing repository (a bare one standing for a git host), used only for its URL.
+    public init(existing directory: URL) {
+        self.directory = directory
+    }
+
     public init(in parent: URL, name: String = "site") throws {
         directory = parent.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

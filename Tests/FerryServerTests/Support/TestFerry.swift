@@ -13,16 +13,17 @@ import Testing
 /// Runs a real Ferry (real router, SQLite file, job runner) on a loopback port for one test.
 /// The reconcile loop is off so tests drive each pass themselves.
 enum TestFerry {
+    /// `logs`, when given, receives everything the server logs (at every level).
     static func run<T: Sendable>(
-        _ body: @Sendable (Client, Engine, URL) async throws -> T
+        logs: LogCapture? = nil, _ body: @Sendable (Client, Engine, URL) async throws -> T
     ) async throws -> T {
         let temp = try TempDir()
         var config = ServerConfiguration()
         config.port = 0
         config.dataDirectory = temp.url.appendingPathComponent("data")
         config.reconcile = false
-        var logger = Logger(label: "ferry-test")
-        logger.logLevel = .warning
+        var logger = logs?.logger() ?? Logger(label: "ferry-test")
+        if logs == nil { logger.logLevel = .warning }
         let (app, engine) = try buildApplication(config, logger: logger)
         return try await app.test(.live) { client in
             try await body(Client(raw: client), engine, temp.url)
