@@ -110,4 +110,25 @@ import Testing
             #expect(latest.reason?.contains("fan-b: no changed path matches") == true, "\(latest.reason ?? "")")
         }
     }
+
+    @Test func anInlineTriggerSecretIsSealedAndNeverShown() async throws {
+        try await TestFerry.run { client, engine, temp in
+            let repo = try GitRepo(in: temp)
+            let commit = try repo.commit(["public/index.html": "inline"])
+            let secret = "inline-hook-secret-123"
+            let document = siteWorkload("inline", repo: repo) + "\ntriggers: [ { kind: git-push, action: deploy, config: { secret: \"\(secret)\", branches: [main] } } ]"
+            try await client.apply(document)
+            #expect(try await client.apply(document)[path: "0.result"] == .string("unchanged"))
+
+            let stored = try #require(try engine.database.workload("inline"))
+            #expect(stored.spec.triggers[0].config["secret"]?.plainText.hasPrefix("enc:v1:") == true)
+            for uri in ["/api/workloads/inline", "/api/workloads", "/api/bindings", "/api/bindings/inline.0"] {
+                #expect(!(try await client.page(uri).1.contains(secret)), "\(uri) shows the secret")
+            }
+            let body = try Webhook.githubPush(branch: "main", commit: commit)
+            let (status, answer) = try await client.deliver(to: "inline.0", body: body, secret: secret)
+            #expect(status == .accepted, "\(answer)")
+            #expect(try await client.deliver(to: "inline.0", body: body, secret: "not it").0 == .unauthorized)
+        }
+    }
 }

@@ -30,6 +30,15 @@ struct WorkloadView: Encodable {
     var createdAt: Date
     var updatedAt: Date
 
+    /// A trigger's `secret` (sealed in the store) is shown as "set", like env secrets.
+    static func hidingSecret(_ trigger: TriggerRef) -> TriggerRef {
+        guard case .object(var config) = trigger.config, config["secret"] != nil, config["secret"] != .null else { return trigger }
+        config["secret"] = .string("set")
+        var shown = trigger
+        shown.config = .object(config)
+        return shown
+    }
+
     struct Stage: Encodable {
         var name: String
         var role: String
@@ -46,7 +55,7 @@ struct WorkloadView: Encodable {
         spec = SpecView(
             name: s.name, source: s.source,
             env: s.env.mapValues { EnvEntry(secret: $0.secret, value: $0.secret ? nil : $0.value, set: true) },
-            volumes: s.volumes, parent: s.parent, triggers: s.triggers, suspend: s.suspend)
+            volumes: s.volumes, parent: s.parent, triggers: s.triggers.map(Self.hidingSecret), suspend: s.suspend)
         status = w.status
         chain = all.filter { $0.name == w.spec.parent }.map { Stage(name: $0.name, role: "parent", liveBuildID: $0.status.liveBuildID, liveRevision: $0.status.liveRevision) }
             + all.filter { $0.spec.parent == w.name }.map { Stage(name: $0.name, role: "child", liveBuildID: $0.status.liveBuildID, liveRevision: $0.status.liveRevision) }
