@@ -147,6 +147,26 @@ import Testing
         }
     }
 
+    /// Ten pushes during a build, as webhooks send them (the commit as the job's revision):
+    /// one follow-up job, of the newest commit.
+    @Test func pushesDuringABuildCoalesceIntoOneFollowUpOfTheNewestRevision() throws {
+        try withTemporaryDirectory { dir in
+            let f = try Fixture(dir)
+            let running = try f.dispatcher.dispatch(DispatchRequest(
+                kind: "git-push", summary: "push 0", targets: [.init(workload: "docs", action: "deploy", revision: .git(branch: "main", commit: "c0"))]))
+            _ = try f.database.claimRunnableJobs(limit: 1, now: Date())
+            for i in 1...10 {
+                try f.dispatcher.dispatch(DispatchRequest(
+                    kind: "git-push", summary: "push \(i)", targets: [.init(workload: "docs", action: "deploy", revision: .git(branch: "main", commit: "c\(i)"))]))
+            }
+            let queued = try f.database.jobs(workload: "docs", states: [.queued])
+            #expect(queued.count == 1)
+            #expect(queued.first?.revision == .git(branch: "main", commit: "c10"))
+            #expect(try f.database.jobs(workload: "docs", states: [.running]).map(\.id) == running.jobs.map(\.id))
+            #expect(try f.database.events(kind: "git-push").count == 11)
+        }
+    }
+
     @Test func anEventWithoutTargetsIsStoredButWakesNobody() throws {
         try withTemporaryDirectory { dir in
             let f = try Fixture(dir)

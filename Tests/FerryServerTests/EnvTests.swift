@@ -263,7 +263,8 @@ import Testing
     /// A static site whose private-repo token is a secret: a failing fetch over http does not
     /// print the token either.
     @Test func aFailingFetchWithATokenLeavesNoTrace() async throws {
-        try await TestFerry.run { client, engine, temp in
+        let logs = LogCapture()
+        try await TestFerry.run(logs: logs) { client, engine, temp in
             try await client.apply("""
                 name: private
                 source:
@@ -281,6 +282,8 @@ import Testing
             for form in Self.forms {
                 #expect(Self.filesContaining(form, under: temp).isEmpty)
             }
+            #expect(logs.text.contains("private"), "the server logged the workload")
+            Self.expectHidden(logs.text, "the server's own log")
         }
     }
 }
