@@ -15,3 +15,12 @@ struct ClientOptions: ParsableArguments {
 enum OutputFormat: String, ExpressibleByArgument, Sendable {
     case text, json
 }
+
+/// `workload NAME`, the object of `describe` and `delete` (the kind word leaves room for
+/// `describe binding ID` later without changing how commands read).
+struct WorkloadArgument: ParsableArguments {
+    enum Kind: String, ExpressibleByArgument { case workload }
+
+    @Argument(help: "workload") var kind: Kind
+    @Argument(help: "The workload's name.") var name: String
+}

@@ -5,11 +5,9 @@ import Foundation
 struct DeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a workload, its builds and its inline triggers.")
 
-    enum Kind: String, ExpressibleByArgument { case workload }
-
     @OptionGroup var options: ClientOptions
-    @Argument(help: "workload") var kind: Kind
-    @Argument(help: "The workload's name.") var name: String
+    @OptionGroup var target: WorkloadArgument
+    var name: String { target.name }
 
     func run() async throws {
         try await CLIOutput.guarded {

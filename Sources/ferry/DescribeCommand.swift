@@ -5,11 +5,9 @@ import Foundation
 struct DescribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show a workload's spec, status, deploys and jobs.")
 
-    enum Kind: String, ExpressibleByArgument { case workload }
-
     @OptionGroup var options: ClientOptions
-    @Argument(help: "workload") var kind: Kind
-    @Argument(help: "The workload's name.") var name: String
+    @OptionGroup var target: WorkloadArgument
+    var name: String { target.name }
 
     func run() async throws {
         try await CLIOutput.guarded {
