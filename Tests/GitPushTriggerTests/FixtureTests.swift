@@ -70,6 +70,17 @@ struct FixtureTests {
         #expect(d.commit == "67b56589a45103f891bdee7c0546e5d40bc02001")
     }
 
+    /// Forgejo also sends Gitea's headers, as a Gitea fork; it is still named Forgejo.
+    @Test func forgejoWithGiteaCompatibilityHeadersIsNamedForgejo() throws {
+        let body = try Hook.fixture("gitea/push-event.json")
+        var request = Hook.forgejo("push", body)
+        request.headers["x-gitea-event"] = "push"
+        request.headers["x-gitea-delivery"] = "fj-1"
+        request.headers["x-gitea-signature"] = Hook.hmacHex(body, secret: Hook.secret)
+        let d = try #require(trigger.receive(request, secret: Hook.secret).accepted)
+        #expect(d.sender == "forgejo")
+    }
+
     @Test func gitlabPush() throws {
         let verdict = trigger.receive(Hook.gitlab("Push Hook", try Hook.fixture("gitlab/push-event.json")), secret: Hook.secret)
         let d = try #require(verdict.accepted, "\(verdict)")

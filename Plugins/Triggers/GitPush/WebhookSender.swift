@@ -2,12 +2,13 @@
 ///
 /// Detection order matters: Gitea and Forgejo also send GitHub's headers (`X-GitHub-Event`,
 /// `X-Hub-Signature-256`) for compatibility, so they are checked first; otherwise a Gitea
-/// delivery would be verified against the wrong header. GitLab shares no headers with the others.
+/// delivery would be verified against the wrong header. Forgejo, a Gitea fork, also sends
+/// Gitea's headers, so it is checked before Gitea to be named rightly. GitLab shares none.
 public enum WebhookSender: String, Sendable, CaseIterable {
     case gitea, forgejo, github, gitlab
 
     /// The order in which `detect` tries the senders.
-    public static let detectionOrder: [WebhookSender] = [.gitea, .forgejo, .github, .gitlab]
+    public static let detectionOrder: [WebhookSender] = [.forgejo, .gitea, .github, .gitlab]
 
     /// The lower-case header that names the event, and whose presence identifies the sender.
     public var eventHeader: String {
