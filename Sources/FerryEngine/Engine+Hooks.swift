@@ -42,9 +42,6 @@ extension Engine {
         case .ignored(let d, let reason):
             return try record(.ignored, d.event == "ping" || reason == "ping" ? 200 : 202, reason, sender: d.sender, delivery: d.deliveryID, summary: d.summary)
         case .accepted(let delivery):
-            if let id = delivery.deliveryID, try database.event(bindingID: bindingID, deliveryID: id) != nil {
-                return try record(.duplicate, 200, "duplicate delivery \(id)", sender: delivery.sender, delivery: id, summary: delivery.summary)
-            }
             if binding.suspend {
                 return try record(.ignored, 202, "binding \(bindingID) is suspended", sender: delivery.sender, delivery: delivery.deliveryID, summary: delivery.summary)
             }
@@ -78,6 +75,9 @@ extension Engine {
             kind: binding.kind, summary: delivery.summary, targets: targets,
             outcome: targets.isEmpty ? .filtered : .accepted, reason: reasons.joined(separator: "; "),
             bindingID: binding.id, deliveryID: delivery.deliveryID, payload: delivery.payload))
+        if result.event.outcome == .duplicate {
+            return HookOutcome(status: 200, message: result.event.reason ?? "duplicate delivery", event: result.event, jobs: [])
+        }
         let message = targets.isEmpty ? "nothing to do: \(reasons.joined(separator: "; "))" : "queued \(result.jobs.count) job(s)"
         return HookOutcome(status: 202, message: message, event: result.event, jobs: result.jobs)
     }

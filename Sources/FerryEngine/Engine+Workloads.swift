@@ -17,6 +17,7 @@ extension Engine {
                 workloads: [.init(name: spec.name, action: trigger.action)], owner: spec.name, createdAt: at)
         }
         let result = try database.applyWorkload(spec, inlineBindings: bindings, now: at)
+        sourceKinds.withLock { $0[spec.name] = spec.source.kind }
         if result.1 != .unchanged {
             logger.info("workload \(spec.name) \(result.1.rawValue) (generation \(result.0.generation))")
             reconciler.wake()
@@ -51,6 +52,7 @@ extension Engine {
         activator.deactivate(workload: name)
         try? FileManager.default.removeItem(at: paths.workload(name))
         _ = liveBuilds.withLock { $0.removeValue(forKey: name) }
+        _ = sourceKinds.withLock { $0.removeValue(forKey: name) }
         logger.info("workload \(name) deleted")
     }
 
@@ -76,6 +78,15 @@ extension Engine {
         default:
             throw FerryError(.conflict, "job \(jobID) already ended (\(job.state.rawValue))")
         }
+    }
+
+    /// The source kind of a workload, or nil when there is no such workload. Cached: this is
+    /// on the path of every request a surface serves.
+    public func sourceKind(of name: String) throws -> String? {
+        if let kind = sourceKinds.withLock({ $0[name] }) { return kind }
+        guard let workload = try database.workload(name) else { return nil }
+        sourceKinds.withLock { $0[name] = workload.spec.source.kind }
+        return workload.spec.source.kind
     }
 
     /// The build a workload serves now, with its manifest; cached until `current` moves.

@@ -48,6 +48,9 @@ public final class Engine: Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
     let liveBuilds = Mutex<[String: LiveBuild]>([:])
+    /// Source kind per workload name, so serving a request needs no database read; kept
+    /// current by `apply` and `delete`, the only ways a workload's kind changes.
+    let sourceKinds = Mutex<[String: String]>([:])
 
     public init(configuration: Configuration, registry: PluginRegistry, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) throws {
         let paths = FerryPaths(root: configuration.dataDirectory)

@@ -10,12 +10,14 @@ extension FerryDatabase {
     /// The first trusted event with this delivery id from this binding: a re-delivery of it is a
     /// duplicate. Refused deliveries (bad signature) don't count, so a corrected retry goes through.
     public func event(bindingID: String, deliveryID: String) throws -> Event? {
-        try read { db in
-            try EventRecord
-                .filter(EventRecord.Columns.bindingID == bindingID && EventRecord.Columns.deliveryID == deliveryID
-                    && [Event.Outcome.accepted, .filtered, .ignored].map(\.rawValue).contains(EventRecord.Columns.outcome))
-                .order(EventRecord.Columns.receivedAt).fetchOne(db)?.model()
-        }
+        try read { db in try Self.trustedDelivery(db, bindingID: bindingID, deliveryID: deliveryID) }
+    }
+
+    static func trustedDelivery(_ db: Database, bindingID: String, deliveryID: String) throws -> Event? {
+        try EventRecord
+            .filter(EventRecord.Columns.bindingID == bindingID && EventRecord.Columns.deliveryID == deliveryID
+                && [Event.Outcome.accepted, .filtered, .ignored].map(\.rawValue).contains(EventRecord.Columns.outcome))
+            .order(EventRecord.Columns.receivedAt).fetchOne(db)?.model()
     }
 
     /// Newest first, optionally only one outcome or kind.

@@ -19,20 +19,43 @@ extension FerryDatabase {
     public func recordEvent(
         _ event: Event, jobs requests: [Job], decide: @escaping @Sendable (_ queued: [Job], _ request: Job) -> EnqueueDecision
     ) throws -> [Job] {
+        try write { db in try Self.insert(db, event, requests, decide) }
+    }
+
+    /// `recordEvent` for a sender's delivery: when a trusted event with the same binding and
+    /// delivery id exists, the event is stored as `duplicate` and starts nothing. The check and
+    /// the insert share one transaction, so two copies arriving at once can't both get through.
+    public func recordDelivery(
+        _ event: Event, jobs requests: [Job], decide: @escaping @Sendable (_ queued: [Job], _ request: Job) -> EnqueueDecision
+    ) throws -> (event: Event, jobs: [Job]) {
         try write { db in
-            try EventRecord(event).insert(db)
-            var result: [Job] = []
-            for request in requests {
-                let queued = try JobRecord
-                    .filter(JobRecord.Columns.workload == request.workload && JobRecord.Columns.state == Job.State.queued.rawValue)
-                    .order(JobRecord.Columns.createdAt).fetchAll(db).map { try $0.model() }
-                switch decide(queued, request) {
-                case .insert(let job): try JobRecord(job).insert(db); result.append(job)
-                case .merge(let job): try JobRecord(job).update(db); result.append(job)
-                }
+            var event = event
+            if let bindingID = event.bindingID, let deliveryID = event.deliveryID, event.outcome != .refused,
+                try Self.trustedDelivery(db, bindingID: bindingID, deliveryID: deliveryID) != nil {
+                event.outcome = .duplicate
+                event.reason = "duplicate delivery \(deliveryID)"
+                try EventRecord(event).insert(db)
+                return (event, [])
             }
-            return result
+            return (event, try Self.insert(db, event, requests, decide))
         }
+    }
+
+    private static func insert(
+        _ db: Database, _ event: Event, _ requests: [Job], _ decide: @Sendable ([Job], Job) -> EnqueueDecision
+    ) throws -> [Job] {
+        try EventRecord(event).insert(db)
+        var result: [Job] = []
+        for request in requests {
+            let queued = try JobRecord
+                .filter(JobRecord.Columns.workload == request.workload && JobRecord.Columns.state == Job.State.queued.rawValue)
+                .order(JobRecord.Columns.createdAt).fetchAll(db).map { try $0.model() }
+            switch decide(queued, request) {
+            case .insert(let job): try JobRecord(job).insert(db); result.append(job)
+            case .merge(let job): try JobRecord(job).update(db); result.append(job)
+            }
+        }
+        return result
     }
 
     /// Moves runnable jobs to `running`: the oldest queued job of each workload that has none

@@ -44,9 +44,12 @@ public struct Dispatcher: Sendable {
             bindingID: request.bindingID, receivedAt: at, outcome: request.outcome, reason: request.reason,
             causes: request.causes, payload: request.payload)
         for i in jobs.indices { jobs[i].eventID = event.id }
-        let stored = try database.recordEvent(event, jobs: jobs, decide: JobCoalescer.decide)
+        // A sender's delivery is checked for duplicates inside the same transaction that stores it.
+        let (final, stored) = event.deliveryID != nil && event.bindingID != nil
+            ? try database.recordDelivery(event, jobs: jobs, decide: JobCoalescer.decide)
+            : (event, try database.recordEvent(event, jobs: jobs, decide: JobCoalescer.decide))
         if !stored.isEmpty { wake() }
-        return DispatchResult(event: event, jobs: stored)
+        return DispatchResult(event: final, jobs: stored)
     }
 }
 

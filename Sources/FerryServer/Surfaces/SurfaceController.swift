@@ -33,11 +33,11 @@ struct SurfaceController {
     private func name(_ context: BasicRequestContext) throws -> String { try context.parameters.require("name") }
 
     private func serve(_ request: Request, _ context: BasicRequestContext, mount: String, name: String) async throws -> Response {
-        guard let plugin = engine.registry.source(mountedAt: mount),
-            let workload = try engine.database.workload(name), type(of: plugin).kind == workload.spec.source.kind
+        guard let plugin = engine.registry.source(mountedAt: mount), try engine.sourceKind(of: name) == type(of: plugin).kind
         else { throw FerryError(.notFound, "no \(mount) workload named \(name)") }
         guard let live = engine.liveBuild(name) else {
-            throw FerryError(.unavailable, "\(name) has no live build yet: \(workload.status.reason)")
+            let reason = (try? engine.database.workload(name))?.status.reason ?? "no live build"
+            throw FerryError(.unavailable, "\(name) has no live build yet: \(reason)")
         }
         let base = "/\(mount)/\(name)"
         let raw = request.uri.path
