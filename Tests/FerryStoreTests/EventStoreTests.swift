@@ -73,4 +73,25 @@ import Testing
             #expect(try db.event(bindingID: "docs.0", deliveryID: "d-1")?.id == "accepted")
         }
     }
+
+    /// The duplicate check and the insert are one transaction: the second copy of a delivery is
+    /// stored as `duplicate` and queues nothing, even when both arrive together.
+    @Test func aSecondCopyOfADeliveryIsStoredAsADuplicateWithNoJobs() async throws {
+        try await withDatabase { db in
+            let copies = (0..<8).map { i in
+                (F.event("copy-\(i)", at: 10 + i, kind: "git-push", bindingID: "docs.0", deliveryID: "d-1"), F.job("job-\(i)", "docs"))
+            }
+            let results = try await withThrowingTaskGroup(of: (Event, [Job]).self) { group in
+                for (event, job) in copies {
+                    group.addTask { try db.recordDelivery(event, jobs: [job], decide: F.insert) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.filter { $0.0.outcome == .accepted }.count == 1)
+            #expect(results.filter { $0.0.outcome == .duplicate }.count == 7)
+            #expect(results.filter { $0.0.outcome == .duplicate }.allSatisfy { $0.1.isEmpty && $0.0.reason == "duplicate delivery d-1" })
+            #expect(try db.jobs(workload: "docs").count == 1)
+            #expect(try db.events(outcome: .duplicate).count == 7)
+        }
+    }
 }

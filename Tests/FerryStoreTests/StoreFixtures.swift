@@ -58,3 +58,11 @@ func withDatabase<T>(_ body: (FerryDatabase) throws -> T) throws -> T {
         try body(try FerryDatabase(path: dir.appendingPathComponent("ferry.sqlite").path))
     }
 }
+
+/// The same for tests that write from several tasks at once.
+func withDatabase(_ body: (FerryDatabase) async throws -> Void) async throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-store-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try await body(try FerryDatabase(path: dir.appendingPathComponent("ferry.sqlite").path))
+}
