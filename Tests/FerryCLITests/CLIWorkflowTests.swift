@@ -54,6 +54,13 @@ import Testing
         let logs = try ferry.cli("logs", list[0]["id"]!.plainText)
         #expect(logs.stdout.contains("$ git fetch"))
 
+        let suspended = try ferry.cli("suspend", "workload", "cli")
+        #expect(suspended.stdout.contains("workload/cli suspended"), "\(suspended.stderr)")
+        let suspendedJSON = try JSONDecoder().decode(JSONValue.self, from: Data(try ferry.cli("describe", "workload", "cli", "-o", "json").stdout.utf8))
+        #expect(suspendedJSON[path: "spec.suspend"] == JSONValue.bool(true))
+        #expect(try ferry.cli("resume", "workload", "cli").status == 0)
+        #expect(try ferry.cli("suspend", "binding", "ghost").status == 3)
+
         #expect(try ferry.cli("delete", "workload", "cli").status == 0)
         #expect(try ferry.cli("get", "workloads").stdout.contains("cli ") == false)
     }

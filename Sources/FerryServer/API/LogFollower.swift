@@ -9,7 +9,7 @@ struct LogFollower: Sendable {
     let url: URL
     let jobID: String
     let database: FerryDatabase
-    var pollInterval: Duration = .milliseconds(200)
+    var pollInterval: Duration = .milliseconds(100)
 
     /// Calls `send` with each new chunk of text; returns the job as it ended.
     func follow(_ send: (String) async throws -> Void) async throws -> Job? {
