@@ -40,24 +40,14 @@ trap 'exit 143' TERM
 # The site, in a bare repository (what Ferry fetches) and a work clone (where commits are made).
 bare="$tmp/site.git"
 work="$tmp/work"
-g init -q --bare "$bare"
-g clone -q "$bare" "$work" 2>/dev/null
+new_site_repo "$bare" "$work"
 site_size="$(python3 "$BENCH_ROOT/bench/make-site.py" "$work/public" "$FILES")"
-g -C "$work" add -A
-g -C "$work" commit -qm "A $FILES-file site"
-g -C "$work" push -q origin main
+commit_and_push "$work" "A $FILES-file site"
 note "site: $site_size in $bare"
 
 port="$(free_port)"
 start_ferry "$tmp/data" "$port" "$tmp/ferry.log"
-cat >"$tmp/workload.yaml" <<YAML
-name: $NAME
-source:
-  kind: static-site
-  config: { repo: "file://$bare", branch: main, folder: public }
-triggers:
-  - { kind: manual, action: deploy }
-YAML
+{ site_workload "$NAME" "$bare"; echo 'triggers: [ { kind: manual, action: deploy } ]'; } >"$tmp/workload.yaml"
 # Applying a new workload makes the reconciler deploy it: that first deploy (first fetch into an
 # empty data directory) is the warm-up, measured from the apply to a live build with no job left.
 w0="$(now)"

@@ -47,6 +47,30 @@ g() {
         -c commit.gpgsign=false -c core.autocrlf=false "$@"
 }
 
+# new_site_repo BARE WORK: a bare repository (what Ferry fetches, standing for the git host)
+# and a work clone of it, where the benchmark writes files and commits.
+new_site_repo() {
+    g init -q --bare "$1"
+    g clone -q "$1" "$2" 2>/dev/null
+}
+
+# commit_and_push WORK MESSAGE: commits everything in the work clone and pushes it to the host.
+commit_and_push() {
+    g -C "$1" add -A
+    g -C "$1" commit -qm "$2"
+    g -C "$1" push -q origin main
+}
+
+# site_workload NAME BARE: a static-site workload file publishing `public/` of BARE's main.
+site_workload() {
+    cat <<YAML
+name: $1
+source:
+  kind: static-site
+  config: { repo: "file://$2", branch: main, folder: public }
+YAML
+}
+
 # start_ferry DATA_DIR PORT LOG: starts `ferry serve` in the background, sets FERRY_PID and
 # FERRY_URL, and waits (at most 30 s) for /api/health.
 start_ferry() {

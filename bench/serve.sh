@@ -53,23 +53,13 @@ trap 'exit 143' TERM
 # A small site (index.html of 10,240 bytes, a 404 page, a few assets) in a bare repository.
 bare="$tmp/site.git"
 work="$tmp/work"
-g init -q --bare "$bare"
-g clone -q "$bare" "$work" 2>/dev/null
+new_site_repo "$bare" "$work"
 python3 "$BENCH_ROOT/bench/make-site.py" "$work/public" 20 >/dev/null
-g -C "$work" add -A
-g -C "$work" commit -qm "A small site"
-g -C "$work" push -q origin main
+commit_and_push "$work" "A small site"
 
 ferry_port="$(free_port)"
 start_ferry "$tmp/data" "$ferry_port" "$tmp/ferry.log"
-cat >"$tmp/workload.yaml" <<YAML
-name: $NAME
-source:
-  kind: static-site
-  config: { repo: "file://$bare", branch: main, folder: public }
-triggers:
-  - { kind: manual, action: deploy }
-YAML
+{ site_workload "$NAME" "$bare"; echo 'triggers: [ { kind: manual, action: deploy } ]'; } >"$tmp/workload.yaml"
 "$FERRY" apply -f "$tmp/workload.yaml" --server "$FERRY_URL" >/dev/null
 # A new workload is deployed by the reconciler at once.
 wait_deployed "$NAME" 60 || die "$NAME was not deployed within 60 s of the apply"

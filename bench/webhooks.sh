@@ -72,24 +72,16 @@ FERRY="$(ferry_release_bin)"
 # --- 1. the site, the server, the workload, the binding ----------------------------------------
 hub="$tmp/hub.git"
 work="$tmp/work"
-g init -q --bare "$hub"
-g clone -q "$hub" "$work" 2>/dev/null
+new_site_repo "$hub" "$work"
 mkdir -p "$work/public"
 echo "<!doctype html><title>bench</title><p>version 0</p>" >"$work/public/index.html"
 echo "body { font-family: sans-serif }" >"$work/public/style.css"
 echo "<!doctype html><title>about</title><p>about</p>" >"$work/public/about.html"
-g -C "$work" add -A
-g -C "$work" commit -qm "A small site"
-g -C "$work" push -q origin main
+commit_and_push "$work" "A small site"
 
 port="$(free_port)"
 start_ferry "$tmp/data" "$port" "$tmp/ferry.log"
-cat >"$tmp/workload.yaml" <<YAML
-name: $NAME
-source:
-  kind: static-site
-  config: { repo: "file://$hub", branch: main, folder: public }
-YAML
+site_workload "$NAME" "$hub" >"$tmp/workload.yaml"
 "$FERRY" apply -f "$tmp/workload.yaml" --server "$FERRY_URL" >/dev/null
 wait_deployed "$NAME" 60 || die "$NAME was not deployed within 60 s of the apply"
 
