@@ -154,23 +154,3 @@ extension SecretBox {
         return (env, secrets)
     }
 }
-
-extension Redactor {
-    /// A redactor for secret values and the forms tools derive from them: the base64 of the
-    /// value (with and without padding) and of `x-access-token:<value>` (git's Basic auth
-    /// header), so a traced header is masked too.
-    public init(secretValues: [String]) {
-        var all: [String] = []
-        for secret in secretValues where secret.count >= 4 {
-            all.append(secret)
-            for derived in [secret, "x-access-token:\(secret)"] {
-                let b64 = Data(derived.utf8).base64EncodedString()
-                all.append(b64)
-                var unpadded = b64
-                while unpadded.hasSuffix("=") { unpadded.removeLast() }
-                all.append(unpadded)
-            }
-        }
-        self.init(secrets: all)
-    }
-}

@@ -13,8 +13,7 @@ struct HookController {
     func register(on router: Router<BasicRequestContext>) {
         router.post("hooks/{id}") { request, context in
             let id = try context.parameters.require("id")
-            var headers: [String: String] = [:]
-            for field in request.headers { headers[field.name.canonicalName] = field.value }
+            let headers = request.pluginHeaders
             var request = request
             var tooLarge = false
             var body: [UInt8] = []

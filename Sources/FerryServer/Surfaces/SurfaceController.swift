@@ -42,8 +42,7 @@ struct SurfaceController {
         let base = "/\(mount)/\(name)"
         let raw = request.uri.path
         let below = raw.hasPrefix(base + "/") ? String(raw.dropFirst(base.count + 1)) : ""
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let headers = request.pluginHeaders
         let body = request.method == .post ? Array(buffer: try await request.body.collect(upTo: 1 << 20)) : []
         let surface = await plugin.serve(
             SurfaceRequest(method: request.method.rawValue, base: base, path: below, query: request.uri.query, headers: headers, body: body),
