@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -42,6 +43,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
@@ -52,6 +54,42 @@ let package = Package(
                 .product(name: "Ink", package: "Ink"),
             ],
             path: "Plugins/Sources/StaticSite",
+            swiftSettings: strict
+        ),
+        .systemLibrary(
+            name: "CArchive",
+            path: "Sources/CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        .target(
+            name: "NpmMirrorSource",
+            dependencies: ["FerryCore", "CArchive", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Plugins/Sources/NpmMirror",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ComposerRepoSource",
+            dependencies: ["FerryCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Plugins/Sources/ComposerRepo",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ScheduleTrigger",
+            dependencies: ["FerryCore"],
+            path: "Plugins/Triggers/Schedule",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RegistryPollTrigger",
+            dependencies: ["FerryCore"],
+            path: "Plugins/Triggers/RegistryPoll",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LogScanTrigger",
+            dependencies: ["FerryCore"],
+            path: "Plugins/Triggers/LogScan",
             swiftSettings: strict
         ),
         .target(
@@ -70,7 +108,9 @@ let package = Package(
             name: "FerryServer",
             dependencies: [
                 "FerryCore", "FerryStore", "FerryEngine", "StaticSiteSource", "ManualTrigger", "GitPushTrigger",
+                "NpmMirrorSource", "ComposerRepoSource", "ScheduleTrigger", "RegistryPollTrigger", "LogScanTrigger",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "ferry",
             dependencies: [
-                "FerryCore", "FerryServer",
+                "FerryCore", "FerryServer", "NpmMirrorSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -91,6 +131,12 @@ let package = Package(
         .testTarget(name: "FerryStoreTests", dependencies: ["FerryStore"], swiftSettings: strict),
         .testTarget(name: "FerryEngineTests", dependencies: ["FerryEngine", "StaticSiteSource", "ManualTrigger"], swiftSettings: strict),
         .target(name: "FerryTestSupport", path: "Tests/FerryTestSupport", swiftSettings: strict),
+        .target(
+            name: "PluginTestKit",
+            dependencies: ["FerryCore", "FerryEngine", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/PluginTestKit",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "FerryServerTests",
             dependencies: [
@@ -103,9 +149,24 @@ let package = Package(
         ),
         .testTarget(
             name: "StaticSiteTests",
-            dependencies: ["StaticSiteSource", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["StaticSiteSource", "PluginTestKit", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "NpmMirrorTests",
+            dependencies: ["NpmMirrorSource", "PluginTestKit", "FerryTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ComposerRepoTests",
+            dependencies: ["ComposerRepoSource", "PluginTestKit", "FerryTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "ScheduleTriggerTests", dependencies: ["ScheduleTrigger", "PluginTestKit"], swiftSettings: strict),
+        .testTarget(name: "RegistryPollTriggerTests", dependencies: ["RegistryPollTrigger", "PluginTestKit", "FerryTestSupport"], swiftSettings: strict),
+        .testTarget(name: "LogScanTriggerTests", dependencies: ["LogScanTrigger", "PluginTestKit", "FerryTestSupport"], swiftSettings: strict),
         .testTarget(name: "ManualTriggerTests", dependencies: ["ManualTrigger"], swiftSettings: strict),
         .testTarget(
             name: "GitPushTriggerTests",

@@ -18,6 +18,7 @@ extension Engine {
         }
         let result = try database.applyWorkload(spec, inlineBindings: bindings, now: at)
         sourceKinds.withLock { $0[spec.name] = spec.source.kind }
+        _ = surfaceContexts.withLock { $0.removeValue(forKey: spec.name) }
         if result.1 != .unchanged {
             logger.info("workload \(spec.name) \(result.1.rawValue) (generation \(result.0.generation))")
             reconciler.wake()
@@ -53,6 +54,7 @@ extension Engine {
         try? FileManager.default.removeItem(at: paths.workload(name))
         _ = liveBuilds.withLock { $0.removeValue(forKey: name) }
         _ = sourceKinds.withLock { $0.removeValue(forKey: name) }
+        _ = surfaceContexts.withLock { $0.removeValue(forKey: name) }
         logger.info("workload \(name) deleted")
     }
 

@@ -20,6 +20,10 @@ public final class Engine: Sendable {
         /// Whether the reconciler runs as a service. Off, passes happen only when called
         /// (`reconciler.pass()`): for maintenance, and for tests that drive each pass.
         public var runsReconciler = true
+        /// Base of the absolute URLs sources write (`notify-batch`, tarball URLs).
+        public var publicURL = "http://127.0.0.1:8080"
+        /// Outbound HTTP for sources and watchers; tests may hand in their own.
+        public var http: any HTTPFetcher = UpstreamHTTP()
 
         public init(
             dataDirectory: URL, concurrency: Int = 4, retain: Int = 5, reconcileInterval: Duration = .seconds(10),
@@ -43,6 +47,9 @@ public final class Engine: Sendable {
     /// Seals and opens secret env values; its key comes from FERRY_SECRET_KEY or `<data>/secret.key`.
     public let secrets: SecretBox
     let validator: WorkloadValidator
+    /// Outbound HTTP shared by sources and watchers.
+    public let http: any HTTPFetcher
+    public let publicURL: String
     let allowedVolumeRoots: [String]
     let runsReconciler: Bool
     let now: @Sendable () -> Date
@@ -51,6 +58,8 @@ public final class Engine: Sendable {
     /// Source kind per workload name, so serving a request needs no database read; kept
     /// current by `apply` and `delete`, the only ways a workload's kind changes.
     let sourceKinds = Mutex<[String: String]>([:])
+    /// What each workload's surface may read, built on first request and dropped by `apply`/`delete`.
+    let surfaceContexts = Mutex<[String: any SurfaceContext]>([:])
 
     public init(configuration: Configuration, registry: PluginRegistry, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) throws {
         let paths = FerryPaths(root: configuration.dataDirectory)
@@ -60,11 +69,17 @@ public final class Engine: Sendable {
         let database = try FerryDatabase(path: paths.database.path)
         let secrets = try SecretBox(paths: paths, environment: ProcessInfo.processInfo.environment)
         let activator = BuildActivator(paths: paths)
+        let lateDispatcher = Late<Dispatcher>()
         let executor = JobExecutor(
             database: database, registry: registry, paths: paths, activator: activator, retain: configuration.retain,
-            now: now, logger: logger, secrets: secrets)
+            now: now, logger: logger, secrets: secrets, http: configuration.http,
+            publicURL: String(configuration.publicURL.reversed().drop(while: { $0 == "/" }).reversed()),
+            followUps: { job, requests in
+                FollowUpDispatch(database: database, logger: logger).queue(requests, after: job, through: lateDispatcher.get)
+            })
         let runner = JobRunner(database: database, executor: executor, concurrency: configuration.concurrency)
         let dispatcher = Dispatcher(database: database, registry: registry, now: now, wake: { runner.wake() })
+        lateDispatcher.set(dispatcher)
         self.database = database
         self.registry = registry
         self.paths = paths
@@ -76,6 +91,8 @@ public final class Engine: Sendable {
             database: database, registry: registry, dispatcher: dispatcher, activator: activator, paths: paths,
             interval: configuration.reconcileInterval, now: now, logger: logger)
         self.validator = WorkloadValidator(registry: registry)
+        self.http = configuration.http
+        self.publicURL = String(configuration.publicURL.reversed().drop(while: { $0 == "/" }).reversed())
         self.runsReconciler = configuration.runsReconciler
         self.allowedVolumeRoots = configuration.allowedVolumeRoots.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         self.now = now

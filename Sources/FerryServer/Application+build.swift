@@ -14,6 +14,7 @@ public func buildApplication(
         dataDirectory: config.dataDirectory, concurrency: config.concurrency, retain: config.retain,
         reconcileInterval: config.reconcileInterval, allowedVolumeRoots: config.allowedVolumeRoots)
     engineConfig.runsReconciler = config.reconcile
+    engineConfig.publicURL = config.baseURL
     let engine = try Engine(configuration: engineConfig, registry: registry, logger: logger)
 
     let router = Router(context: BasicRequestContext.self)
@@ -26,6 +27,8 @@ public func buildApplication(
     SurfaceController(engine: engine).register(on: router)
     BindingController(engine: engine, baseURL: config.baseURL).register(on: router)
     HookController(engine: engine).register(on: router)
+    ArtifactController(engine: engine).register(on: router)
+    ListingController(engine: engine).register(on: router)
 
     var app = Application(
         router: router,

@@ -47,6 +47,7 @@ extension FerryDatabase {
             try BindingRecord.filter(BindingRecord.Columns.owner == name).deleteAll(db)
             try BuildRecord.filter(BuildRecord.Columns.workload == name).deleteAll(db)
             try DeployRecord.filter(DeployRecord.Columns.workload == name).deleteAll(db)
+            try PluginRecordRow.filter(PluginRecordRow.Columns.owner == OwnedRecords.workload(name)).deleteAll(db)
             try JobRecord.filter(JobRecord.Columns.workload == name && JobRecord.Columns.state == Job.State.queued.rawValue)
                 .updateAll(
                     db, JobRecord.Columns.state.set(to: Job.State.cancelled.rawValue),

@@ -76,6 +76,30 @@ extension FerryDatabase {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v2 plugin records, artifacts, job details") { db in
+            try db.create(table: "plugin_records") { t in
+                t.column("owner", .text).notNull()
+                t.column("collection", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("json", .blob).notNull()
+                t.column("label", .text)
+                t.column("stamp", .integer).notNull().defaults(to: 0)
+                t.column("updatedAt", .datetime).notNull()
+                t.primaryKey(["owner", "collection", "key"])
+            }
+            try db.create(index: "plugin_records_stamp", on: "plugin_records", columns: ["owner", "collection", "stamp"])
+            try db.create(table: "artifacts") { t in
+                t.primaryKey("id", .text)
+                t.column("workload", .text).notNull().indexed()
+                t.column("jobID", .text)
+                t.column("name", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("details", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.alter(table: "jobs") { t in t.add(column: "details", .text) }
+        }
         return migrator
     }
 }

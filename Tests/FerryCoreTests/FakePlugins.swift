@@ -28,7 +28,7 @@ struct FakeRepoSource: SourcePlugin {
         .done(summary: "nothing")
     }
 
-    func serve(_ request: SurfaceRequest, live: LiveBuild) async -> SurfaceResponse { .text(404, "none") }
+    func serve(_ request: SurfaceRequest, live: LiveBuild, context: any SurfaceContext) async -> SurfaceResponse { .text(404, "none") }
 }
 
 /// A second source kind, so "unknown kind" messages can be checked to list every known one.
@@ -44,7 +44,7 @@ struct FakeArchiveSource: SourcePlugin {
         .done(summary: "nothing")
     }
 
-    func serve(_ request: SurfaceRequest, live: LiveBuild) async -> SurfaceResponse { .text(404, "none") }
+    func serve(_ request: SurfaceRequest, live: LiveBuild, context: any SurfaceContext) async -> SurfaceResponse { .text(404, "none") }
 }
 
 /// A watch trigger with one required field and one with a default.

@@ -311,7 +311,7 @@ struct EnvProbeSource: SourcePlugin {
         return .done(summary: "T \(token == expected ? "matches" : "differs"); PLAIN=\(context.env["PLAIN"] ?? "-")")
     }
 
-    func serve(_ request: SurfaceRequest, live: LiveBuild) async -> SurfaceResponse { .text(404, "none") }
+    func serve(_ request: SurfaceRequest, live: LiveBuild, context: any SurfaceContext) async -> SurfaceResponse { .text(404, "none") }
 }
 
 /// `TestFerry.run` with the probe source registered beside the built-in plugins.

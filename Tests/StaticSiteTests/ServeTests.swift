@@ -1,5 +1,6 @@
 import FerryCore
 import Foundation
+import PluginTestKit
 import Testing
 @testable import StaticSiteSource
 
@@ -31,7 +32,8 @@ import Testing
         deinit { try? FileManager.default.removeItem(at: parent) }
 
         func get(_ path: String, method: String = "GET", headers: [String: String] = [:], query: String? = nil) async -> SurfaceResponse {
-            await StaticSiteSource().serve(SurfaceRequest(method: method, base: "/sites/docs", path: path, query: query, headers: headers), live: live)
+            await StaticSiteSource().serve(SurfaceRequest(method: method, base: "/sites/docs", path: path, query: query, headers: headers), live: live,
+                context: TestSurfaceContext(workload: WorkloadSpec(name: "docs", source: SourceRef(kind: "static-site", config: .object([:])))))
         }
 
         func etag(_ path: String) -> String { "\"\(live.file(path)!.sha256.prefix(32))\"" }

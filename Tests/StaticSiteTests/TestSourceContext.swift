@@ -1,5 +1,6 @@
 import FerryCore
 import Foundation
+import PluginTestKit
 
 /// A `SourceContext` for tests: runs commands with `Foundation.Process` like the engine does,
 /// records every command with its environment, and keeps log lines and progress in memory.
@@ -15,6 +16,11 @@ final class TestSourceContext: SourceContext, @unchecked Sendable {
     let buildDirectory: URL
     let scratchDirectory: URL
     let volumes: [String: URL] = [:]
+    var stateDirectory: URL { root.appendingPathComponent("state", isDirectory: true) }
+    let jobID = "j-test"
+    let records: any RecordStore = MemoryRecords()
+    let http: any HTTPFetcher = UnusedHTTP()
+    let publicBase = "http://127.0.0.1:8080/sites/site"
     /// Merged into every command's environment, e.g. to make git speak protocol v0.
     let extraEnvironment: [String: String]
 
@@ -61,4 +67,16 @@ final class TestSourceContext: SourceContext, @unchecked Sendable {
         }
         return output
     }
+
+    func publishArtifact(_ file: URL, name: String, details: JSONValue) throws -> Artifact {
+        throw FerryError(.internal, "static-site publishes no artifacts")
+    }
+
+    func followUp(action: String, params: JSONValue) {}
+}
+
+/// static-site fetches with git, never over HTTP; a request here is a bug the test should see.
+struct UnusedHTTP: HTTPFetcher {
+    func fetch(_ request: FetchRequest) async throws -> FetchResponse { throw FerryError(.internal, "unexpected HTTP fetch") }
+    func download(_ request: FetchRequest, to file: URL) async throws -> FetchResponse { throw FerryError(.internal, "unexpected HTTP download") }
 }

@@ -121,7 +121,7 @@ public struct StaticSiteSource: SourcePlugin {
     }
 
     /// GET and HEAD of the live build's files; see `SiteSurface` for the rules.
-    public func serve(_ request: SurfaceRequest, live: LiveBuild) async -> SurfaceResponse {
+    public func serve(_ request: SurfaceRequest, live: LiveBuild, context: any SurfaceContext) async -> SurfaceResponse {
         SiteSurface(live: live).respond(to: request)
     }
 }

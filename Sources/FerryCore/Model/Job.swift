@@ -21,6 +21,8 @@ public struct Job: Codable, Sendable, Equatable {
     public var finishedAt: Date?
     /// The build a deploy produced, when it got that far.
     public var buildID: String?
+    /// What a finished action reported beyond its message (the source's result summary).
+    public var details: JSONValue?
 
     public enum State: String, Codable, Sendable {
         case queued, running, succeeded, failed, cancelled
@@ -31,7 +33,7 @@ public struct Job: Codable, Sendable, Equatable {
         id: String, workload: String, action: String, params: JSONValue = .object([:]), revision: Revision? = nil,
         eventID: String? = nil, state: State = .queued, message: String? = nil, progress: Double? = nil,
         progressNote: String? = nil, attempt: Int = 1, createdAt: Date, startedAt: Date? = nil,
-        finishedAt: Date? = nil, buildID: String? = nil
+        finishedAt: Date? = nil, buildID: String? = nil, details: JSONValue? = nil
     ) {
         self.id = id
         self.workload = workload
@@ -48,5 +50,6 @@ public struct Job: Codable, Sendable, Equatable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.buildID = buildID
+        self.details = details
     }
 }

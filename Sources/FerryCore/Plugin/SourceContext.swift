@@ -12,6 +12,25 @@ public protocol SourceContext: Sendable {
     var scratchDirectory: URL { get }
     /// Resolved volume paths by name.
     var volumes: [String: URL] { get }
+    /// A folder that belongs to the workload and outlives jobs (git mirrors, caches, the
+    /// previous build's bytes); `workloads/<name>/state/`.
+    var stateDirectory: URL { get }
+    /// The job's id, for names that must be unique per run.
+    var jobID: String { get }
+    /// The workload's own records (package indexes, sync runs, telemetry).
+    var records: any RecordStore { get }
+    /// Outbound HTTP, bounded by the engine.
+    var http: any HTTPFetcher { get }
+    /// The absolute URL of the workload's mount (`http://host:8080/composer/wp`).
+    var publicBase: String { get }
+
+    /// Moves a finished file into `artifacts/<workload>/`, records it with its size and sha256
+    /// and returns the record; the file at `file` is gone afterwards.
+    func publishArtifact(_ file: URL, name: String, details: JSONValue) throws -> Artifact
+    /// Asks for another action on this workload once this job has succeeded (a `refresh-full`
+    /// followed by a `diff-build`). It goes through the dispatcher like any other job, with this
+    /// job's event in its cause chain; nothing is queued when the job fails.
+    func followUp(action: String, params: JSONValue)
 
     /// Appends a line to the job log (secrets are redacted on the way).
     func log(_ line: String)

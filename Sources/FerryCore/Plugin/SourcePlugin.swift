@@ -25,8 +25,13 @@ public protocol SourcePlugin: Sendable {
     /// A cheap check of the live build, beyond the manifest verification the engine does itself.
     func observe(workload: WorkloadSpec, live: LiveBuild) -> Observation
 
-    /// Answers one request under `/<mount>/<workload>/`, reading only from the live build.
-    func serve(_ request: SurfaceRequest, live: LiveBuild) async -> SurfaceResponse
+    /// Answers one request under `/<mount>/<workload>/` from the live build (and, for sources
+    /// that serve data they keep elsewhere, from the context's volumes and records).
+    func serve(_ request: SurfaceRequest, live: LiveBuild, context: any SurfaceContext) async -> SurfaceResponse
+
+    /// Record collections the API lists at `GET /api/workloads/{name}/{listing}` (an npm
+    /// mirror's `packages` and `broken`), paged and searchable by key.
+    var listings: [String] { get }
 }
 
 extension SourcePlugin {
@@ -35,6 +40,8 @@ extension SourcePlugin {
     public func observe(workload: WorkloadSpec, live: LiveBuild) -> Observation {
         Observation(health: .healthy, reason: "live build \(live.id) verified")
     }
+
+    public var listings: [String] { [] }
 
     public func action(named name: String) -> ActionDescriptor? {
         actions.first { $0.name == name }
@@ -45,7 +52,8 @@ extension SourcePlugin {
 public enum ActionOutcome: Sendable, Equatable {
     /// The build directory is filled; `meta` goes into the manifest.
     case built(meta: JSONValue)
-    case done(summary: String)
+    /// Finished; `details` is what the API and UI show of the result (counts, sizes, lists).
+    case done(summary: String, details: JSONValue = .null)
 }
 
 /// The plugin's verdict on a live build.

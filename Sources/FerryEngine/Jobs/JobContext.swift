@@ -10,14 +10,28 @@ final class JobContext: SourceContext {
     let buildDirectory: URL
     let scratchDirectory: URL
     let volumes: [String: URL]
+    let stateDirectory: URL
+    let jobID: String
+    let records: any RecordStore
+    let http: any HTTPFetcher
+    let publicBase: String
+    private let artifacts: ArtifactShelf
+    private let followUps = Mutex<[FollowUp]>([])
     private let jobLog: JobLog
     private let reportProgress: @Sendable (Double?, String) -> Void
     private let lastProgress = Mutex<(fraction: Double?, at: Date)>((nil, .distantPast))
 
     init(
         workload: WorkloadSpec, env: [String: String], buildDirectory: URL, scratchDirectory: URL,
-        volumes: [String: URL], log: JobLog, reportProgress: @escaping @Sendable (Double?, String) -> Void
+        volumes: [String: URL], stateDirectory: URL, jobID: String, records: any RecordStore, http: any HTTPFetcher,
+        publicBase: String, artifacts: ArtifactShelf, log: JobLog, reportProgress: @escaping @Sendable (Double?, String) -> Void
     ) {
+        self.stateDirectory = stateDirectory
+        self.jobID = jobID
+        self.records = records
+        self.http = http
+        self.publicBase = publicBase
+        self.artifacts = artifacts
         self.workload = workload
         self.env = env
         self.buildDirectory = buildDirectory
@@ -53,4 +67,22 @@ final class JobContext: SourceContext {
     }
 
     func checkCancellation() throws { try Task.checkCancellation() }
+
+    func publishArtifact(_ file: URL, name: String, details: JSONValue) throws -> Artifact {
+        let artifact = try artifacts.publish(file, name: name, workload: workload.name, jobID: jobID, details: details)
+        jobLog.write("artifact \(artifact.name): \(artifact.size) bytes, sha256 \(artifact.sha256)")
+        return artifact
+    }
+
+    /// An action the plugin asked to run after this job succeeds.
+    struct FollowUp: Sendable {
+        var action: String
+        var params: JSONValue
+    }
+
+    func followUp(action: String, params: JSONValue) {
+        followUps.withLock { $0.append(FollowUp(action: action, params: params)) }
+    }
+
+    var requestedFollowUps: [FollowUp] { followUps.withLock { $0 } }
 }

@@ -15,6 +15,11 @@ struct JobExecutor: Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
     let secrets: SecretBox
+    let http: any HTTPFetcher
+    /// Base of absolute URLs (`http://host:8080`); a workload's mount is appended.
+    let publicURL: String
+    /// Queues a finished job's follow-ups through the dispatcher (set once the dispatcher exists).
+    let followUps: @Sendable (_ job: Job, _ requests: [JobContext.FollowUp]) -> Void
 
     /// `shuttingDown` tells a cancellation by shutdown (the job is interrupted and will be re-run)
     /// from one asked for by a person (the job is cancelled).
@@ -56,9 +61,16 @@ struct JobExecutor: Sendable {
             }
             try FileManager.default.createDirectory(at: buildDir, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: scratch.appendingPathComponent("work"), withIntermediateDirectories: true)
+            let stateDir = paths.state(job.workload)
+            try FileManager.default.createDirectory(at: stateDir, withIntermediateDirectories: true)
             let context = JobContext(
                 workload: workload.spec, env: env, buildDirectory: buildDir,
-                scratchDirectory: scratch.appendingPathComponent("work"), volumes: try volumes(for: workload.spec, scratch: scratch), log: log,
+                scratchDirectory: scratch.appendingPathComponent("work"),
+                volumes: try VolumeResolver(database: database, paths: paths).resolve(workload.spec, scratch: scratch),
+                stateDirectory: stateDir, jobID: job.id,
+                records: OwnedRecords(database: database, owner: OwnedRecords.workload(job.workload), now: now),
+                http: http, publicBase: publicURL + "/" + type(of: plugin).mount + "/" + job.workload,
+                artifacts: ArtifactShelf(database: database, paths: paths, now: now), log: log,
                 reportProgress: { [database] fraction, note in
                     _ = try? database.updateJob(job.id) { $0.progress = fraction; $0.progressNote = note }
                 })
@@ -85,9 +97,11 @@ struct JobExecutor: Sendable {
             try Task.checkCancellation()
 
             switch outcome {
-            case .done(let summary):
+            case .done(let summary, let details):
                 log.write(summary)
-                finish(job.id, .succeeded, summary)
+                finish(job.id, .succeeded, summary, details: details.isNull ? nil : details)
+                let requested = context.requestedFollowUps
+                if !requested.isEmpty { followUps(job, requested) }
             case .built(let meta):
                 guard let buildID else { throw FerryError(.internal, "action \(job.action) returned a build but does not produce one") }
                 let summary = try activateBuild(
@@ -168,37 +182,7 @@ struct JobExecutor: Sendable {
         }
     }
 
-    /// Resolves each volume to a path by its scope: `workload` under the workload's folder,
-    /// `chain` under the folder of the chain's first stage, `absolute` as given (`Engine.apply`
-    /// checked it against the allow-list), `ephemeral` inside the job's scratch folder.
-    private func volumes(for spec: WorkloadSpec, scratch: URL) throws -> [String: URL] {
-        var out: [String: URL] = [:]
-        for volume in spec.volumes {
-            let url: URL
-            switch volume.scope {
-            case .absolute: url = URL(fileURLWithPath: volume.path ?? "/")
-            case .workload: url = paths.volume(spec.name, volume.name)
-            case .chain: url = paths.volume(try chainRoot(of: spec), volume.name)
-            case .ephemeral: url = scratch.appendingPathComponent("volumes").appendingPathComponent(volume.name)
-            }
-            if volume.scope != .absolute { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-            out[volume.name] = url
-        }
-        return out
-    }
-
-    private func chainRoot(of spec: WorkloadSpec) throws -> String {
-        var name = spec.name
-        var parent = spec.parent
-        var seen: Set<String> = [name]
-        while let next = parent, seen.insert(next).inserted, let workload = try database.workload(next) {
-            name = next
-            parent = workload.spec.parent
-        }
-        return name
-    }
-
-    private func finish(_ id: String, _ state: Job.State, _ message: String, buildID: String? = nil) {
+    private func finish(_ id: String, _ state: Job.State, _ message: String, buildID: String? = nil, details: JSONValue? = nil) {
         let at = now()
         do {
             try database.updateJob(id) { job in
@@ -206,6 +190,7 @@ struct JobExecutor: Sendable {
                 job.message = message
                 job.finishedAt = at
                 if let buildID { job.buildID = buildID }
+                if let details { job.details = details }
                 if state == .succeeded { job.progress = 1 }
             }
         } catch {

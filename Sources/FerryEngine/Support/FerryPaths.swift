@@ -24,6 +24,8 @@ public struct FerryPaths: Sendable {
     public func volume(_ name: String, _ volume: String) -> URL {
         workload(name).appendingPathComponent("volumes").appendingPathComponent(volume)
     }
+    /// A workload's private, persistent folder for its source (mirrors, caches).
+    public func state(_ name: String) -> URL { workload(name).appendingPathComponent("state") }
     public func artifacts(_ name: String) -> URL { root.appendingPathComponent("artifacts").appendingPathComponent(name) }
     public func log(_ jobID: String) -> URL { logs.appendingPathComponent("\(jobID).log") }
 

@@ -46,7 +46,7 @@ struct SurfaceController {
         let body = request.method == .post ? Array(buffer: try await request.body.collect(upTo: 1 << 20)) : []
         let surface = await plugin.serve(
             SurfaceRequest(method: request.method.rawValue, base: base, path: below, query: request.uri.query, headers: headers, body: body),
-            live: live)
+            live: live, context: try engine.surfaceContext(name, mount: mount))
         return try await response(surface, request: request, context: context)
     }
 

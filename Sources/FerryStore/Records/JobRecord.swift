@@ -29,6 +29,7 @@ struct JobRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var startedAt: Date?
     var finishedAt: Date?
     var buildID: String?
+    var details: String?
 
     init(_ j: Job) {
         id = j.id
@@ -46,6 +47,7 @@ struct JobRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
         startedAt = j.startedAt
         finishedAt = j.finishedAt
         buildID = j.buildID
+        details = j.details.map(JSONColumn.encode)
     }
 
     func model() throws -> Job {
@@ -54,6 +56,6 @@ struct JobRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
             revision: try revision.map { try JSONColumn.decode(Revision.self, $0) }, eventID: eventID,
             state: Job.State(rawValue: state) ?? .failed, message: message, progress: progress,
             progressNote: progressNote, attempt: attempt, createdAt: createdAt, startedAt: startedAt,
-            finishedAt: finishedAt, buildID: buildID)
+            finishedAt: finishedAt, buildID: buildID, details: try details.map { try JSONColumn.decode(JSONValue.self, $0) })
     }
 }

@@ -1,0 +1,22 @@
+import FerryCore
+import Foundation
+
+/// Skeleton of the `composer-repo` source; its issue fills it in.
+public struct ComposerRepoSource: SourcePlugin {
+    public static let kind = "composer-repo"
+    public static let mount = "composer"
+    public init() {}
+
+    public var schema: ConfigSchema { .empty }
+    public var actions: [ActionDescriptor] { [ActionDescriptor(name: "deploy", description: "Build and activate", producesBuild: true)] }
+
+    public func resolve(params: JSONValue, context: any SourceContext) async throws -> Revision? { nil }
+
+    public func run(action: String, revision: Revision?, params: JSONValue, context: any SourceContext) async throws -> ActionOutcome {
+        throw FerryError(.failed, "\(Self.kind) is not built yet")
+    }
+
+    public func serve(_ request: SurfaceRequest, live: LiveBuild, context: any SurfaceContext) async -> SurfaceResponse {
+        .text(404, "not found\n")
+    }
+}

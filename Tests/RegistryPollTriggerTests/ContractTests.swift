@@ -1,0 +1,9 @@
+import FerryCore
+import Testing
+@testable import RegistryPollTrigger
+
+@Suite struct ContractTests {
+    @Test func kindIsStable() {
+        #expect(RegistryPollTrigger.kind == "registry-poll")
+    }
+}
