@@ -14,8 +14,10 @@ import Testing
 /// The reconcile loop is off so tests drive each pass themselves.
 enum TestFerry {
     /// `logs`, when given, receives everything the server logs (at every level).
+    /// `registry` replaces the built-in plugins (tests add fake sources beside them).
     static func run<T: Sendable>(
-        logs: LogCapture? = nil, _ body: @Sendable (Client, Engine, URL) async throws -> T
+        logs: LogCapture? = nil, registry: PluginRegistry = BuiltinPlugins.registry(),
+        _ body: @Sendable (Client, Engine, URL) async throws -> T
     ) async throws -> T {
         let temp = try TempDir()
         var config = ServerConfiguration()
@@ -24,7 +26,7 @@ enum TestFerry {
         config.reconcile = false
         var logger = logs?.logger() ?? Logger(label: "ferry-test")
         if logs == nil { logger.logLevel = .warning }
-        let (app, engine) = try buildApplication(config, logger: logger)
+        let (app, engine) = try buildApplication(config, registry: registry, logger: logger)
         return try await app.test(.live) { client in
             try await body(Client(raw: client), engine, temp.url)
         }
