@@ -30,6 +30,7 @@ extension Engine {
             id: id, kind: kind, config: config, workloads: targets,
             suspend: members["suspend"] == .bool(true), createdAt: now())
         try database.insertBinding(binding)
+        watchers.wake()
         logger.info("binding \(id) (\(kind)) created for \(targets.map(\.name).joined(separator: ", "))")
         return (binding, secret)
     }
@@ -46,6 +47,7 @@ extension Engine {
             throw FerryError(.conflict, "binding \(id) is declared inline by workload \(owner); remove it from that workload's triggers")
         }
         try database.deleteBinding(id)
+        watchers.wake()
     }
 
     /// Replaces the secret with a new random one and returns it (shown once).

@@ -22,6 +22,7 @@ extension Engine {
         if result.1 != .unchanged {
             logger.info("workload \(spec.name) \(result.1.rawValue) (generation \(result.0.generation))")
             reconciler.wake()
+            watchers.wake()
         }
         return result
     }
@@ -55,6 +56,7 @@ extension Engine {
         _ = liveBuilds.withLock { $0.removeValue(forKey: name) }
         _ = sourceKinds.withLock { $0.removeValue(forKey: name) }
         _ = surfaceContexts.withLock { $0.removeValue(forKey: name) }
+        watchers.wake()
         logger.info("workload \(name) deleted")
     }
 

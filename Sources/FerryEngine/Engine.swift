@@ -20,6 +20,11 @@ public final class Engine: Sendable {
         /// Whether the reconciler runs as a service. Off, passes happen only when called
         /// (`reconciler.pass()`): for maintenance, and for tests that drive each pass.
         public var runsReconciler = true
+        /// Whether the watch supervisor (schedule, registry-poll, log-scan) runs as a service.
+        /// Off, tests call `watchers.sync()` themselves.
+        public var runsWatchers = true
+        /// The clock watchers see; tests hand in a virtual one.
+        public var watchClock: any WatchClock = SystemWatchClock()
         /// Base of the absolute URLs sources write (`notify-batch`, tarball URLs).
         public var publicURL = "http://127.0.0.1:8080"
         /// Outbound HTTP for sources and watchers; tests may hand in their own.
@@ -43,6 +48,8 @@ public final class Engine: Sendable {
     public let dispatcher: Dispatcher
     public let runner: JobRunner
     public let reconciler: Reconciler
+    /// One task per watched binding (schedule, registry-poll, log-scan).
+    public let watchers: WatchSupervisor
     public let activator: BuildActivator
     /// Seals and opens secret env values; its key comes from FERRY_SECRET_KEY or `<data>/secret.key`.
     public let secrets: SecretBox
@@ -52,6 +59,7 @@ public final class Engine: Sendable {
     public let publicURL: String
     let allowedVolumeRoots: [String]
     let runsReconciler: Bool
+    let runsWatchers: Bool
     let now: @Sendable () -> Date
     let logger: Logger
     let liveBuilds = Mutex<[String: LiveBuild]>([:])
@@ -94,11 +102,17 @@ public final class Engine: Sendable {
         self.http = configuration.http
         self.publicURL = String(configuration.publicURL.reversed().drop(while: { $0 == "/" }).reversed())
         self.runsReconciler = configuration.runsReconciler
+        self.runsWatchers = configuration.runsWatchers
+        self.watchers = WatchSupervisor(
+            database: database, registry: registry, dispatcher: dispatcher, secrets: secrets, http: configuration.http,
+            paths: paths, clock: configuration.watchClock, logger: logger)
         self.allowedVolumeRoots = configuration.allowedVolumeRoots.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         self.now = now
         self.logger = logger
     }
 
     /// The long-running parts, for the application's ServiceGroup.
-    public var services: [any Service] { runsReconciler ? [runner, reconciler] : [runner] }
+    public var services: [any Service] {
+        [runner] + (runsReconciler ? [reconciler] : []) + (runsWatchers ? [watchers] : [])
+    }
 }
