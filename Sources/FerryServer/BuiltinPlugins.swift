@@ -1,3 +1,4 @@
+import ComposerRepoSource
 import FerryCore
 import GitPushTrigger
 import ManualTrigger
@@ -9,6 +10,7 @@ public enum BuiltinPlugins {
     public static func registry() -> PluginRegistry {
         var registry = PluginRegistry()
         registry.register(StaticSiteSource())
+        registry.register(ComposerRepoSource())
         registry.register(ManualTrigger())
         registry.register(GitPushTrigger())
         return registry

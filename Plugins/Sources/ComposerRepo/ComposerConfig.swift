@@ -1,0 +1,96 @@
+import FerryCore
+import Foundation
+
+/// The `source.config` of a composer-repo workload: any mix of a WordPress.org upstream and git
+/// repositories. Decoded from the validated JSON; checks the schema cannot express live in `load`.
+struct ComposerConfig: Decodable, Sendable {
+    struct WordPress: Decodable, Sendable {
+        var plugins: [String]?
+        var themes: [String]?
+        /// Discover every plugin from the svn directory listing (`svn`) instead of a slug list.
+        var listing: Bool?
+        var api: String?
+        var downloads: String?
+        var svn: String?
+        var themesSvn: String?
+        /// Walk the info API's "recently updated" feed to find packages changed since the last sync.
+        var changes: Bool?
+        var concurrency: Int?
+        var timeout: String?
+
+        var apiBase: String { trimmed(api ?? "https://api.wordpress.org") }
+        var downloadsBase: String { trimmed(downloads ?? "https://downloads.wordpress.org") }
+        var svnBase: String { trimmed(svn ?? "https://plugins.svn.wordpress.org") }
+        var themesSvnBase: String { trimmed(themesSvn ?? "https://themes.svn.wordpress.org") }
+        var parallel: Int { max(1, min(concurrency ?? 8, 64)) }
+        var requestTimeout: Duration { timeout.flatMap(Duration.parse) ?? .seconds(20) }
+    }
+
+    struct Vcs: Decodable, Sendable {
+        var url: String
+        /// Only these branches become `dev-` versions (default: every branch).
+        var branches: [String]?
+    }
+
+    var wordpress: WordPress?
+    var vcs: [Vcs]?
+
+    static let slugPattern = #"^[a-z0-9][a-z0-9._-]*$"#
+
+    static func load(from value: JSONValue) throws -> ComposerConfig {
+        let config: ComposerConfig
+        do { config = try value.decode(ComposerConfig.self) } catch {
+            throw FerryError(.invalidInput, "source.config: expected { wordpress: {…}, vcs: [{url}] }; \(error)", field: "source.config", cause: error)
+        }
+        if config.wordpress == nil && (config.vcs ?? []).isEmpty {
+            throw FerryError.invalid("source.config", "name at least one upstream: wordpress (plugins, themes or listing) or vcs (git repositories)")
+        }
+        if let wp = config.wordpress {
+            for (field, slugs) in [("plugins", wp.plugins ?? []), ("themes", wp.themes ?? [])] {
+                for (i, slug) in slugs.enumerated() where slug.firstMatch(of: try! Regex(slugPattern)) == nil {
+                    throw FerryError.invalid("source.config.wordpress.\(field)[\(i)]", "\"\(slug)\" is not a WordPress.org slug (lower-case letters, digits, . _ -)")
+                }
+            }
+            for (field, url) in [("api", wp.apiBase), ("downloads", wp.downloadsBase), ("svn", wp.svnBase)] {
+                guard let scheme = URLComponents(string: url)?.scheme, ["http", "https"].contains(scheme) else {
+                    throw FerryError.invalid("source.config.wordpress.\(field)", "expected an http(s) URL, got \"\(url)\"")
+                }
+            }
+            if let t = wp.timeout, Duration.parse(t) == nil {
+                throw FerryError.invalid("source.config.wordpress.timeout", "expected a duration like 20s, got \"\(t)\"")
+            }
+        }
+        for (i, repo) in (config.vcs ?? []).enumerated() {
+            guard let scheme = URLComponents(string: repo.url)?.scheme?.lowercased(), ["https", "http", "file", "ssh", "git"].contains(scheme) else {
+                throw FerryError.invalid("source.config.vcs[\(i)].url", "expected a git URL (https, http, ssh, git or file), got \"\(repo.url)\"")
+            }
+        }
+        return config
+    }
+
+    static var schema: ConfigSchema {
+        .object([
+            .init("wordpress", .object([
+                .init("plugins", .array(.string(pattern: slugPattern), "plugin slugs to publish as wp-plugin/<slug>")),
+                .init("themes", .array(.string(pattern: slugPattern), "theme slugs to publish as wp-theme/<slug>")),
+                .init("listing", .boolean("discover every plugin from the svn directory listing", default: false)),
+                .init("api", .string("base URL of the WordPress.org API", default: "https://api.wordpress.org", format: .url)),
+                .init("downloads", .string("base URL of the plugin and theme zips", default: "https://downloads.wordpress.org", format: .url)),
+                .init("svn", .string("base URL of the plugin directory listing", default: "https://plugins.svn.wordpress.org", format: .url)),
+                .init("changes", .boolean("find changed packages from the API's recently-updated feed", default: true)),
+                .init("concurrency", .integer("parallel info requests", default: 8, minimum: 1, maximum: 64)),
+                .init("timeout", .string("time limit of one upstream request", default: "20s", format: .duration)),
+            ], "WordPress.org plugins and themes")),
+            .init("vcs", .array(.object([
+                .init("url", .string("git URL of a repository holding a composer.json", format: .url)),
+                .init("branches", .array(.string(), "branches published as dev- versions (default: all)")),
+            ], required: ["url"]), "git repositories; each tag with a valid composer.json is a version")),
+        ])
+    }
+}
+
+private func trimmed(_ url: String) -> String {
+    var url = url
+    while url.hasSuffix("/") { url.removeLast() }
+    return url
+}

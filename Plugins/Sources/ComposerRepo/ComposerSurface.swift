@@ -1,0 +1,94 @@
+import FerryCore
+import Foundation
+
+/// Answers requests under `/composer/{name}/`: the repository's files from the live build
+/// (manifest lookup, one stat for Last-Modified, no database), the notify-batch endpoint, and the
+/// public HTML pages.
+struct ComposerSurface {
+    let live: LiveBuild
+    let context: any SurfaceContext
+    let browse: BrowseCache
+
+    func respond(to request: SurfaceRequest) -> SurfaceResponse {
+        let method = request.method.uppercased()
+        let path = request.path.removingPercentEncoding ?? request.path
+        if method == "POST" {
+            guard path == "downloads" else { return .text(405, "only downloads takes POST\n") }
+            return downloads(request)
+        }
+        guard method == "GET" || method == "HEAD" else { return .text(405, "method \(request.method) not allowed\n") }
+        var response = route(path, request)
+        if method == "HEAD" { response.body = .empty }
+        return response
+    }
+
+    private func route(_ path: String, _ request: SurfaceRequest) -> SurfaceResponse {
+        let pages = BrowserPages(live: live, context: context, browse: browse, base: request.base)
+        switch path {
+        case "", "index.html": return pages.browser(query: Query(request.query))
+        case "status": return pages.status()
+        default: break
+        }
+        if path.hasPrefix("packages/"), path != "packages.json" {
+            let name = String(path.dropFirst("packages/".count))
+            return pages.detail(name: name) ?? notFound()
+        }
+        guard path.hasPrefix("p2/") || path.hasPrefix("dists/") || path == "packages.json" || path == "manifest.json",
+              let entry = live.file(path)
+        else { return notFound() }
+        return file(entry, request)
+    }
+
+    private func file(_ entry: BuildManifest.File, _ request: SurfaceRequest) -> SurfaceResponse {
+        let absolute = live.directory.appendingPathComponent(entry.path).path
+        guard let modified = HTTPDate.modified(absolute) else { return notFound() }
+        let etag = "\"\(entry.sha256.prefix(32))\""
+        var headers = ["last-modified": HTTPDate.format(modified), "etag": etag, "cache-control": "no-cache"]
+        if let match = request.headers["if-none-match"] {
+            if match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag }) {
+                return SurfaceResponse(status: 304, headers: headers)
+            }
+        } else if let since = request.headers["if-modified-since"].flatMap(HTTPDate.parse), modified <= since {
+            return SurfaceResponse(status: 304, headers: headers)
+        }
+        headers["content-type"] = entry.path.hasSuffix(".zip") ? "application/zip" : "application/json"
+        headers["content-length"] = String(entry.size)
+        return SurfaceResponse(status: 200, headers: headers, body: .file(path: absolute, size: entry.size))
+    }
+
+    private func downloads(_ request: SurfaceRequest) -> SurfaceResponse {
+        let forwarded = request.headers["x-forwarded-for"]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        let client = (forwarded ?? request.headers["x-real-ip"] ?? "-") + "|" + (request.headers["user-agent"] ?? "-")
+        do {
+            let stored = try Telemetry(records: context.records).record(body: request.body, client: client) { live.file("p2/\($0).json") != nil }
+            return json(200, ["status": .string("success"), "stored": .number(Double(stored))])
+        } catch let error as FerryError {
+            return json(error.code.httpStatus, ["error": .object(["code": .string(error.code.description), "message": .string(error.message)])])
+        } catch {
+            return json(500, ["error": .object(["code": .string("internal"), "message": .string("cannot store downloads")])])
+        }
+    }
+
+    private func json(_ status: Int, _ value: [String: JSONValue]) -> SurfaceResponse {
+        SurfaceResponse(status: status, headers: ["content-type": "application/json"], body: .bytes(JSONText.bytes(.object(value))))
+    }
+
+    private func notFound() -> SurfaceResponse {
+        SurfaceResponse(status: 404, headers: ["content-type": "application/json", "cache-control": "no-cache"], body: .bytes(Array("{\"error\":\"not found\"}".utf8)))
+    }
+}
+
+/// The browser's query string: `q`, `type`, `sort`, `page`.
+struct Query {
+    var values: [String: String] = [:]
+
+    init(_ raw: String?) {
+        for pair in (raw ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            let decode = { (s: String) in s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? s }
+            if let key = parts.first { values[decode(key)] = parts.count > 1 ? decode(parts[1]) : "" }
+        }
+    }
+
+    subscript(_ key: String) -> String? { values[key].flatMap { $0.isEmpty ? nil : $0 } }
+}

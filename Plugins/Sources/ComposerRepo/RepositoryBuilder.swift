@@ -1,0 +1,215 @@
+import Crypto
+import FerryCore
+import Foundation
+
+/// `build`: writes packages.json, the p2 files, vcs dist zips and manifest.json for one sync
+/// snapshot into the job's build directory, then validates the result; a build that fails
+/// validation throws, so the engine never activates it.
+///
+/// Incremental: a package whose summary stamp equals the one recorded in the previous build's
+/// manifest is hard-linked from that build without reading its versions, and any freshly rendered
+/// file whose bytes equal the previous build's is linked instead of written, so unchanged files
+/// keep their bytes and their Last-Modified. Packages are read in pages, never all at once.
+struct RepositoryBuilder {
+    let context: any SourceContext
+    static let pageSize = 2000
+    static let lastBuildFile = "last-build.json"
+
+    private struct LastBuild: Codable { var content: String }
+
+    private final class Output {
+        let root: URL
+        let previousRoot: URL?
+        let previous: [String: ContentManifest.File]
+        var files: [ContentManifest.File] = []
+        var packages: [String: ContentManifest.Package] = [:]
+        var madeDirs: Set<String> = []
+        var linked = 0
+        var written = 0
+        /// Paths written by this build (not linked): the validator reads these back.
+        var fresh: Set<String> = []
+
+        init(root: URL, previousRoot: URL?, previous: ContentManifest?) {
+            self.root = root
+            self.previousRoot = previousRoot
+            self.previous = Dictionary((previous?.files ?? []).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+
+        func directory(for path: String) throws {
+            let dir = (path as NSString).deletingLastPathComponent
+            guard !dir.isEmpty, !madeDirs.contains(dir) else { return }
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
+            madeDirs.insert(dir)
+        }
+
+        /// Links the previous build's file when it has these exact bytes, else writes them (temp + rename).
+        func put(_ path: String, _ bytes: [UInt8]) throws {
+            let sha = RepositoryBuilder.sha256(bytes)
+            if let old = previous[path], old.sha256 == sha, try reuse(path) { return }
+            try directory(for: path)
+            let target = root.appendingPathComponent(path)
+            try Data(bytes).write(to: target, options: .atomic)
+            files.append(.init(path: path, size: Int64(bytes.count), sha256: sha))
+            fresh.insert(path)
+            written += 1
+        }
+
+        /// Hard-links an unchanged file from the previous build; false when it is gone.
+        func reuse(_ path: String) throws -> Bool {
+            guard let old = previous[path], let previousRoot else { return false }
+            try directory(for: path)
+            do {
+                try FileManager.default.linkItem(at: previousRoot.appendingPathComponent(path), to: root.appendingPathComponent(path))
+            } catch { return false }
+            files.append(old)
+            linked += 1
+            return true
+        }
+
+        /// Links a file from outside the builds (a cached dist zip).
+        func link(_ path: String, from source: URL) throws {
+            try directory(for: path)
+            let target = root.appendingPathComponent(path)
+            try FileManager.default.linkItem(at: source, to: target)
+            if let old = previous[path] { files.append(old); linked += 1; return }
+            let data = try Data(contentsOf: target)
+            files.append(.init(path: path, size: Int64(data.count), sha256: RepositoryBuilder.sha256(data)))
+            written += 1
+        }
+    }
+
+    func build(snapshot: Int64) throws -> JSONValue {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let records = context.records
+        let previousRoot = (try? Data(contentsOf: context.stateDirectory.appendingPathComponent(Self.lastBuildFile)))
+            .flatMap { try? JSONDecoder().decode(LastBuild.self, from: $0) }.map { URL(fileURLWithPath: $0.content) }
+        let previous = previousRoot.flatMap { ContentManifest.read($0.appendingPathComponent(ContentManifest.fileName)) }
+        let out = Output(root: context.buildDirectory, previousRoot: previous == nil ? nil : previousRoot, previous: previous)
+        if let previous { context.log("previous build \(previous.buildID) (snapshot \(previous.snapshot)) is the base for reuse") }
+
+        var counts = ["packages": 0, "versions": 0, "rendered": 0, "reused": 0, "inactive": 0, "pending": 0]
+        var names: [String] = []
+        let total = try records.count(RecordQuery(collection: PackageSummary.collection))
+        var offset = 0
+        while true {
+            try context.checkCancellation()
+            let page = try records.list(RecordQuery(collection: PackageSummary.collection, limit: Self.pageSize, offset: offset))
+            if page.isEmpty { break }
+            offset += page.count
+            for record in page {
+                guard let s = try? record.decode(PackageSummary.self) else { continue }
+                let old = previous?.packages[s.name]
+                if record.stamp > snapshot {
+                    // Written by a sync run newer than the snapshot: keep what the last build had.
+                    counts["pending"]! += 1
+                    if let old, try reusePackage(s.name, old, out) { names.append(s.name); counts["reused"]! += 1 }
+                    continue
+                }
+                guard s.active else { counts["inactive"]! += 1; continue }
+                guard s.versionCount > 0 else { continue }
+                if let old, old.stamp == record.stamp, try reusePackage(s.name, old, out) {
+                    names.append(s.name)
+                    counts["reused"]! += 1
+                    counts["versions"]! += s.versionCount
+                    continue
+                }
+                guard let set = try records.value(VersionSet.self, in: VersionSet.collection, key: s.name), !set.versions.isEmpty else { continue }
+                let paths = try render(s, set.versions, out)
+                out.packages[s.name] = .init(stamp: record.stamp, type: s.type, files: paths)
+                names.append(s.name)
+                counts["rendered"]! += 1
+                counts["versions"]! += set.versions.count
+            }
+            context.progress(0.1 + 0.7 * Double(offset) / Double(max(total, 1)), "built \(offset) of \(total) packages")
+        }
+        names.sort()
+        counts["packages"] = names.count
+        let rendered = clock.now - started
+
+        try out.put("packages.json", packagesJSON(names: names))
+        counts["files"] = out.files.count + 1
+        counts["linked"] = out.linked
+        counts["written"] = out.written
+        let buildID = Self.buildID(context)
+        let manifest = ContentManifest(
+            buildID: buildID, workload: context.workload.name, snapshot: snapshot, createdAt: Date(), counts: counts,
+            timings: ["packagesSeconds": seconds(rendered), "totalSeconds": seconds(clock.now - started)],
+            packages: out.packages, files: out.files.sorted { $0.path < $1.path })
+        try manifest.encoded().write(to: context.buildDirectory.appendingPathComponent(ContentManifest.fileName), options: .atomic)
+
+        context.progress(0.85, "validating \(out.files.count) files")
+        try RepositoryValidator(root: context.buildDirectory).validate(manifest, fresh: out.fresh)
+        let last = try JSONEncoder().encode(LastBuild(content: context.buildDirectory.path))
+        try last.write(to: context.stateDirectory.appendingPathComponent(Self.lastBuildFile), options: .atomic)
+        context.log("build \(buildID): \(names.count) packages (\(counts["rendered"]!) rendered, \(counts["reused"]!) reused), \(counts["inactive"]!) inactive left out, \(out.written) files written, \(out.linked) linked")
+        return .object([
+            "snapshot": .number(Double(snapshot)),
+            "packages": .number(Double(names.count)),
+            "versions": .number(Double(counts["versions"]!)),
+            "rendered": .number(Double(counts["rendered"]!)),
+            "reused": .number(Double(counts["reused"]!)),
+            "inactive": .number(Double(counts["inactive"]!)),
+            "seconds": .number(seconds(clock.now - started)),
+        ])
+    }
+
+    private func reusePackage(_ name: String, _ old: ContentManifest.Package, _ out: Output) throws -> Bool {
+        for path in old.files where try !out.reuse(path) { return false }
+        out.packages[name] = old
+        return true
+    }
+
+    /// Writes one package's p2 files (and links its vcs dists); returns the paths.
+    private func render(_ s: PackageSummary, _ versions: [JSONValue], _ out: Output) throws -> [String] {
+        let (tagged, dev) = P2Writer.files(name: s.name, versions: versions)
+        var paths = ["p2/\(s.name).json", "p2/\(s.name)~dev.json"]
+        try out.put(paths[0], tagged)
+        try out.put(paths[1], dev)
+        if s.upstream == .vcs {
+            for v in versions {
+                guard let commit = v["dist"]?["reference"]?.stringValue else { continue }
+                let path = "dists/\(s.name)/\(commit).zip"
+                guard !paths.contains(path) else { continue }
+                let cached = VcsUpstream.distCache(context.stateDirectory, commit: commit)
+                guard FileManager.default.fileExists(atPath: cached.path) else {
+                    throw FerryError(.failed, "dist zip of \(s.name) at \(commit) is missing from the cache; run update with force=true")
+                }
+                let reused = out.previous[path] != nil ? try out.reuse(path) : false
+                if !reused { try out.link(path, from: cached) }
+                paths.append(path)
+            }
+        }
+        return paths
+    }
+
+    private func packagesJSON(names: [String]) -> [UInt8] {
+        let mount = URLComponents(string: context.publicBase)?.path ?? ""
+        var root: [String: JSONValue] = [
+            "packages": .object([:]),
+            "metadata-url": .string("\(mount)/p2/%package%.json"),
+            "notify-batch": .string("\(context.publicBase)/downloads"),
+        ]
+        if names.count <= 10_000 {
+            root["available-packages"] = .array(names.map(JSONValue.string))
+        } else {
+            let vendors = Set(names.map { $0.split(separator: "/").first.map(String.init) ?? $0 })
+            root["available-package-patterns"] = .array(vendors.sorted().map { .string("\($0)/*") })
+        }
+        return JSONText.bytes(.object(root))
+    }
+
+    /// The engine's build id: the build directory is `builds/<id>/content`.
+    static func buildID(_ context: any SourceContext) -> String {
+        let dir = context.buildDirectory
+        return dir.lastPathComponent == "content" ? dir.deletingLastPathComponent().lastPathComponent : context.jobID
+    }
+
+    static func sha256(_ bytes: some DataProtocol) -> String {
+        Hex.string(SHA256.hash(data: bytes))
+    }
+
+    private func seconds(_ d: Duration) -> Double {
+        ((Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) * 1000).rounded() / 1000
+    }
+}
