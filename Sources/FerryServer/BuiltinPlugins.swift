@@ -1,7 +1,10 @@
 import ComposerRepoSource
 import FerryCore
 import GitPushTrigger
+import LogScanTrigger
 import ManualTrigger
+import RegistryPollTrigger
+import ScheduleTrigger
 import StaticSiteSource
 
 /// The composition root's one explicit list of plugins. Adding a source or trigger means adding
@@ -13,6 +16,9 @@ public enum BuiltinPlugins {
         registry.register(ComposerRepoSource())
         registry.register(ManualTrigger())
         registry.register(GitPushTrigger())
+        registry.register(ScheduleTrigger())
+        registry.register(RegistryPollTrigger())
+        registry.register(LogScanTrigger())
         return registry
     }
 }

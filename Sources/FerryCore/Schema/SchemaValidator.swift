@@ -38,6 +38,7 @@ public struct SchemaValidator: Sendable {
             }
             if schema.format == .url, !Self.isURL(s) { fail("expected a URL (http, https or file)") }
             if schema.format == .duration, Duration.parse(s) == nil { fail("expected a duration like 30s, 5m or 12h") }
+            if schema.format == .cron, let problem = CronExpression.problem(s) { fail(problem) }
         case (.integer, .number(let n)) where n.rounded() == n, (.number, .number(let n)):
             if let min = schema.minimum, n < min { fail("must be at least \(Self.show(min))") }
             if let max = schema.maximum, n > max { fail("must be at most \(Self.show(max))") }
