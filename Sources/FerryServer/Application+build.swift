@@ -29,6 +29,7 @@ public func buildApplication(
     HookController(engine: engine).register(on: router)
     ArtifactController(engine: engine).register(on: router)
     ListingController(engine: engine).register(on: router)
+    try UIController(engine: engine, configuration: config, logger: logger)?.register(on: router)
 
     var app = Application(
         router: router,

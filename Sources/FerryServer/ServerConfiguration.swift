@@ -16,6 +16,9 @@ public struct ServerConfiguration: Sendable {
     public var reconcile = true
     /// Workload files applied at start-up (idempotent), e.g. the examples `make run` serves.
     public var apply: [String] = []
+    /// The web UI's folder (templates, static files, message catalogues); relative paths are
+    /// looked up in the working directory, then beside the executable.
+    public var webDirectory = "web"
 
     public init() {}
 
@@ -33,6 +36,7 @@ public struct ServerConfiguration: Sendable {
         .init("reconcileInterval", .string("time between reconcile passes", default: "10s", format: .duration)),
         .init("reconcile", .boolean("run the reconcile loop; off, nothing is deployed or repaired on its own", default: true)),
         .init("apply", .array(.string(), "workload files applied at start-up")),
+        .init("web", .string("folder of the web UI's templates, static files and message catalogues", default: "./web")),
     ])
 
     /// Reads a config file; errors name the file and the field.
@@ -57,6 +61,7 @@ public struct ServerConfiguration: Sendable {
         if let interval = value["reconcileInterval"]?.stringValue, let d = Duration.parse(interval) { config.reconcileInterval = d }
         if case .bool(let on)? = value["reconcile"] { config.reconcile = on }
         if case .array(let files)? = value["apply"] { config.apply = files.compactMap(\.stringValue) }
+        if let web = value["web"]?.stringValue { config.webDirectory = web }
         return config
     }
 

@@ -1,0 +1,99 @@
+import FerryCore
+import Foundation
+import Hummingbird
+
+/// A posted HTML form (`application/x-www-form-urlencoded`): its fields in order, the last
+/// value of a repeated name winning, so a hidden `false` before a checkbox reads as unchecked.
+struct FormData: Sendable {
+    private(set) var pairs: [(String, String)] = []
+    private(set) var values: [String: String] = [:]
+
+    init(_ pairs: [(String, String)]) {
+        for (name, value) in pairs { append(name, value) }
+    }
+
+    init(encoded text: String) {
+        for part in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            append(Self.decode(kv[0]), kv.count > 1 ? Self.decode(kv[1]) : "")
+        }
+    }
+
+    static func read(_ request: Request) async throws -> FormData {
+        var request = request
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: 1 << 20) } catch {
+            throw FerryError(.payloadTooLarge, "the form is larger than 1 MiB")
+        }
+        return FormData(encoded: String(buffer: buffer))
+    }
+
+    private mutating func append(_ name: String, _ value: String) {
+        pairs.append((name, value))
+        values[name] = value
+    }
+
+    subscript(name: String) -> String? { values[name] }
+
+    /// The value, or nil when absent or blank.
+    func nonEmpty(_ name: String) -> String? {
+        guard let v = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
+        return v
+    }
+
+    /// The fields under `prefix.`, with the prefix removed, as a tree to map against a schema.
+    func tree(under prefix: String) -> FormTree {
+        var tree = FormTree.node([:])
+        let dotted = prefix + "."
+        for (name, value) in values where name.hasPrefix(dotted) {
+            tree.insert(name.dropFirst(dotted.count).split(separator: ".").map(String.init)[...], value)
+        }
+        return tree
+    }
+
+    /// The indexes used under `prefix.` (`env.0.key`, `env.3.key` → [0, 3]), in order.
+    func indexes(under prefix: String) -> [Int] {
+        let dotted = prefix + "."
+        let found = values.keys.compactMap { name -> Int? in
+            guard name.hasPrefix(dotted) else { return nil }
+            return Int(name.dropFirst(dotted.count).split(separator: ".").first ?? "")
+        }
+        return Set(found).sorted()
+    }
+
+    private static func decode(_ s: Substring) -> String {
+        String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
+    }
+}
+
+/// Form fields nested by the dots of their names: the shape a schema maps into JSON.
+enum FormTree: Sendable {
+    case leaf(String)
+    case node([String: FormTree])
+
+    mutating func insert(_ path: ArraySlice<String>, _ value: String) {
+        guard let head = path.first else { self = .leaf(value); return }
+        var members: [String: FormTree] = [:]
+        if case .node(let existing) = self { members = existing }
+        var child = members[head] ?? .node([:])
+        child.insert(path.dropFirst(), value)
+        members[head] = child
+        self = .node(members)
+    }
+
+    subscript(key: String) -> FormTree? {
+        if case .node(let m) = self { return m[key] }
+        return nil
+    }
+
+    var text: String? {
+        if case .leaf(let s) = self { return s }
+        return nil
+    }
+
+    /// Children named by numbers, in numeric order: the rows of an array.
+    var rows: [FormTree] {
+        guard case .node(let m) = self else { return [] }
+        return m.compactMap { k, v in Int(k).map { ($0, v) } }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+}
