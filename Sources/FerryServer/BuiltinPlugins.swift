@@ -3,6 +3,7 @@ import FerryCore
 import GitPushTrigger
 import LogScanTrigger
 import ManualTrigger
+import NpmMirrorSource
 import RegistryPollTrigger
 import ScheduleTrigger
 import StaticSiteSource
@@ -14,6 +15,7 @@ public enum BuiltinPlugins {
         var registry = PluginRegistry()
         registry.register(StaticSiteSource())
         registry.register(ComposerRepoSource())
+        registry.register(NpmMirrorSource())
         registry.register(ManualTrigger())
         registry.register(GitPushTrigger())
         registry.register(ScheduleTrigger())

@@ -1,22 +1,104 @@
 import FerryCore
 import Foundation
 
-/// Skeleton of the `npm-mirror` source; its issue fills it in.
+/// The `npm-mirror` source: keeps a Verdaccio storage folder (online or air-gapped) complete,
+/// verified and shippable, and serves it to the npm client itself under `/npm/{workload}/`.
+///
+/// Actions: `deploy` (an index of what is served, which makes the workload live), `scan`
+/// (package listing, `StorageScanner`), `refresh-full` / `refresh-delta` (`Refresher`),
+/// `diff-build` (`DiffBuilder`; the offline side is `DiffApplier`) and `broken-scan`
+/// (`BrokenScanner`). Serving reads the storage volume directly (`RegistrySurface`), so files a
+/// refresh adds are served at once, without a deploy. Register one instance in the
+/// composition root: `registry.register(NpmMirrorSource())`.
 public struct NpmMirrorSource: SourcePlugin {
     public static let kind = "npm-mirror"
     public static let mount = "npm"
+
+    /// Has no side effects; all state lives in the storage volume and the workload's records.
     public init() {}
 
-    public var schema: ConfigSchema { .empty }
-    public var actions: [ActionDescriptor] { [ActionDescriptor(name: "deploy", description: "Build and activate", producesBuild: true)] }
+    public var schema: ConfigSchema { NpmMirrorConfig.schema }
 
+    public var listings: [String] { [PackageSummary.collection, BrokenScanner.collection] }
+
+    public var actions: [ActionDescriptor] {
+        [
+            ActionDescriptor(name: "deploy", description: "write the index of served packages and make the mirror live", producesBuild: true),
+            ActionDescriptor(name: "scan", description: "walk the storage: packages, versions, tarballs and bytes for the package listing"),
+            ActionDescriptor(
+                name: "refresh-full", description: "fetch every stored package's upstream packument, new versions and their dependencies",
+                params: .object([
+                    .init("dry-run", .boolean("only list what would be fetched", default: false)),
+                    .init("diff", .boolean("follow with a diff-build when it succeeds (default: the config's diffAfterRefresh)")),
+                ])),
+            ActionDescriptor(
+                name: "refresh-delta", description: "refresh the packages changed in the last N minutes",
+                params: .object([
+                    .init("minutes", .integer("look back this many minutes", default: 2880, minimum: 1)),
+                    .init("dry-run", .boolean("only list what would be fetched", default: false)),
+                ])),
+            ActionDescriptor(
+                name: "diff-build", description: "pack files new or changed since a snapshot into diff-YYYYMMDDHHmm.tar.zst",
+                params: .object([.init("baseline", .string("snapshot id to compare with; default: the last snapshot; \"none\": everything"))])),
+            ActionDescriptor(
+                name: "broken-scan", description: "check every tarball (digest, gzip, tar) and re-fetch broken ones",
+                params: .object([.init("repair", .boolean("move broken tarballs aside and fetch them again", default: true))])),
+        ]
+    }
+
+    /// The mirror has no revision to pin: its content is the storage folder itself.
     public func resolve(params: JSONValue, context: any SourceContext) async throws -> Revision? { nil }
 
     public func run(action: String, revision: Revision?, params: JSONValue, context: any SourceContext) async throws -> ActionOutcome {
-        throw FerryError(.failed, "\(Self.kind) is not built yet")
+        let config = try NpmMirrorConfig.load(from: context.workload.source.config)
+        let layout = StorageLayout(root: try config.storageRoot(context.volumes))
+        let client = UpstreamClient(base: config.upstreamBase, http: context.http, attempts: config.retries)
+        switch action {
+        case "deploy":
+            return try MirrorIndex(layout: layout, config: config).write(into: context.buildDirectory)
+        case "scan":
+            return try StorageScanner(layout: layout, context: context).run()
+        case "refresh-full", "refresh-delta":
+            let dryRun = params["dry-run"] == .bool(true)
+            let refresher = Refresher(config: config, layout: layout, context: context, client: client, dryRun: dryRun)
+            let minutes = action == "refresh-delta" ? try Self.minutes(params) : nil
+            let roots = refresher.roots(changedWithin: minutes)
+            let report = try await refresher.run(roots: roots, label: action)
+            if report.packages > 0, report.failures.count >= report.packages, report.fetched.isEmpty {
+                throw FerryError(.unavailable, "\(action): every package failed, e.g. \(report.failures[0].0): \(report.failures[0].1)")
+            }
+            let diff = params["diff"]?.isNull == false ? params["diff"] == .bool(true) : config.diffAfterRefresh
+            if action == "refresh-full", !dryRun, diff {
+                context.followUp(action: "diff-build", params: .object([:]))
+                context.log("a diff-build follows this refresh")
+            }
+            return .done(summary: report.summary, details: report.details)
+        case "diff-build":
+            return try DiffBuilder(layout: layout, context: context).run(baseline: params["baseline"]?.stringValue)
+        case "broken-scan":
+            let repair = params["repair"] != .bool(false)
+            return try await BrokenScanner(layout: layout, context: context, client: client).run(repair: repair)
+        default:
+            throw FerryError(.invalidInput, "action: npm-mirror has no action \"\(action)\"; use one of \(actions.map(\.name).joined(separator: ", "))", field: "action")
+        }
+    }
+
+    static func minutes(_ params: JSONValue) throws -> Int {
+        guard let value = params["minutes"], !value.isNull else { return 2880 }
+        guard case .number(let n) = value, n >= 1, n.rounded() == n else {
+            throw FerryError.invalid("params.minutes", "expected a whole number of minutes (at least 1)")
+        }
+        return Int(n)
     }
 
     public func serve(_ request: SurfaceRequest, live: LiveBuild, context: any SurfaceContext) async -> SurfaceResponse {
-        .text(404, "not found\n")
+        guard let config = try? NpmMirrorConfig.load(from: context.workload.source.config), let root = context.volumes[config.storage] else {
+            return .text(503, "the mirror's storage volume is not configured\n")
+        }
+        if request.path.isEmpty, let index = live.file(MirrorIndex.fileName) {
+            return SurfaceResponse(status: 200, headers: ["content-type": "application/json"],
+                                   body: .file(path: live.directory.appendingPathComponent(MirrorIndex.fileName).path, size: index.size))
+        }
+        return RegistrySurface(layout: StorageLayout(root: root), config: config, context: context).serve(request)
     }
 }

@@ -1,0 +1,172 @@
+import Crypto
+import FerryCore
+import Foundation
+
+/// The offline side of a diff (`ferry npm apply`): unpacks a `diff-*.tar.zst` into a staging
+/// folder inside the storage, checks it completely — every entry a plain file under `storage/`
+/// with a safe path, every file listed in `manifest.json` with its size and sha512, nothing
+/// missing, nothing extra — and only then moves files into place, each with one `rename(2)`,
+/// tarballs before the packuments that name them. Files already identical are left alone, so
+/// applying an archive twice changes nothing the second time. Needs no server and no records.
+public struct DiffApplier {
+    public struct Report: Sendable {
+        public var manifest: DiffManifest
+        public var dryRun: Bool
+        /// Paths written (or, in a dry run, that would be).
+        public var written: [String] = []
+        public var unchanged: [String] = []
+        public var removed: [String] = []
+        /// Only `.verdaccio-db.json` is read at start-up; everything else Verdaccio reads per request.
+        public var restartNeeded: Bool { written.contains(".verdaccio-db.json") || removed.contains(".verdaccio-db.json") }
+    }
+
+    public let storage: URL
+
+    public init(storage: URL) { self.storage = storage.standardizedFileURL }
+
+    public func apply(archive: URL, dryRun: Bool) throws -> Report {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: storage.path, isDirectory: &isDirectory), isDirectory.boolValue,
+              let realRoot = realPath(storage.path)
+        else { throw FerryError(.invalidInput, "--storage: \(storage.path) is not a folder", field: "storage") }
+        guard FileManager.default.isReadableFile(atPath: archive.path) else {
+            throw FerryError(.invalidInput, "\(archive.path): no such archive", field: "archive")
+        }
+        let staging = storage.appendingPathComponent(".ferry-apply.tmp-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(at: staging) }
+
+        let (manifest, staged) = try unpack(archive, into: staging)
+        try check(manifest, staged)
+        var report = Report(manifest: manifest, dryRun: dryRun)
+        var moves: [(StagedFile, URL, String)] = []
+        for file in manifest.files {
+            let target = storage.appendingPathComponent(file.path)
+            try checkTarget(target, path: file.path, realRoot: realRoot)
+            if let existing = try? Data(contentsOf: target, options: .alwaysMapped), TarballDigest.sha512Hex(existing) == file.sha512 {
+                report.unchanged.append(file.path)
+            } else {
+                moves.append((staged[file.path]!, target, file.path))
+            }
+        }
+        var removals: [URL] = []
+        for path in manifest.removed {
+            let target = storage.appendingPathComponent(path)
+            try checkTarget(target, path: path, realRoot: realRoot)
+            if FileManager.default.fileExists(atPath: target.path) {
+                removals.append(target)
+                report.removed.append(path)
+            }
+        }
+        // Tarballs first, then packuments: a reader never sees a version whose tarball is not there.
+        moves.sort { ($0.2.hasSuffix("/package.json") ? 1 : 0, $0.2) < ($1.2.hasSuffix("/package.json") ? 1 : 0, $1.2) }
+        report.written = moves.map(\.2)
+        guard !dryRun else { return report }
+        for (staged, target, _) in moves {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? FileManager.default.setAttributes([.modificationDate: staged.mtime, .posixPermissions: 0o644], ofItemAtPath: staged.url.path)
+            try StorageLayout.rename(staged.url, to: target)
+        }
+        for target in removals { try FileManager.default.removeItem(at: target) }
+        return report
+    }
+
+    struct StagedFile {
+        var url: URL
+        var size: Int64
+        var sha512: String
+        var mtime: Date
+    }
+
+    /// Reads the whole archive; any entry that is not a plain file at a safe path refuses it.
+    private func unpack(_ archive: URL, into staging: URL) throws -> (DiffManifest, [String: StagedFile]) {
+        let reader = try TarZstReader(file: archive)
+        var manifestData: Data?
+        var staged: [String: StagedFile] = [:]
+        while let entry = try reader.next() {
+            let name = entry.path.hasPrefix("./") ? String(entry.path.dropFirst(2)) : entry.path
+            if entry.kind == .directory {
+                try Self.checkPath(name, entry: entry.path)
+                try reader.skipData()
+                continue
+            }
+            guard entry.kind == .file else {
+                throw refuse("entry \"\(entry.path)\" is a \(entry.kind == .symlink ? "symbolic link" : entry.kind == .hardlink ? "hard link" : "special file"); diffs hold plain files only")
+            }
+            switch name {
+            case "manifest.json":
+                var data = Data()
+                try reader.readData { data.append(contentsOf: $0) }
+                manifestData = data
+            case "README.md":
+                try reader.skipData()
+            default:
+                guard name.hasPrefix("storage/") else { throw refuse("unexpected entry \"\(entry.path)\"; a diff holds manifest.json, README.md and storage/…") }
+                let path = String(name.dropFirst("storage/".count))
+                try Self.checkPath(path, entry: entry.path)
+                guard staged[path] == nil else { throw refuse("\"\(entry.path)\" appears twice") }
+                let url = staging.appendingPathComponent(String(staged.count))
+                FileManager.default.createFile(atPath: url.path, contents: nil)
+                guard let handle = FileHandle(forWritingAtPath: url.path) else { throw FerryError(.failed, "could not write to \(staging.path)") }
+                var hasher = SHA512()
+                var size: Int64 = 0
+                try reader.readData { chunk in
+                    hasher.update(bufferPointer: chunk)
+                    handle.write(Data(chunk))
+                    size += Int64(chunk.count)
+                }
+                try handle.close()
+                staged[path] = StagedFile(url: url, size: size, sha512: TarballDigest.hex(Array(hasher.finalize())), mtime: entry.mtime)
+            }
+        }
+        guard let manifestData else { throw refuse("it has no manifest.json") }
+        return (try DiffManifest.decode(manifestData), staged)
+    }
+
+    /// The archive's files must be exactly the manifest's, byte for byte.
+    private func check(_ manifest: DiffManifest, _ staged: [String: StagedFile]) throws {
+        var listed = Set<String>()
+        for file in manifest.files {
+            try Self.checkPath(file.path, entry: "manifest.json")
+            guard listed.insert(file.path).inserted else { throw refuse("manifest.json lists \(file.path) twice") }
+            guard let got = staged[file.path] else { throw refuse("manifest.json lists storage/\(file.path), which the archive does not hold") }
+            guard got.size == file.size else { throw refuse("storage/\(file.path) is \(got.size) bytes, manifest.json says \(file.size)") }
+            guard got.sha512 == file.sha512.lowercased() else { throw refuse("storage/\(file.path) does not match its sha512 in manifest.json") }
+        }
+        if let extra = staged.keys.sorted().first(where: { !listed.contains($0) }) {
+            throw refuse("storage/\(extra) is not listed in manifest.json")
+        }
+        for path in manifest.removed { try Self.checkPath(path, entry: "manifest.json removed") }
+    }
+
+    /// A relative path of plain names: no `..`, `.`, empty parts, absolute paths or NULs.
+    static func checkPath(_ path: String, entry: String) throws {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\\"),
+              !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
+        else { throw FerryError(.invalidInput, "archive refused, nothing changed: \"\(entry)\" would write outside the storage (\"\(path)\")", field: "archive") }
+    }
+
+    /// The target's nearest existing ancestor must really lie inside the storage (no symlinked
+    /// folder leading elsewhere), and the target itself must be a plain file or absent.
+    private func checkTarget(_ target: URL, path: String, realRoot: String) throws {
+        var probe = target.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: probe.path) { probe.deleteLastPathComponent() }
+        guard let real = realPath(probe.path), real == realRoot || real.hasPrefix(realRoot + "/") else {
+            throw refuse("\(path) would land outside the storage through a symbolic link")
+        }
+        if let type = (try? FileManager.default.attributesOfItem(atPath: target.path))?[.type] as? FileAttributeType, type != .typeRegular {
+            throw refuse("\(target.path) exists and is not a plain file")
+        }
+    }
+
+    private func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private func refuse(_ reason: String) -> FerryError {
+        FerryError(.invalidInput, "archive refused, nothing changed: \(reason)", field: "archive")
+    }
+}

@@ -1,0 +1,84 @@
+import FerryCore
+import Foundation
+
+/// The `source.config` of an npm-mirror workload. Every field but `storage` has a default, also
+/// when decoding a config that did not pass through the schema validator.
+struct NpmMirrorConfig: Decodable, Sendable, Equatable {
+    /// Which versions a refresh downloads.
+    enum Policy: String, Decodable, Sendable, CaseIterable {
+        /// Every dist-tag's version and every version newer than the newest stored (default).
+        case newAndTagged = "new-and-tagged"
+        /// Only the versions dist-tags point at.
+        case tagged
+        /// Every version upstream lists.
+        case all
+    }
+
+    var storage: String
+    var upstream: String
+    var concurrency: Int
+    var policy: Policy
+    var dependencies: Bool
+    var diffAfterRefresh: Bool
+    var serveMissing: Bool
+    var uplink: String
+    var retries: Int
+
+    static let defaultUpstream = "https://registry.npmjs.org/"
+
+    private enum CodingKeys: String, CodingKey {
+        case storage, upstream, concurrency, policy, dependencies, diffAfterRefresh, serveMissing, uplink, retries
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        storage = try c.decode(String.self, forKey: .storage)
+        upstream = try c.decodeIfPresent(String.self, forKey: .upstream) ?? Self.defaultUpstream
+        concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency) ?? 4
+        policy = try c.decodeIfPresent(Policy.self, forKey: .policy) ?? .newAndTagged
+        dependencies = try c.decodeIfPresent(Bool.self, forKey: .dependencies) ?? true
+        diffAfterRefresh = try c.decodeIfPresent(Bool.self, forKey: .diffAfterRefresh) ?? true
+        serveMissing = try c.decodeIfPresent(Bool.self, forKey: .serveMissing) ?? false
+        uplink = try c.decodeIfPresent(String.self, forKey: .uplink) ?? "npmjs"
+        retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? 3
+    }
+
+    static var schema: ConfigSchema {
+        .object([
+            .init("storage", .string("name of the volume holding the Verdaccio storage folder")),
+            .init("upstream", .string("registry to refresh from (the online Verdaccio or the public registry)", default: defaultUpstream, format: .url)),
+            .init("concurrency", .integer("packages refreshed at once", default: 4, minimum: 1, maximum: 64)),
+            .init("policy", .string("versions a refresh downloads", default: Policy.newAndTagged.rawValue, enum: Policy.allCases.map(\.rawValue))),
+            .init("dependencies", .boolean("also fetch the dependency closure of what a refresh adds", default: true)),
+            .init("diffAfterRefresh", .boolean("follow a successful refresh-full with a diff-build", default: true)),
+            .init("serveMissing", .boolean("list versions whose tarball is not in the storage (breaks offline installs)", default: false)),
+            .init("uplink", .string("uplink name recorded in _uplinks and _distfiles, as in Verdaccio's config", default: "npmjs")),
+            .init("retries", .integer("attempts per upstream request before a package is reported failed", default: 3, minimum: 1, maximum: 10)),
+        ], required: ["storage"])
+    }
+
+    static func load(from config: JSONValue) throws -> NpmMirrorConfig {
+        let decoded: NpmMirrorConfig
+        do { decoded = try config.decode(NpmMirrorConfig.self) } catch {
+            throw FerryError(.invalidInput, "source.config: expected an object with at least \"storage\" (a volume name); \(error)",
+                             field: "source.config", cause: error)
+        }
+        guard let scheme = URLComponents(string: decoded.upstream)?.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+            throw FerryError.invalid("source.config.upstream", "expected an http or https URL, got \"\(decoded.upstream)\"")
+        }
+        guard (1...64).contains(decoded.concurrency) else { throw FerryError.invalid("source.config.concurrency", "must be between 1 and 64") }
+        return decoded
+    }
+
+    /// The storage folder: the volume the config names, as the engine resolved it.
+    func storageRoot(_ volumes: [String: URL]) throws -> URL {
+        guard let url = volumes[storage] else {
+            throw FerryError(.invalidInput, "source.config.storage: the workload has no volume named \"\(storage)\"; add it under volumes:",
+                             field: "source.config.storage")
+        }
+        return url
+    }
+
+    /// The upstream base without a trailing slash.
+    var upstreamBase: String { upstream.hasSuffix("/") ? String(upstream.dropLast()) : upstream }
+}

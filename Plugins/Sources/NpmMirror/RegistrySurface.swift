@@ -1,0 +1,137 @@
+import FerryCore
+import Foundation
+
+/// The npm registry API under `/npm/{workload}/`, answered straight from the storage volume
+/// (Verdaccio's layout; Verdaccio too reads `package.json` per request): packuments in full or
+/// abbreviated ("corgi") form, single versions, tarballs, `-/ping` and a small `-/v1/search`.
+/// `dist.tarball` points back at this mount. Versions whose tarball is not in the storage are
+/// left out (and `latest` moved to the newest one present) unless `serveMissing` is set, since
+/// a listed but missing version breaks installs offline.
+struct RegistrySurface {
+    let layout: StorageLayout
+    let config: NpmMirrorConfig
+    let context: any SurfaceContext
+
+    static let corgi = "application/vnd.npm.install-v1+json"
+
+    func serve(_ request: SurfaceRequest) -> SurfaceResponse {
+        guard request.method == "GET" || request.method == "HEAD" else { return json(405, ["error": .string("the mirror is read-only")]) }
+        let path = request.path.removingPercentEncoding ?? request.path
+        switch path {
+        case "-/ping": return json(200, [:])
+        case "-/v1/search": return search(request.query)
+        case "", "-/whoami": return json(path.isEmpty ? 200 : 401, ["db_name": .string("ferry npm mirror"), "mirror": .string(context.workload.name)])
+        default: break
+        }
+        if let split = path.range(of: "/-/") {
+            return tarball(name: String(path[..<split.lowerBound]), file: String(path[split.upperBound...]))
+        }
+        if StorageLayout.isValidName(path) { return packument(path, request) }
+        // `GET /<name>/<version-or-tag>`, as `npm view name@1.2.3` asks.
+        if let slash = path.lastIndex(of: "/"), StorageLayout.isValidName(String(path[..<slash])) {
+            return version(String(path[..<slash]), String(path[path.index(after: slash)...]), request)
+        }
+        return notFound("no package at \(request.path)")
+    }
+
+    /// The absolute mount URL: the configured public base, or the Host the client used when that
+    /// differs (tests and port-forwards reach Ferry under another address).
+    func base(_ request: SurfaceRequest) -> String {
+        guard let host = request.headers["host"], !host.isEmpty,
+              let configured = URLComponents(string: context.publicBase), configured.percentEncodedHost.map({ h in
+                  configured.port.map { "\(h):\($0)" } ?? h
+              }) != host
+        else { return context.publicBase }
+        let scheme = request.headers["x-forwarded-proto"] ?? "http"
+        return "\(scheme)://\(host)\(request.base)"
+    }
+
+    private func served(_ name: String) -> Packument? {
+        guard var packument = try? Packument.load(layout.packumentFile(name)) else { return nil }
+        var versions = packument.versions
+        if !config.serveMissing {
+            versions = versions.filter { v, _ in
+                packument.dist(v).map { FileManager.default.fileExists(atPath: layout.tarballFile(name, fileName: $0.fileName).path) } ?? false
+            }
+        }
+        packument.versions = versions
+        var tags = packument.distTags.filter { versions[$0.value] != nil }
+        if tags["latest"] == nil {
+            let parsed = versions.keys.compactMap { k in SemverVersion(k).map { ($0, k) } }
+            let pick = parsed.filter { !$0.0.isPrerelease }.max { $0.0 < $1.0 } ?? parsed.max { $0.0 < $1.0 }
+            if let pick { tags["latest"] = pick.1 }
+        }
+        packument.distTags = tags
+        for key in ["_uplinks", "_distfiles", "_attachments", "_rev"] { packument.fields[key] = nil }
+        packument.fields["_id"] = .string(name)
+        return packument
+    }
+
+    private func rewrite(_ doc: JSONValue, name: String, base: String) -> JSONValue {
+        guard case .object(var fields) = doc, case .object(var dist)? = fields["dist"], let url = dist["tarball"]?.stringValue,
+              let file = StorageLayout.tarballFileName(url)
+        else { return doc }
+        dist["tarball"] = .string("\(base)/\(name)/-/\(file)")
+        fields["dist"] = .object(dist)
+        return .object(fields)
+    }
+
+    private func packument(_ name: String, _ request: SurfaceRequest) -> SurfaceResponse {
+        guard let packument = served(name) else { return notFound("\(name) is not in this mirror") }
+        let base = base(request)
+        let versions = packument.versions.mapValues { rewrite($0, name: name, base: base) }
+        if request.headers["accept"]?.contains(Self.corgi) == true {
+            let keep: Set<String> = [
+                "name", "version", "dist", "dependencies", "optionalDependencies", "peerDependencies", "peerDependenciesMeta",
+                "bundleDependencies", "bundledDependencies", "bin", "engines", "os", "cpu", "deprecated", "directories", "funding",
+                "_hasShrinkwrap", "hasInstallScript", "acceptDependencies", "devDependencies",
+            ]
+            let abbreviated = versions.mapValues { doc in JSONValue.object((doc.objectValue ?? [:]).filter { keep.contains($0.key) }) }
+            let modified = packument.fields["time"]?["modified"] ?? .string(ISO8601DateFormatter().string(from: Date()))
+            return json(200, ["name": .string(name), "modified": modified, "dist-tags": packument.fields["dist-tags"] ?? .object([:]),
+                              "versions": .object(abbreviated)], contentType: Self.corgi)
+        }
+        var fields = packument.fields
+        fields["versions"] = .object(versions)
+        return json(200, fields)
+    }
+
+    private func version(_ name: String, _ wanted: String, _ request: SurfaceRequest) -> SurfaceResponse {
+        guard let packument = served(name) else { return notFound("\(name) is not in this mirror") }
+        let version = packument.distTags[wanted] ?? VersionPolicy.pick(wanted, in: packument)
+        guard let version, let doc = packument.versions[version] else { return notFound("\(name) has no version matching \(wanted) here") }
+        return json(200, rewrite(doc, name: name, base: base(request)).objectValue ?? [:])
+    }
+
+    private func tarball(name: String, file: String) -> SurfaceResponse {
+        guard StorageLayout.isValidName(name), !file.contains("/"), !file.hasPrefix("."), file.hasSuffix(".tgz") else {
+            return notFound("no tarball at \(name)/-/\(file)")
+        }
+        let url = layout.tarballFile(name, fileName: file)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+              attributes[.type] as? FileAttributeType == .typeRegular, let size = (attributes[.size] as? NSNumber)?.int64Value
+        else { return notFound("\(file) is not in this mirror") }
+        return SurfaceResponse(
+            status: 200, headers: ["content-type": "application/octet-stream", "content-length": String(size)],
+            body: .file(path: url.path, size: size))
+    }
+
+    /// `-/v1/search?text=…&size=…`: names from the `packages` records, enough for `npm search`.
+    private func search(_ query: String?) -> SurfaceResponse {
+        let items = URLComponents(string: "?" + (query ?? ""))?.queryItems ?? []
+        let text = items.first { $0.name == "text" }?.value ?? ""
+        let size = min(Int(items.first { $0.name == "size" }?.value ?? "") ?? 20, 250)
+        let found = (try? context.records.list(RecordQuery(collection: PackageSummary.collection, search: text.isEmpty ? nil : text, limit: size))) ?? []
+        let objects: [JSONValue] = found.compactMap { record in
+            guard let summary = try? record.decode(PackageSummary.self) else { return nil }
+            return .object(["package": .object(["name": .string(summary.name), "version": summary.latest.map(JSONValue.string) ?? .null])])
+        }
+        return json(200, ["objects": .array(objects), "total": .number(Double(objects.count))])
+    }
+
+    private func notFound(_ message: String) -> SurfaceResponse { json(404, ["error": .string(message)]) }
+
+    private func json(_ status: Int, _ fields: [String: JSONValue], contentType: String = "application/json") -> SurfaceResponse {
+        SurfaceResponse(status: status, headers: ["content-type": contentType], body: .bytes(Array(JSONText.data(.object(fields), indent: false))))
+    }
+}
