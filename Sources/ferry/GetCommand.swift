@@ -3,10 +3,10 @@ import FerryCore
 import Foundation
 
 struct GetCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "get", abstract: "List workloads, jobs, deploys or events.")
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "List workloads, jobs, deploys, events, bindings or artifacts.")
 
     enum Resource: String, ExpressibleByArgument, CaseIterable {
-        case workloads, jobs, deploys, events, bindings
+        case workloads, jobs, deploys, events, bindings, artifacts
     }
 
     @OptionGroup var options: ClientOptions
@@ -25,6 +25,7 @@ struct GetCommand: AsyncParsableCommand {
             case .deploys: "/api/workloads/\(workload!.pathEncoded)/deploys"
             case .events: "/api/events"
             case .bindings: "/api/bindings"
+            case .artifacts: "/api/artifacts" + (workload.map { "?workload=\($0.pathEncoded)" } ?? "")
             }
             let data = try await options.client.get(path)
             if options.output == .json { return CLIOutput.printJSON(data) }
@@ -50,6 +51,10 @@ struct GetCommand: AsyncParsableCommand {
                         t.map { "\($0["name"]!.plainText):\($0["action"]!.plainText)" }.joined(separator: ",")
                     } else { "-" }
                     return [$0["id"]!.plainText, $0["kind"]!.plainText, targets, $0["suspend"]!.plainText, $0["hookURL"]?.plainText ?? "-"]
+                })
+            case .artifacts:
+                CLIOutput.table(["ID", "WORKLOAD", "NAME", "SIZE", "SHA256", "CREATED"], items.map { item in
+                    ["id", "workload", "name", "size", "sha256", "createdAt"].map { item[$0]?.plainText ?? "-" }
                 })
             case .events:
                 CLIOutput.table(["ID", "KIND", "OUTCOME", "RECEIVED", "SUMMARY"], items.map {
