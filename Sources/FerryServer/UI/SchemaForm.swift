@@ -8,8 +8,8 @@ import Foundation
 struct SchemaForm {
     /// Server messages by field path (`source.config.repo`).
     var errors: [String: String] = [:]
-    /// Secret fields that hold a value, with the sealed text the page carries instead of it.
-    var sealed: [String: String] = [:]
+    /// Secret fields that hold a value, with the hidden field the page carries instead of it.
+    var carried: [String: (name: String, value: String)] = [:]
     /// Makes element ids unique when one page holds several forms (one per action).
     var idPrefix = "f-"
     /// Add/remove-row buttons post the form back to change it (the wizard); a form that runs
@@ -75,12 +75,12 @@ struct SchemaForm {
         case .string:
             if schema.format == .secret {
                 f["isSecret"] = true
-                if let carried = sealed[path] {
+                if let hidden = carried[path] {
                     f["secretSet"] = true
-                    f["sealedName"] = "__sealed.\(path)"
-                    f["sealedValue"] = carried
+                    f["sealedName"] = hidden.name
+                    f["sealedValue"] = hidden.value
                 }
-                f["required"] = required && sealed[path] == nil
+                f["required"] = required && carried[path] == nil
                 return f
             }
             f["isInput"] = true
@@ -106,16 +106,45 @@ struct SchemaForm {
     }
 
     /// HTML anchors `pattern` at both ends; the server's patterns search unless they say `^…$`.
+    /// Browsers compile it with the `v` flag, where a class may not hold a bare `-`, `/`, `(`,
+    /// `)`, `{`, `}` or `|`: those are escaped, or the browser would drop the check.
     static func browserPattern(_ pattern: String) -> String {
-        pattern.hasPrefix("^") && pattern.hasSuffix("$") ? pattern : ".*(?:\(pattern)).*"
+        let chars = Array(pattern)
+        var out = ""
+        var inClass = false
+        var i = 0
+        while i < chars.count {
+            let ch = chars[i]
+            if ch == "\\", i + 1 < chars.count {
+                out.append(ch)
+                out.append(chars[i + 1])
+                i += 2
+                continue
+            }
+            if !inClass {
+                if ch == "[" { inClass = true }
+                out.append(ch)
+            } else if ch == "]" {
+                inClass = false
+                out.append(ch)
+            } else if ch == "-" {
+                // A range dash stays; a literal one (first, after `^`, or last) is escaped.
+                let literal = out.last == "[" || out.hasSuffix("[^") || (i + 1 < chars.count && chars[i + 1] == "]")
+                out += literal ? "\\-" : "-"
+            } else if "/(){}|".contains(ch) {
+                out += "\\\(ch)"
+            } else {
+                out.append(ch)
+            }
+            i += 1
+        }
+        return pattern.hasPrefix("^") && pattern.hasSuffix("$") ? out : ".*(?:\(out)).*"
     }
 
+    /// An example of what a field of this format takes (new formats simply get none).
     static func placeholder(_ format: ConfigSchema.Format) -> String {
-        switch format {
-        case .cron: "*/5 * * * *"
-        case .duration: "5m"
-        case .url: "https://"
-        case .secret: ""
-        }
+        if format == .cron { return "*/5 * * * *" }
+        if format == .duration { return "5m" }
+        return ""
     }
 }

@@ -48,7 +48,12 @@ struct WizardController {
             return try render(shown, editing: editing, r)
         }
         var state = try WizardState(form: form, registry: registry, keepEmpty: false)
-        if let editing { state.name = editing }
+        if let editing {
+            state.name = editing
+            state.resolveKept(in: try ui.engine.database.workload(editing)?.spec)
+        } else {
+            state.resolveKept(in: nil)
+        }
         let document = state.document()
         do {
             if editing == nil, !state.name.isEmpty, try ui.engine.database.workload(state.name) != nil {
@@ -56,7 +61,7 @@ struct WizardController {
             }
             if op == "review" {
                 _ = try WorkloadValidator(registry: registry).validate(document)
-                return try render(shown, editing: editing, r, review: Self.text(state.document(masking: true)))
+                return try render(shown, editing: editing, r, review: UIFormat.json(state.document(masking: true)))
             }
             let (workload, _) = try ui.engine.apply(document)
             if editing == nil {
@@ -66,13 +71,13 @@ struct WizardController {
             }
             return UIContext.back("/workloads/\(workload.name)", notice: "saved")
         } catch let error as FerryError where error.field != nil || error.code == .invalidInput || error.code == .conflict {
-            return try render(shown, editing: editing, r, errors: fieldErrors(error, state: state, registry: registry))
+            return try render(shown, editing: editing, r, errors: fieldErrors(error, state: state, rows: shown.env, registry: registry))
         }
     }
 
     /// The engine's error at its field, plus every other schema problem of the configs, so
     /// one round trip shows them all. Env errors (`env.KEY`) are shown at the row of that key.
-    private func fieldErrors(_ error: FerryError, state: WizardState, registry: PluginRegistry) -> [String: String] {
+    private func fieldErrors(_ error: FerryError, state: WizardState, rows: [WizardState.EnvRow], registry: PluginRegistry) -> [String: String] {
         var out: [String: String] = [:]
         let validator = SchemaValidator()
         if let source = registry.sources[state.kind] {
@@ -83,16 +88,10 @@ struct WizardController {
             for issue in validator.issues(t.config, against: schema, at: "triggers.\(n).config") { out[issue.path] = issue.message }
         }
         var field = error.field ?? "(form)"
-        if field.hasPrefix("env."), let i = state.env.firstIndex(where: { "env.\($0.key)" == field || field.hasPrefix("env.\($0.key).") }) {
+        if field.hasPrefix("env."), let i = rows.firstIndex(where: { "env.\($0.key)" == field || field.hasPrefix("env.\($0.key).") }) {
             field = "env.\(i).key"
         }
         out[field] = error.message
         return out
-    }
-
-    static func text(_ document: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self)
     }
 }

@@ -28,7 +28,7 @@ struct WizardPage {
             return m
         }
         var form = SchemaForm(errors: errors)
-        for (path, secret) in state.secrets { form.sealed[path] = try sealed(secret) }
+        for (path, secret) in state.secrets { form.carried[path] = try carry(secret, path) }
         m["hasKind"] = true
         m["kind"] = state.kind
         var nameField = form.field(
@@ -57,7 +57,8 @@ struct WizardPage {
         m["envRows"] = try state.env.enumerated().map { i, row in
             [
                 "i": i, "key": row.key, "value": row.value, "secret": row.secret,
-                "secretSet": row.hidden != nil, "sealedValue": try row.hidden.map(sealed) ?? "",
+                "secretSet": row.hidden != nil, "carryName": try row.hidden.map { try carry($0, "env.\(i).value").name } ?? "",
+                "carryValue": try row.hidden.map { try carry($0, "env.\(i).value").value } ?? "",
                 "keyError": errors["env.\(i).key"] ?? "", "hasKeyError": errors["env.\(i).key"] != nil,
             ] as [String: Any]
         }
@@ -65,10 +66,13 @@ struct WizardPage {
         return m
     }
 
-    private func sealed(_ secret: WizardState.Secret) throws -> String {
+    /// The hidden field that stands for a secret on the page: what was typed, sealed with the
+    /// server's key; a stored value only by where it is kept.
+    private func carry(_ secret: WizardState.Secret, _ path: String) throws -> (name: String, value: String) {
         switch secret {
-        case .sealed(let s): s
-        case .typed(let s): try ui.engine.secrets.seal(s)
+        case .sealed(let s): ("__sealed.\(path)", s)
+        case .typed(let s): ("__sealed.\(path)", try ui.engine.secrets.seal(s))
+        case .kept(let from): ("__keep.\(path)", from)
         }
     }
 

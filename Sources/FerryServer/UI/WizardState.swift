@@ -1,4 +1,5 @@
 import FerryCore
+import FerryEngine
 import Foundation
 
 /// What the wizard's form holds between round trips: the workload being written, field by
@@ -6,12 +7,18 @@ import Foundation
 /// document `Engine.apply` takes. Secret values typed into the form are kept here in plain text
 /// only for the request; a page carries them sealed, never as typed.
 struct WizardState {
+    /// A secret's value as the wizard holds it. Typed values are carried between round trips
+    /// sealed with the server's key; stored values (when editing) are not carried at all: the
+    /// page names where they are kept (`kept`) and they are looked up again when saving.
     enum Secret: Equatable {
         case typed(String)
         case sealed(String)
+        /// The path of the value in the stored spec (`env.GIT_TOKEN`, `triggers.0.config.secret`).
+        case kept(String)
         var applied: String {
             switch self {
             case .typed(let s), .sealed(let s): s
+            case .kept: ""
             }
         }
     }
@@ -73,7 +80,7 @@ struct WizardState {
             if !keepEmpty && key.isEmpty && value.isEmpty { continue }
             var row = EnvRow(key: key, value: secret ? "" : value, secret: secret)
             if secret {
-                if !value.isEmpty { row.hidden = .typed(value) } else if let s = form.nonEmpty("__sealed.env.\(i).value") { row.hidden = .sealed(s) }
+                if !value.isEmpty { row.hidden = .typed(value) } else { row.hidden = Self.carried(form, "env.\(i).value") }
             }
             env.append(row)
         }
@@ -87,7 +94,34 @@ struct WizardState {
     /// Secret fields left blank keep the sealed value the page carried.
     private mutating func carrySealed(_ form: FormData, _ schema: ConfigSchema, from: String, to: String) {
         for (path, _) in Self.secretPaths(schema, path: from) where secrets[path.replacingOccurrences(of: from, with: to)] == nil {
-            if let sealed = form.nonEmpty("__sealed.\(path)") { secrets[path.replacingOccurrences(of: from, with: to)] = .sealed(sealed) }
+            if let carried = Self.carried(form, path) { secrets[path.replacingOccurrences(of: from, with: to)] = carried }
+        }
+    }
+
+    /// The secret a page carried for a field left blank: sealed, or a reference to the stored one.
+    static func carried(_ form: FormData, _ path: String) -> Secret? {
+        if let sealed = form.nonEmpty("__sealed.\(path)"), SecretBox.isSealed(sealed) { return .sealed(sealed) }
+        return form.nonEmpty("__keep.\(path)").map(Secret.kept)
+    }
+
+    /// Replaces references to stored secrets with the stored (sealed) values; what cannot be
+    /// found is dropped, so a forged reference yields nothing.
+    mutating func resolveKept(in stored: WorkloadSpec?) {
+        let document = stored.flatMap { try? JSONValue(encoding: $0) } ?? .null
+        func lookup(_ path: String) -> Secret? {
+            if path.hasPrefix("env.") {
+                let key = String(path.dropFirst(4))
+                guard let entry = stored?.env[key], entry.secret else { return nil }
+                return .sealed(entry.value)
+            }
+            guard path.hasPrefix("triggers."), let value = document[path: path].stringValue, !value.isEmpty else { return nil }
+            return .sealed(value)
+        }
+        for (path, secret) in secrets {
+            if case .kept(let from) = secret { secrets[path] = lookup(from) }
+        }
+        for i in env.indices {
+            if case .kept(let from)? = env[i].hidden { env[i].hidden = lookup(from) }
         }
     }
 
@@ -112,7 +146,7 @@ struct WizardState {
             for (path, _) in Self.secretPaths(registry.triggers[trigger.kind]?.schema ?? .empty, path: "triggers.\(n).config") {
                 let sub = path.split(separator: ".").dropFirst(3).map(String.init)
                 config.update(at: sub[...]) { value in
-                    if let s = value?.stringValue, !s.isEmpty { secrets[path] = .sealed(s) }
+                    if let s = value?.stringValue, !s.isEmpty { secrets[path] = .kept(path) }
                     value = nil
                 }
             }
@@ -120,7 +154,7 @@ struct WizardState {
         }
         env = spec.env.keys.sorted().map { key in
             let entry = spec.env[key]!
-            return EnvRow(key: key, value: entry.secret ? "" : entry.value, secret: entry.secret, hidden: entry.secret ? .sealed(entry.value) : nil)
+            return EnvRow(key: key, value: entry.secret ? "" : entry.value, secret: entry.secret, hidden: entry.secret ? .kept("env.\(key)") : nil)
         }
         volumes = spec.volumes.map { VolumeRow(name: $0.name, scope: $0.scope.rawValue, path: $0.path ?? "") }
     }

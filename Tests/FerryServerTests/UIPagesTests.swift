@@ -1,0 +1,100 @@
+import FerryCore
+import FerryEngine
+import FerryTestSupport
+import Foundation
+import Testing
+
+/// Every page of the web UI renders from the real router with what it must show.
+@Suite struct UIPagesTests {
+    @Test func everyPageRendersWithItsParts() async throws {
+        try await UIFerry.run { browser, engine, temp in
+            let repo = try GitRepo(in: temp)
+            try repo.commit(["public/index.html": "<h1>pages</h1>"])
+            try engine.applyText(siteWorkload("pages", repo: repo) + "\nenv: { MODE: fast, TOKEN: { secret: true, value: s3cr3t-value } }")
+            let job = try engine.run(workload: "pages", action: "deploy")
+            try await browser.waitFor(job: job.id)
+
+            let dashboard = try await browser.get("/")
+            #expect(dashboard.status == .ok)
+            #expect(dashboard.html.contains(#"data-workload="pages""#))
+            #expect(dashboard.html.contains(#"<a href="/workloads/pages">pages</a>"#))
+            #expect(dashboard.html.contains(#"data-health="healthy""#))
+
+            let workload = try await browser.get("/workloads/pages")
+            #expect(workload.status == .ok)
+            for part in [#"id="deploys""#, #"id="jobs""#, #"id="env""#, #"id="volumes""#, #"id="bindings""#, #"id="chain""#,
+                         #"id="artifacts""#, #"href="/sites/pages/""#, #"action="/workloads/pages/actions/deploy""#,
+                         #"name="params.commit""#, #"data-env="TOKEN""#] {
+                #expect(workload.html.contains(part), "workload page lacks \(part)")
+            }
+            #expect(!workload.html.contains("s3cr3t-value"))
+            #expect(!workload.html.contains("enc:v1:"))
+
+            let jobPage = try await browser.get("/jobs/\(job.id)")
+            #expect(jobPage.status == .ok)
+            #expect(jobPage.html.contains(#"data-state="succeeded""#))
+            #expect(jobPage.html.contains(#"id="log""#))
+            #expect(jobPage.html.contains("deployed main@sha1:"))
+            #expect(!jobPage.html.contains(#"id="cancel""#), "a finished job has no cancel button")
+
+            let events = try await browser.get("/events")
+            #expect(events.status == .ok)
+            #expect(events.html.contains(#"class="events""#))
+            #expect(events.html.contains("deploy on pages"))
+
+            let picker = try await browser.get("/new")
+            #expect(picker.status == .ok)
+            #expect(picker.html.contains(#"href="/new?kind=static-site""#))
+            let wizard = try await browser.get("/new?kind=static-site")
+            #expect(wizard.attributes("name").contains("source.config.repo"))
+            let edit = try await browser.get("/workloads/pages/edit")
+            #expect(edit.status == .ok)
+            #expect(edit.html.contains(#"value="file://"#))
+            #expect(!edit.html.contains("s3cr3t-value"))
+            #expect(!edit.html.contains("enc:v1:"), "a stored secret is not carried, not even sealed")
+
+            for file in ["ferry.css", "live.js", "job.js", "wizard.js"] {
+                #expect(try await browser.get("/static/\(file)").status == .ok, "static \(file)")
+            }
+        }
+    }
+
+    @Test func failingWorkloadsAndRefusedDeliveriesComeFirst() async throws {
+        try await UIFerry.run { browser, engine, temp in
+            let repo = try GitRepo(in: temp)
+            try repo.commit(["public/index.html": "ok"])
+            try engine.applyText(siteWorkload("aaa-fine", repo: repo))
+            try engine.applyText(siteWorkload("zzz-broken", repo: repo, branch: "missing")
+                + "\ntriggers: [ { kind: git-push, config: { secret: hook-secret } } ]")
+            for name in ["aaa-fine", "zzz-broken"] {
+                try await browser.waitFor(job: try engine.run(workload: name, action: "deploy").id)
+            }
+            _ = try await browser.raw.execute(
+                uri: "/hooks/zzz-broken.0", method: .post, headers: [.init("X-GitHub-Event")!: "push", .contentType: "application/json"],
+                body: .init(string: "{}"))
+
+            let page = try await browser.get("/")
+            let broken = try #require(page.html.range(of: #"data-workload="zzz-broken""#))
+            let fine = try #require(page.html.range(of: #"data-workload="aaa-fine""#))
+            #expect(broken.lowerBound < fine.lowerBound, "the failing workload is listed first")
+            let refused = try #require(page.html.range(of: #"id="refused""#), "refused deliveries are shown")
+            #expect(refused.lowerBound < fine.lowerBound)
+            #expect(page.html.contains("zzz-broken.0"))
+            #expect(page.html.contains("branch \"missing\" not found") || page.html.contains("branch &quot;missing&quot; not found"))
+
+            let filtered = try await browser.get("/events?outcome=refused")
+            #expect(filtered.html.contains(#"class="outcome-refused""#))
+            #expect(!filtered.html.contains(#"class="outcome-accepted""#))
+        }
+    }
+
+    @Test func anUnknownWorkloadIsAPageWithTheReason() async throws {
+        try await UIFerry.run { browser, _, _ in
+            let page = try await browser.get("/workloads/nobody")
+            #expect(page.status == .notFound)
+            #expect(page.html.contains("<html"))
+            #expect(page.html.contains("workload &quot;nobody&quot; not found"))
+            #expect(try await browser.get("/jobs/j-none").status == .notFound)
+        }
+    }
+}
