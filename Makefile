@@ -15,7 +15,7 @@ BIN  ?= .build/debug
 
 # Debian packages: to build, additionally to test, and for the benchmark only.
 BUILD_PKGS := libsqlite3-dev libcurl4-openssl-dev libyaml-dev libarchive-dev libzstd-dev git pkg-config
-TEST_PKGS  := git curl
+TEST_PKGS  := git curl composer php-cli unzip
 BENCH_PKGS := nginx wrk hyperfine
 
 # $(call apt_install,PACKAGES): install the PACKAGES not installed yet (one apt-get update first).
@@ -49,11 +49,13 @@ build: deps
 # Make (or update) the example git repository and workload file in examples/.repos.
 examples:
 	bash scripts/make-example-repo.sh
+	bash scripts/make-example-composer.sh
 
 # Build, then serve the example workloads on http://127.0.0.1:8080 (data in ./data).
 run: build examples
 	@echo
 	@echo "Ferry: the example site is at http://127.0.0.1:8080/sites/hello/"
+	@echo "       the example Composer repository at http://127.0.0.1:8080/composer/packages/"
 	@echo "       the API at http://127.0.0.1:8080/api/workloads   (Ctrl-C stops the server)"
 	@echo
 	exec $(BIN)/ferry serve --config examples/ferry.yaml

@@ -154,13 +154,19 @@ let package = Package(
         ),
         .testTarget(
             name: "NpmMirrorTests",
-            dependencies: ["NpmMirrorSource", "PluginTestKit", "FerryTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "NpmMirrorSource", "PluginTestKit", "FerryTestSupport", "FerryServer", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ComposerRepoTests",
-            dependencies: ["ComposerRepoSource", "PluginTestKit", "FerryTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "ComposerRepoSource", "PluginTestKit", "FerryTestSupport", "FerryServer", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),

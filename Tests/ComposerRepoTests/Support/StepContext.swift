@@ -1,0 +1,57 @@
+import FerryCore
+import Foundation
+import PluginTestKit
+import Testing
+@testable import ComposerRepoSource
+
+/// One job of a test pipeline: shares the base context's records, state folder and HTTP (as jobs
+/// of one workload do) but builds into a folder of its own, `builds/<id>/content` like the engine's.
+final class StepContext: SourceContext {
+    let base: PluginTestContext
+    let buildDirectory: URL
+    let buildID: String
+
+    init(_ base: PluginTestContext, build: String) throws {
+        self.base = base
+        buildID = build
+        buildDirectory = base.root.appendingPathComponent("builds/\(build)/content")
+        try FileManager.default.createDirectory(at: buildDirectory, withIntermediateDirectories: true)
+    }
+
+    var workload: WorkloadSpec { base.workload }
+    var env: [String: String] { base.env }
+    var scratchDirectory: URL { base.scratchDirectory }
+    var volumes: [String: URL] { base.volumes }
+    var stateDirectory: URL { base.stateDirectory }
+    var jobID: String { base.jobID }
+    var records: any RecordStore { base.records }
+    var http: any HTTPFetcher { base.http }
+    var publicBase: String { base.publicBase }
+    func publishArtifact(_ file: URL, name: String, details: JSONValue) throws -> Artifact { try base.publishArtifact(file, name: name, details: details) }
+    func followUp(action: String, params: JSONValue) { base.followUp(action: action, params: params) }
+    func log(_ line: String) { base.log(line) }
+    func progress(_ fraction: Double?, _ note: String) { base.progress(fraction, note) }
+    func run(_ arguments: [String], in directory: URL?, environment: [String: String]) async throws -> CommandOutput {
+        try await base.run(arguments, in: directory, environment: environment)
+    }
+    func checkCancellation() throws { try base.checkCancellation() }
+
+    /// A file of this step's build, as JSON.
+    func json(_ path: String) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: buildDirectory.appendingPathComponent(path)))
+    }
+
+    func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: buildDirectory.appendingPathComponent(path).path) }
+}
+
+/// The versions of one package as the client reads them: both p2 files expanded.
+func clientVersions(_ step: StepContext, _ name: String) throws -> [String: JSONValue] {
+    var out: [String: JSONValue] = [:]
+    for file in ["p2/\(name).json", "p2/\(name)~dev.json"] where step.exists(file) {
+        let doc = try step.json(file)
+        #expect(doc["minified"] == .string("composer/2.0"))
+        guard case .array(let list)? = doc["packages"]?[name] else { continue }
+        for v in P2Writer.expand(list) { out[v["version"]!.plainText] = v }
+    }
+    return out
+}
