@@ -17,6 +17,8 @@ BIN  ?= .build/debug
 BUILD_PKGS := libsqlite3-dev libcurl4-openssl-dev libyaml-dev libarchive-dev libzstd-dev git pkg-config
 TEST_PKGS  := git curl composer php-cli unzip
 BENCH_PKGS := nginx wrk hyperfine
+# The web UI's browser tests: headless Chromium driven by selenium (from PyPI, in .venv-ui).
+TEST_PKGS  += chromium chromium-driver python3-venv
 
 # $(call apt_install,PACKAGES): install the PACKAGES not installed yet (one apt-get update first).
 apt_install = @missing=""; \
@@ -31,7 +33,7 @@ apt_install = @missing=""; \
 # Fail early, with a clear message, when there is no Swift toolchain.
 check_swift = @command -v swift >/dev/null || { echo "swift not found: put the Swift 6 toolchain on PATH (or in /opt/swift)" >&2; exit 1; }
 
-.PHONY: deps test-deps build examples run test bench clean distclean help
+.PHONY: deps test-deps build examples run test ui-test bench clean distclean help
 
 # Install the Debian packages the build needs, when missing.
 deps:
@@ -65,6 +67,14 @@ test: test-deps
 	$(check_swift)
 	swift build --build-tests
 	swift test --skip-build
+	$(MAKE) --no-print-directory ui-test
+
+# The web UI in headless Chromium against a real `ferry serve`; screenshots in .ui-screenshots/.
+ui-test:
+	swift build --product ferry
+	test -x .venv-ui/bin/python || python3 -m venv .venv-ui
+	.venv-ui/bin/pip install -q --disable-pip-version-check selenium
+	.venv-ui/bin/python tests/ui/run.py
 
 # Install nginx, wrk and hyperfine when missing, then run the benchmarks (bench/run.sh).
 bench:
