@@ -53,7 +53,7 @@ import Testing
         let sources = Self.web.deletingLastPathComponent().appendingPathComponent("Sources/FerryServer/UI")
         for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) {
             let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
-            used.formUnion(Self.matches(#"(?:text|t)\("([a-z][A-Za-z]*\.[A-Za-z.]+)""#, in: text))
+            used.formUnion(Self.matches(#"\b(?:text|t)\("([a-z][A-Za-z]*\.[A-Za-z.]+)""#, in: text))
         }
         // Keys built from values: every case must have its message.
         for health in ["healthy", "degraded", "failing", "progressing", "unknown"] { used.insert("health.\(health)") }
