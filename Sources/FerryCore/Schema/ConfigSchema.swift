@@ -38,6 +38,10 @@ public final class ConfigSchema: Sendable {
     public let maximum: Double?
     public let items: ConfigSchema?
     public let format: Format?
+    /// For objects whose keys are not known in advance (job parameters taken from a log line's
+    /// captures): every member not listed in `properties` must match this schema. Nil: such
+    /// members are unknown fields.
+    public let additionalProperties: ConfigSchema?
 
     public init(
         type: SchemaType,
@@ -50,7 +54,8 @@ public final class ConfigSchema: Sendable {
         minimum: Double? = nil,
         maximum: Double? = nil,
         items: ConfigSchema? = nil,
-        format: Format? = nil
+        format: Format? = nil,
+        additionalProperties: ConfigSchema? = nil
     ) {
         self.type = type
         self.description = description
@@ -63,6 +68,7 @@ public final class ConfigSchema: Sendable {
         self.maximum = maximum
         self.items = items
         self.format = format
+        self.additionalProperties = additionalProperties
     }
 
     public func property(_ name: String) -> ConfigSchema? {
@@ -102,6 +108,11 @@ extension ConfigSchema {
         ConfigSchema(type: .object, description: description, properties: properties, required: required)
     }
 
+    /// An object of free keys whose values all match `values` (`{package: "$package"}`).
+    public static func map(_ values: ConfigSchema, _ description: String? = nil) -> ConfigSchema {
+        ConfigSchema(type: .object, description: description, additionalProperties: values)
+    }
+
     /// An object with no members: the schema of a plugin or action that takes no config.
     public static let empty = ConfigSchema.object([])
 }
@@ -125,7 +136,11 @@ extension ConfigSchema: Encodable {
             for p in properties { try props.encode(p.schema, forKey: Key(p.name)) }
             try c.encode(properties.map(\.name), forKey: Key("x-order"))
             if !required.isEmpty { try c.encode(required, forKey: Key("required")) }
-            try c.encode(false, forKey: Key("additionalProperties"))
+            if let additionalProperties {
+                try c.encode(additionalProperties, forKey: Key("additionalProperties"))
+            } else {
+                try c.encode(false, forKey: Key("additionalProperties"))
+            }
         }
         try c.encodeIfPresent(enumValues, forKey: Key("enum"))
         try c.encodeIfPresent(defaultValue, forKey: Key("default"))

@@ -53,7 +53,7 @@ public struct SchemaValidator: Sendable {
                 out.append(Issue(path: "\(path).\(name)", message: "required"))
             }
             for key in members.keys.sorted() {
-                guard let sub = schema.property(key) else {
+                guard let sub = schema.property(key) ?? schema.additionalProperties else {
                     out.append(Issue(path: "\(path).\(key)", message: "unknown field"))
                     continue
                 }

@@ -1,0 +1,58 @@
+import FerryCore
+import Foundation
+
+/// One kind of upstream a poller can watch. `check` asks it once, with the validators of the
+/// previous answer, and says what it saw; errors throw (`FerryError(.unavailable)`).
+protocol Upstream: Sendable {
+    /// Identifies what is watched (`npm:lodash@latest`); the cursor's key.
+    var key: String { get }
+    func check(_ request: UpstreamCheck) async throws -> UpstreamAnswer
+}
+
+/// What a check may use: HTTP with the previous validators and auth headers, and commands.
+struct UpstreamCheck: Sendable {
+    var http: any HTTPFetcher
+    var headers: [String: String]
+    var etag: String?
+    var lastModified: String?
+    var run: @Sendable ([String], [String: String]) async throws -> CommandOutput
+
+    /// GET with the validators; 304 is a valid answer, any other non-2xx throws.
+    func get(_ url: String, conditional: Bool = true) async throws -> FetchResponse {
+        var headers = self.headers
+        headers["Accept"] = headers["Accept"] ?? "application/json"
+        if conditional, let etag { headers["If-None-Match"] = etag }
+        if conditional, let lastModified { headers["If-Modified-Since"] = lastModified }
+        let response = try await http.fetch(FetchRequest(url: url, headers: headers, timeout: .seconds(30), maxBytes: 32 << 20))
+        guard response.isSuccess || response.status == 304 else {
+            throw FerryError(.unavailable, "\(url) answered \(response.status)")
+        }
+        return response
+    }
+}
+
+/// What one check saw.
+struct UpstreamAnswer: Sendable {
+    /// Nil when the upstream said "not modified".
+    var version: String?
+    var revision: Revision?
+    /// What people read in the event (`lodash 4.17.21`).
+    var label: String
+    var details: JSONValue = .object([:])
+    var etag: String?
+    var lastModified: String?
+
+    static func notModified(_ previous: (etag: String?, lastModified: String?)) -> UpstreamAnswer {
+        UpstreamAnswer(version: nil, revision: nil, label: "not modified", etag: previous.etag, lastModified: previous.lastModified)
+    }
+}
+
+enum JSONBody {
+    static func decode(_ response: FetchResponse, from url: String) throws -> JSONValue {
+        do { return try JSONDecoder().decode(JSONValue.self, from: Data(response.body)) } catch {
+            throw FerryError(.unavailable, "\(url) did not answer JSON: \(error)")
+        }
+    }
+
+    static func trimmed(_ base: String) -> String { base.hasSuffix("/") ? String(base.dropLast()) : base }
+}
