@@ -16,6 +16,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ferry_server import REPO_ROOT, FerryServer
+from slow_git import SlowGitHost
 
 SHOTS = REPO_ROOT / ".ui-screenshots"
 WAIT = 30
@@ -175,6 +176,28 @@ class UITests:
             for name in trigger["schema"].get("x-order", []):
                 assert self.driver.find_elements(By.CSS_SELECTOR, f'[data-path="triggers.{index}.config.{name}"]'), (trigger["kind"], name)
         self.shot("wizard-triggers")
+
+    def test_a_running_job_streams_live_and_can_be_cancelled(self):
+        host = SlowGitHost()
+        try:
+            self.open("/new?kind=static-site")
+            self.fill("name", "slow-site")
+            self.fill("source.config.repo", host.url)
+            self.click("#review-button")
+            self.until(EC.presence_of_element_located((By.ID, "create")), "the review step").click()
+            self.until(EC.url_contains("/workloads/slow-site"), "the workload page")
+            assert self.driver.find_element(By.ID, "main").get_attribute("data-live") == "1", "a page with a running job updates itself"
+            self.driver.find_element(By.CSS_SELECTOR, "#jobs tbody tr a").click()
+            box = self.until(EC.presence_of_element_located((By.ID, "job")), "the job page")
+            assert box.get_attribute("data-state") in ("queued", "running"), box.get_attribute("data-state")
+            self.until(lambda d: d.find_element(By.ID, "log").text.strip(), "log lines streamed while the job runs")
+            self.shot("job-running")
+            self.click("#cancel")
+            self.until(lambda d: d.find_element(By.ID, "job").get_attribute("data-state") == "cancelled", "the job is cancelled")
+            assert "cancel" in self.driver.find_element(By.ID, "job-message").text.lower()
+            self.shot("job-cancelled")
+        finally:
+            host.release()
 
     def test_events_dashboard_and_russian(self):
         self.open("/events")
