@@ -1,22 +1,19 @@
 import FerryCore
 import FerryEngine
 import FerryServer
-import FerryTestSupport
 import Foundation
-import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import Logging
-import NIOCore
 import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A real Ferry (router, SQLite file, job runner) on a loopback port chosen up front, so the
-/// absolute URLs it writes (notify-batch, dist URLs) are the ones clients reach it at.
+/// A real Ferry (router, SQLite file, job runner) listening on a loopback port chosen up front, so
+/// the absolute URLs it writes (notify-batch, dist URLs) are the ones clients reach it at. (The
+/// Hummingbird test harness always listens on a port of its own choosing, hence this runner.)
 enum LiveFerry {
-    static func run<T: Sendable>(in temp: URL, _ body: @Sendable (Client, Engine) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(in temp: URL, _ body: @escaping @Sendable (Client, Engine) async throws -> T) async throws -> T {
         let port = try freePort()
         var config = ServerConfiguration()
         config.port = port
@@ -26,23 +23,39 @@ enum LiveFerry {
         var logger = Logger(label: "ferry-composer-test")
         logger.logLevel = .warning
         let (app, engine) = try buildApplication(config, logger: logger)
-        return try await app.test(.live) { client in
-            try await body(Client(raw: client, base: "http://127.0.0.1:\(port)"), engine)
+        let client = Client(base: "http://127.0.0.1:\(port)")
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await app.runService(gracefulShutdownSignals: [])
+                return nil
+            }
+            group.addTask {
+                try await client.waitUntilUp()
+                return try await body(client, engine)
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw FerryError(.internal, "the server stopped before the test ended")
         }
     }
 
+    /// Plain HTTP to the running Ferry, through the engine's own client.
     struct Client: Sendable {
-        let raw: any TestClientProtocol
         let base: String
+        private let http = UpstreamHTTP()
 
-        func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
-            try await raw.execute(uri: uri, method: .get, headers: headers)
+        init(base: String) { self.base = base }
+
+        func get(_ uri: String, headers: [String: String] = [:]) async throws -> FetchResponse {
+            try await http.fetch(FetchRequest(url: base + uri, headers: headers, timeout: .seconds(60)))
         }
 
         func bytes(_ uri: String) async throws -> [UInt8] {
             let response = try await get(uri)
-            #expect(response.status == .ok, "GET \(uri): \(response.status)")
-            return Array(buffer: response.body)
+            #expect(response.status == 200, "GET \(uri): \(response.status)")
+            return response.body
         }
 
         func text(_ uri: String) async throws -> String { String(decoding: try await bytes(uri), as: UTF8.self) }
@@ -51,21 +64,29 @@ enum LiveFerry {
             try JSONDecoder().decode(JSONValue.self, from: Data(try await bytes(uri)))
         }
 
-        func post(_ uri: String, _ body: String, contentType: String = "application/json") async throws -> TestResponse {
-            try await raw.execute(uri: uri, method: .post, headers: [.contentType: contentType], body: ByteBuffer(string: body))
+        func post(_ uri: String, _ body: String, contentType: String = "application/json") async throws -> FetchResponse {
+            try await http.fetch(FetchRequest(url: base + uri, method: "POST", headers: ["Content-Type": contentType], body: Array(body.utf8), timeout: .seconds(60)))
         }
 
         /// Runs an action through the API and waits for its job; returns the finished job.
         func run(_ workload: String, _ action: String, params: String = "{}") async throws -> JSONValue {
             let response = try await post("/api/workloads/\(workload)/actions/\(action)", "{\"params\": \(params)}")
-            #expect(response.status == .accepted, "\(action): \(String(buffer: response.body))")
-            let job = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: response.body))
+            #expect(response.status == 202, "\(action): \(String(decoding: response.body, as: UTF8.self))")
+            let job = try JSONDecoder().decode(JSONValue.self, from: Data(response.body))
             let id = try #require(job["id"]?.stringValue)
-            _ = try await get("/api/jobs/\(id)/log?follow=true")
+            _ = try await http.fetch(FetchRequest(url: base + "/api/jobs/\(id)/log?follow=true", timeout: .seconds(300)))
             let done = try await json("/api/jobs/\(id)")
             let log = try await text("/api/jobs/\(id)/log")
             #expect(done["state"] == .string("succeeded"), "\(action) job: \(done)\n\(log)")
             return done
+        }
+
+        func waitUntilUp() async throws {
+            for _ in 0..<200 {
+                if let response = try? await get("/api/health"), response.status == 200 { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            throw FerryError(.unavailable, "Ferry did not start listening on \(base)")
         }
     }
 
