@@ -1,0 +1,43 @@
+import FerryCore
+import Foundation
+import PluginTestKit
+import Testing
+@testable import ComposerRepoSource
+
+/// Composer's notify-batch: deduplicated per client, package, version and hour, then counted.
+@Suite struct TelemetryTests {
+    let body = Array(#"{"downloads":[{"name":"acme/lib","version":"1.0.0.0"},{"name":"acme/lib","version":"1.0.0.0"},{"name":"other/unknown","version":"1.0.0.0"}]}"#.utf8)
+    let now = Date(timeIntervalSince1970: 1_763_900_000)
+
+    @Test func repeatsFromOneClientInOneHourCountOnce() throws {
+        let records = MemoryRecords()
+        let telemetry = Telemetry(records: records)
+        let known: (String) -> Bool = { $0 == "acme/lib" }
+        #expect(try telemetry.record(body: body, client: "10.0.0.1|Composer/2.5", now: now, isKnown: known) == 1)
+        #expect(try telemetry.record(body: body, client: "10.0.0.1|Composer/2.5", now: now.addingTimeInterval(60), isKnown: known) == 0)
+        #expect(try telemetry.record(body: body, client: "10.0.0.2|Composer/2.5", now: now, isKnown: known) == 1)
+        #expect(try telemetry.record(body: body, client: "10.0.0.1|Composer/2.5", now: now.addingTimeInterval(3600), isKnown: known) == 1)
+        #expect(try records.count(RecordQuery(collection: Telemetry.collection)) == 3)
+    }
+
+    @Test func aggregationCountsTotalAndTheLast30Days() throws {
+        let records = MemoryRecords()
+        try records.put(PackageSummary.collection, RecordWrite(
+            key: "acme/lib", value: PackageSummary(name: "acme/lib", type: "library", upstream: .vcs, origin: "file:///x"), label: "library", stamp: 7))
+        let telemetry = Telemetry(records: records)
+        _ = try telemetry.record(body: body, client: "a", now: now.addingTimeInterval(-40 * 86_400)) { _ in true }
+        _ = try telemetry.record(body: body, client: "b", now: now) { _ in true }
+        let details = try telemetry.aggregate(now: now) { _, _ in }
+        #expect(details["updated"] == .number(1))
+        let summary = try #require(try records.get(PackageSummary.collection, key: "acme/lib"))
+        let decoded = try summary.decode(PackageSummary.self)
+        #expect(decoded.installsTotal == 2)
+        #expect(decoded.installs30d == 1)
+        #expect(summary.stamp == 7, "install counts must not move the package into a newer sync snapshot")
+    }
+
+    @Test(arguments: ["not json", #"{"downloads": "x"}"#, #"{"downloads": [{"name": 1}]}"#])
+    func malformedBatchesAreRefusedNamingTheField(_ text: String) {
+        #expect(throws: FerryError.self) { try Telemetry(records: MemoryRecords()).record(body: Array(text.utf8), client: "a") { _ in true } }
+    }
+}
