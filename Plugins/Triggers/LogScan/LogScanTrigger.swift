@@ -33,6 +33,8 @@ public struct LogScanTrigger: WatchTrigger {
         ], required: ["rules"])
     }
 
+    public func validate(config: JSONValue) throws { _ = try LogScanConfig(config) }
+
     public func watch(_ context: any WatchContext) async throws {
         var scanner = LogScanner(config: try LogScanConfig(context.binding.config), context: context)
         try scanner.loadWindows()

@@ -52,6 +52,8 @@ public struct RegistryPollTrigger: WatchTrigger {
         ])
     }
 
+    public func validate(config: JSONValue) throws { _ = try PollConfig(config) }
+
     public func watch(_ context: any WatchContext) async throws {
         let config = try PollConfig(context.binding.config)
         var poller = Poller(config: config, state: try PollState.load(context.records, key: config.upstream.key))

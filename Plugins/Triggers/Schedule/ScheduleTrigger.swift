@@ -34,6 +34,8 @@ public struct ScheduleTrigger: WatchTrigger {
         }
     }
 
+    public func validate(config: JSONValue) throws { _ = try ScheduleConfig(config) }
+
     public func watch(_ context: any WatchContext) async throws {
         let config = try ScheduleConfig(context.binding.config)
         var cursor = try ScheduleCursor.load(context.records)

@@ -17,8 +17,24 @@ public protocol WatchTrigger: TriggerPlugin {
     /// What the API shows about a binding beyond its stored status, computed without I/O
     /// (a schedule's next three fire times). `.null` when there is nothing to say.
     func describe(config: JSONValue, now: Date) -> JSONValue
+
+    /// Checks what the schema cannot say (a cron expression's fields, a time zone, "exactly one
+    /// upstream"), after the schema validator. Errors name the field from `config.` on.
+    func validate(config: JSONValue) throws
 }
 
 extension WatchTrigger {
     public func describe(config: JSONValue, now: Date) -> JSONValue { .null }
+    public func validate(config: JSONValue) throws {}
+
+    /// `validate`, with error fields placed under `path` (`triggers.0.config.cron`), so a
+    /// workload file's error points at the line to fix.
+    public func validate(config: JSONValue, at path: String) throws {
+        do { try validate(config: config) } catch let error as FerryError {
+            guard let field = error.field, field == "config" || field.hasPrefix("config.") else { throw error }
+            let placed = path + field.dropFirst("config".count)
+            let message = error.message.hasPrefix(field + ": ") ? String(error.message.dropFirst(field.count + 2)) : error.message
+            throw FerryError.invalid(placed, message)
+        }
+    }
 }

@@ -134,6 +134,7 @@ public struct WorkloadValidator: Sendable {
                 throw FerryError.invalid("\(f).action", "source \(type(of: source).kind) has no action \"\(action)\" (has: \(source.actions.map(\.name).joined(separator: ", ")))")
             }
             let config = try schemas.validated(o["config"] ?? .object([:]), against: trigger.schema, at: "\(f).config")
+            try (trigger as? any WatchTrigger)?.validate(config: config, at: "\(f).config")
             return TriggerRef(kind: kind, action: action, config: config)
         }
     }

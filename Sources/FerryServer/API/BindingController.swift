@@ -35,6 +35,8 @@ struct BindingController {
     }
 
     private func view(_ binding: Binding, secret: String? = nil) -> BindingView {
-        BindingView(binding, baseURL: baseURL, ingress: engine.registry.triggers[binding.kind] is any IngressTrigger, secret: secret)
+        BindingView(
+            binding, baseURL: baseURL, ingress: engine.registry.triggers[binding.kind] is any IngressTrigger, secret: secret,
+            status: engine.watchStatus(of: binding))
     }
 }

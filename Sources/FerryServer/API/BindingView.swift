@@ -11,8 +11,11 @@ struct BindingView: Encodable {
     var owner: String?
     var hookURL: String?
     var secret: String?
+    /// Watch triggers only: what the watcher last reported (last check, errors, back-off) and
+    /// what the trigger describes (a schedule's `nextFires`).
+    var status: JSONValue?
 
-    init(_ b: Binding, baseURL: String, ingress: Bool, secret: String? = nil) {
+    init(_ b: Binding, baseURL: String, ingress: Bool, secret: String? = nil, status: JSONValue? = nil) {
         id = b.id
         kind = b.kind
         var config = b.config.objectValue ?? [:]
@@ -23,5 +26,6 @@ struct BindingView: Encodable {
         owner = b.owner
         hookURL = ingress ? "\(baseURL)/hooks/\(b.id)" : nil
         self.secret = secret
+        self.status = status
     }
 }
