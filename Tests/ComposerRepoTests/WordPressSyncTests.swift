@@ -141,6 +141,22 @@ import Testing
         }
     }
 
+    @Test func themesBecomeWpThemePackages() async throws {
+        let temp = try TempDir()
+        let wp = FakeWordPressOrg(work: temp.url)
+        try wp.setTheme("twentyten", .init(version: "4.2", versions: ["4.1", "4.2"], lastUpdated: "2024-05-01"))
+        try await wp.run { base in
+            let ctx = try PluginTestContext(kind: "composer-repo", config: wordpressConfig(base, plugins: [], themes: ["twentyten"]))
+            defer { ctx.cleanUp() }
+            let step = try await pipeline(ctx, build: "b1")
+            let versions = try clientVersions(step, "wp-theme/twentyten")
+            #expect(Set(versions.keys) == ["4.1", "4.2"], "themes have no trunk")
+            #expect(versions["4.2"]?["type"] == .string("wordpress-theme"))
+            #expect(versions["4.2"]?["dist"]?["url"] == .string("\(base)/theme/twentyten.4.2.zip"))
+            #expect(versions["4.2"]?["source"]?["reference"] == .string("4.2"))
+        }
+    }
+
     @Test func discoveryReadsTheDirectoryListing() async throws {
         let temp = try TempDir()
         let wp = FakeWordPressOrg(work: temp.url)

@@ -155,6 +155,9 @@ struct RepositoryBuilder {
     }
 
     private func reusePackage(_ name: String, _ old: ContentManifest.Package, _ out: Output) throws -> Bool {
+        // All or nothing: a half-linked package would be rendered over its own links.
+        guard let root = out.previousRoot, old.files.allSatisfy({ out.previous[$0] != nil && FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) })
+        else { return false }
         for path in old.files where try !out.reuse(path) { return false }
         out.packages[name] = old
         return true
