@@ -61,6 +61,21 @@ import Testing
         #expect(SchemaForm.browserPattern(server) == browser)
     }
 
+    @Test func freeKeysArriveAsKeyValueRows() {
+        let schema = ConfigSchema.object([.init("params", .map(.string()))])
+        var mapper = FormMapper()
+        let fields = [
+            ("c.params.__entries.0.key", "package"), ("c.params.__entries.0.value", "$package"),
+            ("c.params.__entries.1.key", ""), ("c.params.__entries.1.value", ""),
+        ]
+        let value = mapper.config(FormData(fields).tree(under: "c"), schema, path: "c")
+        #expect(value == .object(["params": .object(["package": .string("$package")])]))
+        let form = SchemaForm().field(label: "params", schema: .map(.string()), value: value["params"], path: "c.params", required: false)
+        #expect(form["isMap"] as? Bool == true)
+        let entries = form["entries"] as? [[String: Any]] ?? []
+        #expect(entries.map { $0["keyName"] as? String } == ["c.params.__entries.0.key"])
+    }
+
     @Test func wizardOpsAddAndRemoveRows() throws {
         var state = WizardState(kind: "static-site")
         state.triggers = [.init(kind: "git-push", action: "deploy", config: .object(["branches": .array([.string("main")])]))]

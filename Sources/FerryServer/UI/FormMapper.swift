@@ -25,6 +25,16 @@ struct FormMapper {
             return nil
         }
         switch schema.type {
+        case .object where schema.additionalProperties != nil && schema.properties.isEmpty:
+            // Free keys arrive as rows of a key and a value (`__entries.N.key|value`).
+            var members: [String: JSONValue] = [:]
+            for (i, row) in (tree?["__entries"]?.rows ?? []).enumerated() {
+                let key = row["key"]?.text?.trimmingCharacters(in: .whitespaces) ?? ""
+                let value = map(row["value"], schema.additionalProperties!, path: "\(path).__entries.\(i).value")
+                if key.isEmpty && !keepEmpty { continue }
+                members[key] = value ?? (keepEmpty ? .string("") : .string(""))
+            }
+            return members.isEmpty && !keepEmpty && !root ? nil : .object(members)
         case .object:
             var members: [String: JSONValue] = [:]
             for p in schema.properties {

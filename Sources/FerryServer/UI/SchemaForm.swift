@@ -46,6 +46,8 @@ struct SchemaForm {
             return f
         }
         switch schema.type {
+        case .object where schema.additionalProperties != nil && schema.properties.isEmpty:
+            mapField(&f, schema.additionalProperties!, current, path: path, label: label)
         case .object:
             f["isObject"] = true
             f["children"] = fields(schema, value: current, path: path, requiredChain: required)
@@ -92,6 +94,28 @@ struct SchemaForm {
         return f
     }
 
+    /// An object of free keys (`params: {package: "$package"}`): rows of a key and a value,
+    /// named `PATH.__entries.N.key|value`, in key order; a blank key is the row being added.
+    private func mapField(_ f: inout [String: Any], _ values: ConfigSchema, _ current: JSONValue?, path: String, label: String) {
+        f["isMap"] = true
+        let members = current?.objectValue ?? [:]
+        let keys = members.keys.filter { !$0.isEmpty }.sorted() + (members[""] != nil || !rowButtons ? [""] : [])
+        f["entries"] = keys.enumerated().map { i, key in
+            var value = field(label: "\(label) \(key)", schema: values, value: members[key], path: "\(path).__entries.\(i).value", required: false)
+            value["label"] = key.isEmpty ? label : key
+            return [
+                "keyName": "\(path).__entries.\(i).key", "keyID": idPrefix + "\(path).__entries.\(i).key".replacingOccurrences(of: ".", with: "-"),
+                "key": key, "field": value, "removeOp": "remove:\(path).__entries.\(i)",
+            ] as [String: Any]
+        }
+        f["addOp"] = "add:\(path)"
+        let nested = errors.filter { $0.key.hasPrefix(path + ".") }.map { "\($0.key.dropFirst(path.count + 1)): \($0.value)" }
+        if f["hasError"] as? Bool != true, !nested.isEmpty {
+            f["hasError"] = true
+            f["error"] = nested.sorted().joined(separator: "; ")
+        }
+    }
+
     /// Every key a field template reads, set, so a missing one never resolves to the parent
     /// field's value (Mustache looks names up the context stack).
     static func blank(path: String, label: String) -> [String: Any] {
@@ -101,7 +125,7 @@ struct SchemaForm {
             "isInput": false, "isSelect": false, "isCheckbox": false, "isArray": false, "isObject": false, "isSecret": false,
             "inputType": "text", "value": "", "checked": false, "step": "", "hasStep": false, "rowButtons": true, "hasMin": false, "min": "", "hasMax": false, "max": "",
             "hasPattern": false, "pattern": "", "readonly": false, "hasPlaceholder": false, "placeholder": "", "options": [[String: Any]](),
-            "rows": [[String: Any]](), "addOp": "", "children": [[String: Any]](), "secretSet": false, "sealedName": "", "sealedValue": "",
+            "rows": [[String: Any]](), "addOp": "", "isMap": false, "entries": [[String: Any]](), "children": [[String: Any]](), "secretSet": false, "sealedName": "", "sealedValue": "",
         ]
     }
 

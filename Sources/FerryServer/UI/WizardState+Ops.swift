@@ -36,7 +36,21 @@ extension WizardState {
 
     /// `add` appends a blank item to the array at `path`; `remove` drops the item `path` names.
     private static func edit(_ config: inout JSONValue, _ verb: String, _ path: [String], schema: ConfigSchema) {
-        if verb == "add" {
+        if verb == "add", let map = schema.at(path), map.additionalProperties != nil, map.properties.isEmpty {
+            config.update(at: path[...]) { value in
+                var members = value?.objectValue ?? [:]
+                if members[""] == nil { members[""] = .string("") }
+                value = .object(members)
+            }
+        } else if verb == "remove", path.count >= 2, path[path.count - 2] == "__entries", let i = Int(path.last!) {
+            // Rows of a map are shown in key order, the blank key last.
+            config.update(at: path.dropLast(2)[...]) { value in
+                guard var members = value?.objectValue else { return }
+                let keys = members.keys.filter { !$0.isEmpty }.sorted() + (members[""] != nil ? [""] : [])
+                if keys.indices.contains(i) { members.removeValue(forKey: keys[i]) }
+                value = .object(members)
+            }
+        } else if verb == "add" {
             guard let array = schema.at(path), let items = array.items ?? (array.type == .array ? .string() : nil) else { return }
             let blank: JSONValue = items.type == .object ? SchemaValidator().applyingDefaults(.object([:]), items) : .string("")
             config.update(at: path[...]) { value in
