@@ -221,6 +221,9 @@ class UITests:
 
 
 def main():
+    SHOTS.mkdir(exist_ok=True)
+    for old in SHOTS.glob("*.png"):
+        old.unlink()
     server = FerryServer()
     driver = None
     passed = failed = 0
