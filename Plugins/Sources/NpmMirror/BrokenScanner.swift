@@ -107,9 +107,12 @@ struct BrokenScanner {
                 try FileManager.default.createDirectory(at: aside.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try FileManager.default.moveItem(at: file, to: aside)
                 records[i].quarantined = aside.path
-                guard let dist = target.dist else {
+                guard var dist = target.dist else {
                     throw FerryError(.failed, "the packument does not list \(target.file), so there is nothing to fetch it from")
                 }
+                // The configured upstream, not the URL stored at caching time: offline copies of
+                // packuments name registries this side may not reach.
+                dist.tarball = client.tarballURL(package: target.package, file: target.file)
                 try await client.tarball(dist, to: file)
                 if let problem = TarballVerifier.problem(file: file, expected: dist.expected) {
                     throw FerryError(.failed, "fetched again but still broken: \(problem)")

@@ -44,7 +44,7 @@ struct DiffBuilder {
         let now = Date()
         let stamp = Self.stamp(now)
         let snapshot = Snapshot(id: "s-\(stamp)-\(context.jobID.suffix(6))", createdAt: now, files: walk.files, archive: nil)
-        let name = "diff-\(stamp.prefix(12)).tar.zst"
+        let name = try archiveName(stamp)
         let manifest = DiffManifest(
             format: DiffManifest.format, workload: context.workload.name, baseline: baseline?.id, snapshot: snapshot.id,
             createdAt: now, files: entries, removed: removed)
@@ -96,6 +96,21 @@ struct DiffBuilder {
             return snapshot
         }
         return try context.records.list(RecordQuery(collection: Self.snapshots, order: .stampDescending, limit: 1)).first?.decode(Snapshot.self)
+    }
+
+    /// `diff-YYYYMMDDHHmm.tar.zst`; a second diff within the same minute gets `-2`, `-3`, …
+    /// so it never replaces the first.
+    private func archiveName(_ stamp: String) throws -> String {
+        let base = "diff-\(stamp.prefix(12))"
+        let taken = Set(try context.records.list(RecordQuery(collection: Self.snapshots, order: .stampDescending, limit: 20))
+            .compactMap { try? $0.decode(Snapshot.self).archive })
+        var name = base + ".tar.zst"
+        var n = 1
+        while taken.contains(name) {
+            n += 1
+            name = "\(base)-\(n).tar.zst"
+        }
+        return name
     }
 
     /// `YYYYMMDDHHmmss` in UTC.

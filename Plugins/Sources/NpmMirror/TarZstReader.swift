@@ -24,8 +24,8 @@ final class TarZstReader {
         archive_read_support_filter_zstd(archive)
         archive_read_support_format_tar(archive)
         guard archive_read_open_filename(archive, file.path, 1 << 16) == ARCHIVE_OK else {
+            // deinit frees the archive: every stored property is set, so it runs on this throw too.
             let message = TarballVerifier.message(archive)
-            archive_read_free(archive)
             throw FerryError(.invalidInput, "archive refused, nothing changed: \(file.path) is not a readable archive: \(message)", field: "archive")
         }
     }

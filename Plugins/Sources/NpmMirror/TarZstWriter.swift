@@ -19,8 +19,8 @@ final class TarZstWriter {
         // Older libarchive lacks the option; one thread is then merely slower.
         archive_write_set_filter_option(archive, "zstd", "threads", String(ProcessInfo.processInfo.activeProcessorCount))
         guard archive_write_open_filename(archive, file.path) == ARCHIVE_OK else {
+            // deinit frees the archive: every stored property is set, so it runs on this throw too.
             let message = TarballVerifier.message(archive)
-            archive_write_free(archive)
             throw FerryError(.failed, "could not create \(file.path): \(message)")
         }
     }

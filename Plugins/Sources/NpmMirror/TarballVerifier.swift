@@ -1,10 +1,10 @@
 import CArchive
 import Foundation
 
-/// Checks one npm tarball the way a client would find it broken: the bytes match the
-/// packument's digest, the gzip stream inflates to its end with the CRC-32 and length its trailer
-/// promises (what `gzip -t` checks; libarchive alone skips the trailer), and the tar stream
-/// inside reads to its end (what the seed's `tar -tzf` loop checked).
+/// Checks one npm tarball the way a client would find it broken: the gzip stream inflates to
+/// its end with the CRC-32 and length its trailer promises (what `gzip -t` checks; libarchive
+/// alone skips the trailer), the tar stream inside reads to its end (what the seed's
+/// `tar -tzf` loop checked), and the bytes match the packument's digest (npm's EINTEGRITY).
 public enum TarballVerifier {
     /// nil when the tarball is sound, else a reason a person can act on.
     public static func problem(file: URL, expected: TarballDigest.Expected?) -> String? {
@@ -13,7 +13,6 @@ public enum TarballVerifier {
     }
 
     public static func problem(data: Data, expected: TarballDigest.Expected?) -> String? {
-        if let expected, let mismatch = TarballDigest.mismatch(data, expected: expected) { return "wrong content: \(mismatch)" }
         guard data.count >= 18, data[data.startIndex] == 0x1f, data[data.startIndex + 1] == 0x8b else {
             return data.isEmpty ? "empty file" : "not gzip data (no gzip magic number)"
         }
@@ -27,7 +26,10 @@ public enum TarballVerifier {
         let size = trailer[4] | trailer[5] << 8 | trailer[6] << 16 | trailer[7] << 24
         if UInt32(truncatingIfNeeded: inflated.count) != size { return "corrupt gzip: length \(inflated.count) differs from the trailer's \(size)" }
         if CRC32.checksum(inflated) != crc { return "corrupt gzip: CRC-32 differs from the trailer" }
-        return tarProblem(inflated)
+        if let problem = tarProblem(inflated) { return problem }
+        // Checked last so a damaged file is reported by what is wrong with it, not just "differs".
+        if let expected, let mismatch = TarballDigest.mismatch(data, expected: expected) { return "wrong content: \(mismatch)" }
+        return nil
     }
 
     private struct Failure: Error { let reason: String }

@@ -21,6 +21,10 @@ struct UpstreamClient: Sendable {
         return (try Packument(data: Data(response.body), what: "upstream packument of \(name)"), response.headers["etag"])
     }
 
+    /// Where the registry keeps a tarball: `<upstream>/<name>/-/<file>`, the layout npm's
+    /// registry and Verdaccio share.
+    func tarballURL(package: String, file: String) -> String { "\(base)/\(package)/-/\(file)" }
+
     /// Downloads a tarball to `file` (never overwriting an existing file) after checking it.
     func tarball(_ dist: Packument.Dist, to file: URL) async throws {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)

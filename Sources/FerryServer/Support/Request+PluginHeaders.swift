@@ -6,6 +6,8 @@ extension Request {
     var pluginHeaders: [String: String] {
         var headers: [String: String] = [:]
         for field in self.headers { headers[field.name.canonicalName] = field.value }
+        // HTTP/1's Host header arrives as the authority; surfaces that write absolute URLs need it.
+        if headers["host"] == nil, let authority = head.authority { headers["host"] = authority }
         return headers
     }
 }

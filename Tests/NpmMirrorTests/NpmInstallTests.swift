@@ -1,0 +1,118 @@
+import FerryCore
+import FerryServer
+import FerryTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+@testable import NpmMirrorSource
+
+/// End to end: a real Ferry (router, SQLite, job runner) on a loopback port serves an
+/// npm-mirror workload over a Verdaccio storage of real tarballs, and the real npm client
+/// installs packages with dependencies from it, integrity checks on.
+@Suite struct NpmInstallTests {
+    private func withFerry<T: Sendable>(_ fixture: MirrorFixture, _ body: @Sendable (any TestClientProtocol, Int) async throws -> T) async throws -> T {
+        var config = ServerConfiguration()
+        config.port = 0
+        config.dataDirectory = fixture.temp.url.appendingPathComponent("data")
+        config.reconcile = false
+        config.allowedVolumeRoots = [fixture.temp.url.path]
+        var logger = Logger(label: "ferry-npm-test")
+        logger.logLevel = .warning
+        let (app, _) = try buildApplication(config, logger: logger)
+        return try await app.test(.live) { client in try await body(client, client.port!) }
+    }
+
+    private func workload(_ fixture: MirrorFixture, upstream: String) -> String {
+        """
+        name: mirror
+        source:
+          kind: npm-mirror
+          config: { storage: verdaccio, upstream: "\(upstream)" }
+        volumes: [ { name: verdaccio, scope: absolute, path: "\(fixture.storage.path)" } ]
+        """
+    }
+
+    private func json(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, type: String = "application/json") async throws -> (HTTPResponse.Status, JSONValue) {
+        let response = try await client.execute(uri: uri, method: method, headers: body == nil ? [:] : [.contentType: type], body: body.map { ByteBuffer(string: $0) })
+        let value = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: response.body))) ?? .string(String(buffer: response.body))
+        return (response.status, value)
+    }
+
+    /// Starts an action and waits for its job (following its log until the server closes it).
+    private func run(_ client: any TestClientProtocol, _ action: String, params: String = "{}") async throws -> JSONValue {
+        let (status, job) = try await json(client, .post, "/api/workloads/mirror/actions/\(action)", "{\"params\": \(params)}")
+        #expect(status == .accepted, "\(action): \(job)")
+        let id = try #require(job["id"]?.stringValue)
+        _ = try await client.execute(uri: "/api/jobs/\(id)/log?follow=true", method: .get)
+        let done = try await json(client, .get, "/api/jobs/\(id)").1
+        #expect(done["state"] == .string("succeeded"), "\(action): \(done)")
+        return done
+    }
+
+    @Test func npmInstallsPackagesWithDependenciesFromTheMirror() async throws {
+        let fixture = try await MirrorFixture.make()
+        let project = fixture.temp.url.appendingPathComponent("project")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        try Data("{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true}".utf8).write(to: project.appendingPathComponent("package.json"))
+        try Data().write(to: fixture.temp.url.appendingPathComponent("npmrc"))
+        try await withFerry(fixture) { client, port in
+            let (applied, answer) = try await json(client, .post, "/api/apply", workload(fixture, upstream: "http://127.0.0.1:9/"), type: "application/yaml")
+            #expect(applied == .ok, "\(answer)")
+            _ = try await run(client, "deploy")
+            let registry = "http://127.0.0.1:\(port)/npm/mirror/"
+            try Shell.run([
+                "npm_config_cache=\(fixture.temp.url.path)/npm-cache", "npm_config_userconfig=\(fixture.temp.url.path)/npmrc",
+                "npm", "install", "--registry", registry, "--no-audit", "--no-fund", "--loglevel=error",
+                "tar@^6", "npm-package-arg", "@npmcli/fs",
+            ], in: project)
+            let lock = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: project.appendingPathComponent("package-lock.json")))
+            let packages = try #require(lock["packages"]?.objectValue)
+            #expect(packages["node_modules/tar"]?["version"] == .string("6.2.1"))
+            #expect(packages["node_modules/@npmcli/fs"]?["resolved"] == .string("\(registry)@npmcli/fs/-/fs-3.1.1.tgz"))
+            let installed = packages.filter { $0.key.hasPrefix("node_modules/") }
+            #expect(installed.count >= 14, "the dependencies came too: \(installed.keys.sorted())")
+            #expect(installed.values.allSatisfy { $0["integrity"]?.stringValue?.hasPrefix("sha512-") == true }, "npm checked every tarball's integrity")
+            let versions = Set(installed.values.compactMap { (entry: JSONValue) in entry["version"]?.stringValue })
+            #expect(versions.isSuperset(of: ["3.3.6", "5.0.0"]), "both minipass majors")
+            let output = try Shell.run(["node", "-e", "const tar = require('tar'); const npa = require('npm-package-arg'); console.log(typeof tar.x, npa('a@^1').type)"], in: project)
+            #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "function range")
+
+            _ = try await run(client, "scan")
+            let (_, listing) = try await json(client, .get, "/api/workloads/mirror/packages?q=mini&limit=2")
+            #expect(listing.plainText.contains("\"minipass\""), "\(listing)")
+        }
+    }
+
+    @Test func aRefreshThroughTheServerIsFollowedByADiffBuildWhoseArchiveIsListedAndDownloadable() async throws {
+        let fixture = try await MirrorFixture.make(mirrored: ["yallist"])
+        try fixture.publish([try PackedPackages.made("yallist", "4.1.0", in: fixture.temp.url)])
+        try await fixture.upstream.run { upstream in
+            try await withFerry(fixture) { client, _ in
+                _ = try await json(client, .post, "/api/apply", workload(fixture, upstream: upstream), type: "application/yaml")
+                let refresh = try await run(client, "refresh-full")
+                #expect(refresh["details"]?["fetched"] == .array([.string("yallist@4.1.0")]), "\(refresh)")
+                var artifacts: [JSONValue] = []
+                for _ in 0..<100 where artifacts.isEmpty {
+                    artifacts = try await json(client, .get, "/api/artifacts?workload=mirror").1.arrayValue ?? []
+                    if artifacts.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                let artifact = try #require(artifacts.first, "the follow-up diff-build published an archive")
+                let id = try #require(artifact["id"]?.stringValue)
+                let download = try await client.execute(uri: "/api/artifacts/\(id)/download", method: .get)
+                #expect(download.status == .ok)
+                let bytes = Data(buffer: download.body)
+                #expect(download.headers[HTTPField.Name("x-checksum-sha256")!] == artifact["sha256"]?.stringValue)
+                let file = fixture.temp.url.appendingPathComponent(artifact["name"]!.stringValue!)
+                try bytes.write(to: file)
+                let offline = fixture.temp.url.appendingPathComponent("offline")
+                try FileManager.default.createDirectory(at: offline, withIntermediateDirectories: true)
+                _ = try DiffApplier(storage: offline).apply(archive: file, dryRun: false)
+                #expect(try StorageFolder.digests(offline) == StorageFolder.digests(fixture.storage))
+            }
+        }
+    }
+}
