@@ -49,8 +49,12 @@ class UITests:
         self.driver.get(self.server.base + path)
 
     def shot(self, name):
+        """The whole page: the window is stretched to the page's height for the picture."""
         SHOTS.mkdir(exist_ok=True)
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(1280, max(800, min(int(height) + 140, 8000)))
         self.driver.save_screenshot(str(SHOTS / f"{name}.png"))
+        self.driver.set_window_size(1280, 1600)
 
     def field(self, name):
         return self.driver.find_element(By.NAME, name)
