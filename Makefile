@@ -19,6 +19,7 @@ TEST_PKGS  := git curl composer php-cli unzip
 BENCH_PKGS := nginx wrk hyperfine
 # The web UI's browser tests: headless Chromium driven by selenium (from PyPI, in .venv-ui).
 TEST_PKGS  += chromium chromium-driver python3-venv
+TEST_PKGS  += nodejs zstd
 
 # $(call apt_install,PACKAGES): install the PACKAGES not installed yet (one apt-get update first).
 apt_install = @missing=""; \
@@ -52,12 +53,14 @@ build: deps
 examples:
 	bash scripts/make-example-repo.sh
 	bash scripts/make-example-composer.sh
+	bash scripts/make-example-npm.sh
 
 # Build, then serve the example workloads on http://127.0.0.1:8080 (data in ./data).
 run: build examples
 	@echo
 	@echo "Ferry: the example site is at http://127.0.0.1:8080/sites/hello/"
 	@echo "       the example Composer repository at http://127.0.0.1:8080/composer/packages/"
+	@echo "       the example npm mirror at http://127.0.0.1:8080/npm/npm/ (npm install --registry http://127.0.0.1:8080/npm/npm/ tar)"
 	@echo "       the API at http://127.0.0.1:8080/api/workloads   (Ctrl-C stops the server)"
 	@echo
 	exec $(BIN)/ferry serve --config examples/ferry.yaml
