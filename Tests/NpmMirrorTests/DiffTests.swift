@@ -115,6 +115,14 @@ import Testing
             _ = try DiffApplier(storage: offline).apply(archive: bad, dryRun: false)
         } catch let error as FerryError {
             #expect(error.message.hasPrefix("archive refused, nothing changed"), "\(error.message)")
+            let reason = switch kind {
+            case .tampered: "does not match its sha512"
+            case .truncated: "truncated"
+            case .pathEscaping: "would write outside the storage"
+            case .symlink: "symbolic link"
+            case .unlisted: "is not listed in manifest.json"
+            }
+            #expect(error.message.contains(reason), "\(error.message)")
         }
         #expect(try StorageFolder.digests(offline) == before)
         #expect(try FileManager.default.subpathsOfDirectory(atPath: offline.path).sorted() == listing, "no staging folder is left behind")

@@ -86,7 +86,13 @@ public struct DiffApplier {
         while let entry = try reader.next() {
             let name = entry.path.hasPrefix("./") ? String(entry.path.dropFirst(2)) : entry.path
             if entry.kind == .directory {
-                try Self.checkPath(name, entry: entry.path)
+                // Folders (GNU tar lists them) create nothing by themselves; only their names are checked.
+                var folder = Substring(name)
+                while folder.hasSuffix("/") { folder = folder.dropLast() }
+                if folder != "storage" {
+                    guard folder.hasPrefix("storage/") else { throw refuse("unexpected folder \"\(entry.path)\"") }
+                    try Self.checkPath(String(folder.dropFirst("storage/".count)), entry: entry.path)
+                }
                 try reader.skipData()
                 continue
             }

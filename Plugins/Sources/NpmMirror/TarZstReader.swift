@@ -26,7 +26,7 @@ final class TarZstReader {
         guard archive_read_open_filename(archive, file.path, 1 << 16) == ARCHIVE_OK else {
             // deinit frees the archive: every stored property is set, so it runs on this throw too.
             let message = TarballVerifier.message(archive)
-            throw FerryError(.invalidInput, "archive refused, nothing changed: \(file.path) is not a readable archive: \(message)", field: "archive")
+            throw FerryError(.invalidInput, "archive refused, nothing changed: \(file.path) is truncated or not a readable archive: \(message)", field: "archive")
         }
     }
 
