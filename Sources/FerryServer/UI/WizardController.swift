@@ -91,7 +91,8 @@ struct WizardController {
         if field.hasPrefix("env."), let i = rows.firstIndex(where: { "env.\($0.key)" == field || field.hasPrefix("env.\($0.key).") }) {
             field = "env.\(i).key"
         }
-        out[field] = error.message
+        // Beside the field its path goes without saying.
+        out[field] = error.message.hasPrefix("\(field): ") ? String(error.message.dropFirst(field.count + 2)) : error.message
         return out
     }
 }

@@ -15,7 +15,9 @@ struct WizardPage {
             "isEdit": editing != nil, "title": editing.map { t("wizard.editTitle") + " " + $0 } ?? t("wizard.title"),
             "formAction": editing.map { "/workloads/\($0)/edit" } ?? "/new",
             "hasErrors": !errors.isEmpty, "hasReview": review != nil, "review": review ?? "",
-            "errors": errors.keys.sorted().map { ["field": $0, "message": errors[$0]!] },
+            "errors": errors.keys.sorted().map {
+                ["field": $0, "message": errors[$0]!, "anchor": "f-" + $0.replacingOccurrences(of: ".", with: "-")]
+            },
         ]
         let registry = ui.engine.registry
         m["kinds"] = registry.sources.keys.sorted().map { kind in
