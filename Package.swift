@@ -170,7 +170,11 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
-        .testTarget(name: "ScheduleTriggerTests", dependencies: ["ScheduleTrigger", "PluginTestKit"], swiftSettings: strict),
+        .testTarget(
+            name: "ScheduleTriggerTests",
+            dependencies: ["ScheduleTrigger", "PluginTestKit", "FerryEngine", "FerryStore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "RegistryPollTriggerTests", dependencies: ["RegistryPollTrigger", "PluginTestKit", "FerryTestSupport"], swiftSettings: strict),
         .testTarget(name: "LogScanTriggerTests", dependencies: ["LogScanTrigger", "PluginTestKit", "FerryTestSupport"], swiftSettings: strict),
         .testTarget(name: "ManualTriggerTests", dependencies: ["ManualTrigger"], swiftSettings: strict),
