@@ -40,6 +40,9 @@ def info(slug):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as separate writes; without this, Nagle + delayed ACKs cap a
+    # kept-alive connection at ~25 requests/s.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass

@@ -127,9 +127,9 @@ import Testing
             let running = try SyncRun.start(kind: "update", records: ctx.records)
             var summary = try #require(try PackageSummary.load(ctx.records, "wp-plugin/alpha"))
             summary.versionCount = 1
-            try ctx.records.put(VersionSet.collection, RecordWrite(key: summary.name, value: VersionSet(versions: [.object([
+            try ctx.records.put(VersionSet.collection, VersionSet(versions: [.object([
                 "name": .string(summary.name), "version": .string("9.9"), "version_normalized": .string("9.9.0.0"),
-            ])]), stamp: running.id))
+            ])]).write(key: summary.name, stamp: running.id))
             try ctx.records.put(PackageSummary.collection, RecordWrite(key: summary.name, value: summary, label: summary.type, stamp: running.id))
             // …and a build made meanwhile still serves the previous data, byte for byte.
             let step = try StepContext(ctx, build: "b2")

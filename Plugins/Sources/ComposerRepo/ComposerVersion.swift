@@ -12,24 +12,21 @@ enum ComposerVersion {
     /// The normalized form of a tag or version string (`v1.2` → `1.2.0.0`, `2.0-beta1` → `2.0.0.0-beta1`).
     static func normalize(_ raw: String) throws -> String {
         var version = raw.trimmingCharacters(in: .whitespaces)
-        if let alias = version.firstMatch(of: /^([^,\s]+) +as +([^,\s]+)$/) { version = String(alias.1) }
-        if let flag = version.firstMatch(of: /(?i)@(?:stable|RC|beta|alpha|dev)$/) {
-            version.removeSubrange(flag.range)
-        }
+        if let alias = match(Patterns.alias, version) { version = alias[1]! }
+        if let flag = match(Patterns.stabilityFlag, version) { version.removeLast(flag[0]!.count) }
         if ["master", "trunk", "default"].contains(version) { version = "dev-" + version }
         if version.lowercased().hasPrefix("dev-") { return "dev-" + version.dropFirst(4) }
-        if let build = version.firstMatch(of: /^([^,\s+]+)\+[^\s]+$/) { version = String(build.1) }
+        if let build = match(Patterns.buildMetadata, version) { version = build[1]! }
 
-        let modifier = #"[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?\d+)*)?)?([.-]?dev)?"#
-        if let m = match(#"^v?(\d{1,5})(\.\d+)?(\.\d+)?(\.\d+)?"# + modifier + "$", version) {
+        if let m = match(Patterns.classical, version) {
             let base = m[1]! + (m[2] ?? ".0") + (m[3] ?? ".0") + (m[4] ?? ".0")
             return try withModifiers(base, stability: m[5], number: m[6], dev: m[7], raw: raw)
         }
-        if let m = match(#"^v?(\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?)"# + modifier + "$", version) {
+        if let m = match(Patterns.date, version) {
             let base = m[1]!.map { $0.isNumber ? String($0) : "." }.joined()
             return try withModifiers(base, stability: m[2], number: m[3], dev: m[4], raw: raw)
         }
-        if let m = match(#"^(.*?)[.-]?dev$"#, version), let branch = m[1] {
+        if let m = match(Patterns.devSuffix, version), let branch = m[1] {
             let normalized = normalizeBranch(branch)
             if !normalized.hasPrefix("dev-") { return normalized }
         }
@@ -40,7 +37,7 @@ enum ComposerVersion {
     /// every other branch `dev-<name>`.
     static func normalizeBranch(_ raw: String) -> String {
         let name = raw.trimmingCharacters(in: .whitespaces)
-        if let m = match(#"^v?(\d+)(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?$"#, name) {
+        if let m = match(Patterns.numericBranch, name) {
             var version = ""
             for i in 1...4 { version += (m[i] ?? ".x").replacingOccurrences(of: "*", with: "x").replacingOccurrences(of: "X", with: "x") }
             return version.replacingOccurrences(of: "x", with: "9999999") + "-dev"
@@ -117,11 +114,27 @@ enum ComposerVersion {
         }
     }
 
+    /// The patterns of composer/semver's VersionParser, compiled once: compiling them per call
+    /// dominated the time of syncing tens of thousands of packages.
+    private enum Patterns {
+        static let modifier = #"[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?\d+)*)?)?([.-]?dev)?"#
+        nonisolated(unsafe) static let alias = compile(#"^([^,\s]+) +as +([^,\s]+)$"#)
+        nonisolated(unsafe) static let stabilityFlag = compile(#"@(?:stable|RC|beta|alpha|dev)$"#)
+        nonisolated(unsafe) static let buildMetadata = compile(#"^([^,\s+]+)\+[^\s]+$"#)
+        nonisolated(unsafe) static let classical = compile(#"^v?(\d{1,5})(\.\d+)?(\.\d+)?(\.\d+)?"# + modifier + "$")
+        nonisolated(unsafe) static let date = compile(#"^v?(\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?)"# + modifier + "$")
+        nonisolated(unsafe) static let devSuffix = compile(#"^(.*?)[.-]?dev$"#)
+        nonisolated(unsafe) static let numericBranch = compile(#"^v?(\d+)(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?$"#)
+
+        static func compile(_ pattern: String) -> NSRegularExpression {
+            // The patterns are constants; a typo is a programming error caught by the first test.
+            try! NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+        }
+    }
+
     /// Case-insensitive match returning the capture groups (nil for groups that did not take part).
-    private static func match(_ pattern: String, _ text: String) -> [String?]? {
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]),
-              let m = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
-        else { return nil }
+    private static func match(_ regex: NSRegularExpression, _ text: String) -> [String?]? {
+        guard let m = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
         return (0..<m.numberOfRanges).map { i in
             let r = m.range(at: i)
             guard r.location != NSNotFound, let range = Range(r, in: text) else { return nil }

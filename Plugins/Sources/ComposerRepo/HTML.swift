@@ -20,10 +20,15 @@ enum HTML {
 
     /// Plain text of an HTML fragment, with the common entities decoded.
     static func stripTags(_ html: String) -> String {
-        html.replacing(/<[^>]*>/, with: "")
+        guard html.contains("<") || html.contains("&") else { return html }
+        let text = tag.stringByReplacingMatches(in: html, range: NSRange(html.startIndex..., in: html), withTemplate: "")
+        return text
             .replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&#039;", with: "'")
             .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
     }
+
+    /// Compiled once; `stripTags` runs for every synced package.
+    nonisolated(unsafe) private static let tag = try! NSRegularExpression(pattern: "<[^>]*>")
 
     /// Percent-encodes a query value.
     static func query(_ text: String) -> String {

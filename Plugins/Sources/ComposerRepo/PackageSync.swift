@@ -155,7 +155,7 @@ struct PackageSync {
                     s.upstreamMarker = mapped.marker
                     s.syncedMarker = mapped.marker
                     s.syncedAt = Date()
-                    versionWrites.append(try RecordWrite(key: s.name, value: VersionSet(versions: mapped.versions), stamp: run.id))
+                    versionWrites.append(VersionSet(versions: mapped.versions).write(key: s.name, stamp: run.id))
                     counts["fetched", default: 0] += 1
                     for skip in mapped.skipped { context.log("\(s.name) \(skip.version): skipped, \(skip.reason)") }
                 case .closed(let reason):
@@ -215,7 +215,7 @@ struct PackageSync {
             s.upstreamMarker = marker
             s.syncedMarker = marker
             s.syncedAt = Date()
-            try records.put(VersionSet.collection, RecordWrite(key: s.name, value: VersionSet(versions: result.versions), stamp: run.id))
+            try records.put(VersionSet.collection, VersionSet(versions: result.versions).write(key: s.name, stamp: run.id))
             try records.put(PackageSummary.collection, RecordWrite(key: s.name, value: s, label: s.type, stamp: run.id))
             cursor.synced = marker
             cursor.name = s.name

@@ -114,7 +114,7 @@ struct RepositoryBuilder {
                     counts["versions"]! += s.versionCount
                     continue
                 }
-                guard let set = try records.value(VersionSet.self, in: VersionSet.collection, key: s.name), !set.versions.isEmpty else { continue }
+                guard let set = try VersionSet.read(records, key: s.name), !set.versions.isEmpty else { continue }
                 let paths = try render(s, set.versions, out)
                 out.packages[s.name] = .init(stamp: record.stamp, type: s.type, files: paths)
                 names.append(s.name)
