@@ -118,7 +118,7 @@ public struct DiffApplier {
                 var size: Int64 = 0
                 try reader.readData { chunk in
                     hasher.update(bufferPointer: chunk)
-                    handle.write(Data(chunk))
+                    try handle.write(contentsOf: chunk)
                     size += Int64(chunk.count)
                 }
                 try handle.close()
