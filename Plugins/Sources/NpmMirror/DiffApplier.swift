@@ -112,8 +112,9 @@ public struct DiffApplier {
                 try Self.checkPath(path, entry: entry.path)
                 guard staged[path] == nil else { throw refuse("\"\(entry.path)\" appears twice") }
                 let url = staging.appendingPathComponent(String(staged.count))
-                FileManager.default.createFile(atPath: url.path, contents: nil)
-                guard let handle = FileHandle(forWritingAtPath: url.path) else { throw FerryError(.failed, "could not write to \(staging.path)") }
+                guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
+                    throw FerryError(.failed, "could not write to \(staging.path); is the storage folder writable?")
+                }
                 var hasher = SHA512()
                 var size: Int64 = 0
                 try reader.readData { chunk in
