@@ -88,6 +88,32 @@ import Testing
         }
     }
 
+    @Test func aSourcesListingsAndArtifactsAreItsPanels() async throws {
+        try await UIFerry.run { browser, engine, _ in
+            try engine.applyText("name: mirror\nsource: { kind: npm-mirror, config: { storage: verdaccio } }\nvolumes: [ { name: verdaccio, scope: workload } ]")
+            let record: [String: JSONValue] = ["latest": .string("4.17.21"), "versions": .number(3)]
+            try engine.records(of: "mirror").put("packages", RecordWrite(key: "lodash", value: record))
+            let sha = String(repeating: "ab", count: 32)
+            try engine.database.insertArtifact(Artifact(
+                id: "a-test-1", workload: "mirror", jobID: nil, name: "diff-202611230000.tar.zst", size: 2048, sha256: sha, createdAt: Date()))
+
+            let page = try await browser.get("/workloads/mirror")
+            #expect(page.status == .ok)
+            #expect(page.html.contains(#"data-listing="packages""#))
+            #expect(page.html.contains(#"data-listing="broken""#))
+            for cell in ["<th>latest</th>", "<th>versions</th>", "<code>lodash</code>", "<td>4.17.21</td>", "<td>3</td>"] {
+                #expect(page.html.contains(cell), "listing lacks \(cell)")
+            }
+            #expect(page.html.contains(#"href="/api/artifacts/a-test-1/download""#))
+            #expect(page.html.contains(sha))
+            #expect(page.html.contains("2.0 KiB"))
+            #expect(page.html.contains(#"href="/npm/mirror/""#))
+            for action in engine.registry.sources["npm-mirror"]!.actions.map(\.name) {
+                #expect(page.html.contains(#"action="/workloads/mirror/actions/\#(action)""#), "no form for \(action)")
+            }
+        }
+    }
+
     @Test func anUnknownWorkloadIsAPageWithTheReason() async throws {
         try await UIFerry.run { browser, _, _ in
             let page = try await browser.get("/workloads/nobody")
