@@ -6,7 +6,7 @@ import Testing
 /// `tail -F` semantics on a real file: appends, partial lines, rotation, truncation, restarts.
 @Suite struct FileFollowerTests {
     func append(_ text: String, to url: URL) throws {
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
         let h = try FileHandle(forWritingTo: url)
         try h.seekToEnd()
         try h.write(contentsOf: Data(text.utf8))
@@ -68,5 +68,22 @@ import Testing
         try FileManager.default.moveItem(at: log, to: dir.url.appendingPathComponent("app.log.1"))
         try append("d\n", to: log)
         #expect(FileFollower(path: log.path, cursor: cursor).readLines() == ["c", "d"], "the rotated file's rest is read first")
+    }
+
+    @Test func aLargeFileIsReadInChunksAndOnlyItsTailAtFirstSight() throws {
+        let dir = try TempDir()
+        let log = dir.url.appendingPathComponent("app.log")
+        try append((1...20).map { "line \($0)" }.joined(separator: "\n") + "\n", to: log)
+        // First sight: only the last 30 bytes, from the first whole line in them.
+        let follower = FileFollower(path: log.path, cursor: nil, backlogLimit: 30, chunk: 16)
+        var seen: [String] = []
+        for _ in 0..<10 { seen += follower.readLines() }
+        #expect(seen == ["line 18", "line 19", "line 20"], "line 17 starts before the last 30 bytes")
+
+        // Rotation with more unread than one chunk: the old file is still read to its end.
+        try append("line 21\nline 22\nline 23\n", to: log)
+        try FileManager.default.moveItem(at: log, to: dir.url.appendingPathComponent("app.log.1"))
+        try append("fresh\n", to: log)
+        #expect(follower.readLines() == ["line 21", "line 22", "line 23", "fresh"])
     }
 }

@@ -10,7 +10,13 @@ struct FollowCursor: Codable, Sendable, Equatable {
 /// renamed away (rotation) to its end before switching to the new one at the same path, starts
 /// over when the file shrank (truncation), and waits for a file that does not exist yet. After
 /// a restart it resumes at the stored offset, finishing a rotated file at `<path>.1` first.
+/// A file seen for the first time is read from its last `backlogLimit` bytes (from the first
+/// whole line there), and each call reads at most `chunk` bytes, so a large log never sits in
+/// memory at once.
 final class FileFollower {
+    let backlogLimit: UInt64
+    let chunk: Int
+
     let path: String
     private var handle: FileHandle?
     private var inode: UInt64 = 0
@@ -20,9 +26,11 @@ final class FileFollower {
     /// What happened to the file since the last read (`rotated`, `truncated`), for the status.
     private(set) var notes: [String] = []
 
-    init(path: String, cursor: FollowCursor?) {
+    init(path: String, cursor: FollowCursor?, backlogLimit: UInt64 = 4 << 20, chunk: Int = 4 << 20) {
         self.path = path
         resume = cursor
+        self.backlogLimit = backlogLimit
+        self.chunk = chunk
     }
 
     var cursor: FollowCursor? { handle == nil ? resume : FollowCursor(inode: inode, offset: offset) }
@@ -34,16 +42,24 @@ final class FileFollower {
         if handle == nil {
             guard open(&lines) else { return lines }
         }
-        lines += drain()
+        lines += drain().lines
         guard let (currentInode, size) = Self.stat(path) else { return lines }
+        // Still behind in this file (a chunk was read): finish it before looking for rotation.
+        if currentInode == inode && size > offset + UInt64(partial.count) { return lines }
         if currentInode != inode {
+            // Rotated: the old file is read to its end first, whatever its size.
+            while true {
+                let (more, bytes) = drain()
+                lines += more
+                if bytes == 0 { break }
+            }
             notes.append("rotated")
             reopen(at: 0, inode: currentInode)
-            lines += drain()
+            lines += drain().lines
         } else if size < offset {
             notes.append("truncated")
             reopen(at: 0, inode: currentInode)
-            lines += drain()
+            lines += drain().lines
         }
         return lines
     }
@@ -52,6 +68,11 @@ final class FileFollower {
     private func open(_ lines: inout [String]) -> Bool {
         guard let (currentInode, size) = Self.stat(path) else { return false }
         var start: UInt64 = 0
+        var skipPartialLine = false
+        if resume == nil, size > backlogLimit {
+            start = size - backlogLimit
+            skipPartialLine = true
+        }
         if let resume {
             if resume.inode == currentInode {
                 if size >= resume.offset { start = resume.offset } else { notes.append("truncated") }
@@ -68,6 +89,11 @@ final class FileFollower {
             }
         }
         reopen(at: start, inode: currentInode)
+        if skipPartialLine, let handle, let head = try? handle.read(upToCount: chunk), let newline = head.firstIndex(of: 0x0A) {
+            let skipped = UInt64(newline - head.startIndex + 1)
+            offset = start + skipped
+            try? handle.seek(toOffset: offset)
+        }
         return handle != nil
     }
 
@@ -80,13 +106,12 @@ final class FileFollower {
         partial = Data()
     }
 
-    private func drain() -> [String] {
-        guard let handle else { return [] }
-        let data = handle.readDataToEndOfFile()
-        guard !data.isEmpty else { return [] }
+    /// One chunk: the whole lines in it, and how many bytes were read (0 at the end).
+    private func drain() -> (lines: [String], bytes: Int) {
+        guard let handle, let data = try? handle.read(upToCount: chunk), !data.isEmpty else { return ([], 0) }
         let (lines, consumed) = Self.split(data, partial: &partial)
         offset += consumed
-        return lines
+        return (lines, data.count)
     }
 
     /// Splits complete lines off `partial + data`; the rest stays in `partial`. Returns the
