@@ -4,7 +4,8 @@
 # changed upstream, and p2 requests/s served by Ferry next to nginx serving the same files.
 #
 #   bash bench/composer.sh          PLUGINS=60000 VERSIONS=15 CHANGED=100 DURATION=10s RUNS=3
-#                                   (FERRY_BIN=path/to/ferry to skip the release build)
+#                                   (FERRY_BIN=path/to/ferry to skip the release build;
+#                                   BENCH_TMP=DIR puts the data dir on another filesystem, default /tmp)
 #
 # The upstream is bench/composer-upstream.py, a synthetic WordPress.org on 127.0.0.1 (svn listing,
 # info API, recently-updated feed). Steps, each timed from the CLI (`ferry run … --wait`):
@@ -30,7 +31,7 @@ RUNS="${RUNS:-3}"
 FERRY="$(ferry_release_bin)"
 NAME=bench-composer
 
-tmp="$(mktemp -d /tmp/ferry-bench-composer.XXXXXX)"
+tmp="$(mktemp -d "${BENCH_TMP:-/tmp}/ferry-bench-composer.XXXXXX")"
 FERRY_PID=""
 NGINX_PID=""
 UP_PID=""

@@ -61,8 +61,13 @@ struct ComposerConfig: Decodable, Sendable {
             }
         }
         for (i, repo) in (config.vcs ?? []).enumerated() {
-            guard let scheme = URLComponents(string: repo.url)?.scheme?.lowercased(), ["https", "http", "file", "ssh", "git"].contains(scheme) else {
-                throw FerryError.invalid("source.config.vcs[\(i)].url", "expected a git URL (https, http, ssh, git or file), got \"\(repo.url)\"")
+            let parts = URLComponents(string: repo.url)
+            guard let scheme = parts?.scheme?.lowercased(), ["https", "http", "file", "ssh", "git"].contains(scheme) else {
+                throw FerryError.invalid("source.config.vcs[\(i)].url", "expected a git URL (https, http, ssh, git or file), got a value that is not one")
+            }
+            // The URL is published in every version's `source` and shown in job logs.
+            if parts?.password != nil {
+                throw FerryError.invalid("source.config.vcs[\(i)].url", "must not carry a password or token: it would be published in the repository's metadata; use an ssh or file URL for private repositories")
             }
         }
         return config
