@@ -43,37 +43,3 @@ struct PageRenderer: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 }
-
-/// What a page needs to know about the request: its language, whether `?lang=` chose it just
-/// now (then the choice is remembered in a cookie), and the path for the language links.
-struct UIRequest: Sendable {
-    let lang: String
-    let chosenLang: String?
-    let path: String
-    let query: [String: String]
-
-    init(_ request: Request, catalog: Catalog) {
-        var query: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let cookie = request.headers[.cookie].flatMap { header in
-            header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-                .first { $0.hasPrefix("ferry_lang=") }.map { String($0.dropFirst("ferry_lang=".count)) }
-        }
-        let requested = query["lang"].flatMap { catalog.flat[$0] != nil ? $0 : nil }
-        lang = catalog.negotiate(query: requested, cookie: cookie, acceptLanguage: request.headers[.acceptLanguage])
-        chosenLang = requested
-        path = request.uri.path
-        self.query = query
-    }
-
-    /// The same page in another language.
-    func switchHref(_ code: String) -> String {
-        var items = query.filter { $0.key != "lang" }.map { "\($0.key)=\(Self.encode($0.value))" }.sorted()
-        items.append("lang=\(code)")
-        return path + "?" + items.joined(separator: "&")
-    }
-
-    static func encode(_ s: String) -> String {
-        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
-    }
-}
