@@ -48,6 +48,8 @@ extension Engine {
             throw FerryError(.conflict, "binding \(id) is declared inline by workload \(owner); remove it from that workload's triggers")
         }
         try database.deleteBinding(id)
+        // A watcher's cursor and status go with it: a new binding of that id starts afresh.
+        try database.deleteRecords(owner: OwnedRecords.binding(id))
         watchers.wake()
     }
 

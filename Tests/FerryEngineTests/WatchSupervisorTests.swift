@@ -1,5 +1,6 @@
 import FerryCore
 import FerryEngine
+import FerryStore
 import Foundation
 import Logging
 import ManualTrigger
@@ -153,6 +154,10 @@ import Testing
             #expect(status["watching"] == .bool(true))
             #expect(try context.env(of: "docs") == [:])
             #expect(throws: FerryError.self) { try context.env(of: "elsewhere") }
+
+            try f.engine.deleteBinding("p1")
+            let records = OwnedRecords(database: f.engine.database, owner: OwnedRecords.binding("p1"))
+            #expect(try records.all("ferry.watch").isEmpty, "a deleted binding's cursor and status go with it")
         }
     }
 }
