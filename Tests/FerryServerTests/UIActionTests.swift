@@ -90,6 +90,23 @@ import Testing
         }
     }
 
+    @Test func aFormPostedFromAnotherSiteChangesNothing() async throws {
+        try await UIFerry.run { browser, engine, temp in
+            let repo = try GitRepo(in: temp)
+            try engine.applyText(siteWorkload("guarded", repo: repo))
+            let foreign = try await browser.post("/workloads/guarded/env", [("key", "X"), ("value", "1")], origin: "http://evil.example")
+            #expect(foreign.status == .unauthorized)
+            #expect(foreign.html.contains("http://evil.example"))
+            let wizard = try await browser.post("/new", siteForm("sneaky", repo: repo.url), origin: "http://evil.example")
+            #expect(wizard.status == .unauthorized)
+            #expect(try engine.workload("guarded").spec.env.isEmpty)
+            #expect(try engine.database.workload("sneaky") == nil)
+            let own = try await browser.post("/workloads/guarded/env", [("key", "X"), ("value", "1")], origin: "http://127.0.0.1:8080", host: "127.0.0.1:8080")
+            #expect(own.status == .seeOther)
+            #expect(try engine.workload("guarded").spec.env["X"] == EnvValue("1"))
+        }
+    }
+
     @Test func cancellingAFinishedJobSaysWhyNot() async throws {
         try await UIFerry.run { browser, engine, temp in
             let repo = try GitRepo(in: temp)

@@ -44,13 +44,15 @@ enum UIFerry {
         }
 
         /// Posts a form as a browser encodes it (`application/x-www-form-urlencoded`).
-        func post(_ uri: String, _ fields: [(String, String)]) async throws -> Page {
+        func post(_ uri: String, _ fields: [(String, String)], origin: String? = nil, host: String? = nil) async throws -> Page {
             let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._*"))
             let body = fields.map { name, value in
                 "\(name.addingPercentEncoding(withAllowedCharacters: allowed)!)=\(value.addingPercentEncoding(withAllowedCharacters: allowed)!)"
             }.joined(separator: "&")
-            return Page(try await raw.execute(
-                uri: uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body)))
+            var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            if let origin { headers[.origin] = origin }
+            if let host { headers[HTTPField.Name("host")!] = host }
+            return Page(try await raw.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)))
         }
 
         /// Waits for a job to end by following its log, which the server closes when it ends.

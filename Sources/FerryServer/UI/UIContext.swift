@@ -36,6 +36,17 @@ struct UIContext: Sendable {
         do { return try await body(ui) } catch { return errorPage(error, ui) }
     }
 
+    /// Refuses a form posted from another site. Browsers send a form POST across sites without
+    /// asking (unlike the API's JSON requests, which need CORS), but they name its `Origin`.
+    static func checkSameOrigin(_ request: Request) throws {
+        guard let origin = request.headers[.origin] else { return }
+        let host = request.headers[HTTPField.Name("host")!] ?? request.head.authority
+        let from = URLComponents(string: origin).map { c in c.host.map { h in c.port.map { "\(h):\($0)" } ?? h } } ?? nil
+        guard let host, let from, from == host else {
+            throw FerryError(.unauthorized, "a form from \(origin) may not change this Ferry; use the pages it serves itself")
+        }
+    }
+
     /// Where a page goes back to after a form, with a notice or an error for the banner.
     static func back(_ path: String, notice: String? = nil, error: String? = nil) -> Response {
         var items: [String] = []

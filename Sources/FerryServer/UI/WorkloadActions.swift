@@ -92,7 +92,10 @@ struct WorkloadActions {
         _ body: @escaping @Sendable (Request, Parameters, UIRequest) async throws -> Response
     ) {
         router.post(path) { request, context in
-            await ui.guarded(request) { r in try await body(request, context.parameters, r) }
+            await ui.guarded(request) { r in
+                try UIContext.checkSameOrigin(request)
+                return try await body(request, context.parameters, r)
+            }
         }
     }
 
