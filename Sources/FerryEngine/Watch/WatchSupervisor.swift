@@ -10,8 +10,10 @@ import Synchronization
 ///
 /// A service: each `sync` compares the stored bindings with the running watchers by a
 /// fingerprint of kind, config and targets, starts the new ones, restarts the changed ones and
-/// stops the deleted ones. It syncs at start, when woken (a binding or workload file changed),
-/// and every `refreshInterval` in case a change came from elsewhere. Suspension needs no restart:
+/// stops the deleted ones. It syncs at start, when woken (every engine path that changes a
+/// binding or a workload file wakes it), and every `refreshInterval` (a minute) in case a change
+/// came from elsewhere; a sync reads every binding, which with thousands of them is most of the
+/// supervisor's idle cost (bench/watchers.sh). Suspension needs no restart:
 /// the context reads it afresh at every firing. On graceful shutdown every watcher is cancelled
 /// and awaited; their cursors are in the store, so the next start continues where they stopped.
 public final class WatchSupervisor: Service {
@@ -35,7 +37,7 @@ public final class WatchSupervisor: Service {
 
     init(
         database: FerryDatabase, registry: PluginRegistry, dispatcher: Dispatcher, secrets: SecretBox, http: any HTTPFetcher,
-        paths: FerryPaths, clock: any WatchClock, refreshInterval: Duration = .seconds(5), logger: Logger
+        paths: FerryPaths, clock: any WatchClock, refreshInterval: Duration = .seconds(60), logger: Logger
     ) {
         self.database = database
         self.registry = registry
