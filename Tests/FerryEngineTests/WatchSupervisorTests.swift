@@ -135,6 +135,20 @@ import Testing
         }
     }
 
+    @Test func jobsAreListedWithTheBindingsOfTheirCauseChain() async throws {
+        try await withFixture { f in
+            let context = try await f.probe.context("p1")
+            let manual = try f.engine.run(workload: "docs", action: "deploy")
+            _ = try f.engine.cancel(jobID: manual.id)
+            let fired = try await f.fire(context, id: "v1")
+            let jobs = try await context.jobs(of: ["docs"], since: .distantPast)
+            #expect(jobs.map(\.id) == [manual.id, fired.jobIDs[0]])
+            #expect(jobs[0].bindingID == nil && jobs[0].causeBindings.isEmpty && jobs[0].finished)
+            #expect(jobs[1].bindingID == "p1" && jobs[1].causeBindings == ["p1"] && jobs[1].causes == [fired.event.id])
+            #expect(jobs[1].logFile.lastPathComponent == "\(fired.jobIDs[0]).log")
+        }
+    }
+
     @Test func parametersTheActionRefusesAreARecordedRefusal() async throws {
         try await withFixture { f in
             let context = try await f.probe.context("p1")
