@@ -46,7 +46,7 @@ public struct CommandRunner: Sendable {
                 }
             }
         } onCancel: {
-            if process.isRunning { process.terminate() }
+            if process.isRunning { ProcessTree.terminate(process.processIdentifier) }
         }
         try Task.checkCancellation()
         guard output.status == 0 else {

@@ -13,7 +13,8 @@ struct WorkloadController {
         api.get("kinds") { _, _ in try JSONResponse.make(KindsView(engine.registry)) }
         api.get("workloads") { _, _ in
             let all = try engine.database.workloads()
-            return try JSONResponse.make(all.map { WorkloadView($0, registry: engine.registry, all: all) })
+            let stages = WorkloadView.StageIndex(all)
+            return try JSONResponse.make(all.map { WorkloadView($0, registry: engine.registry, stages: stages) })
         }
         api.post("workloads", use: create)
         api.post("apply", use: applyMany)

@@ -46,8 +46,23 @@ struct WorkloadView: Encodable {
         var liveRevision: String?
     }
 
+    /// Parents and children by name, built once per listing so a page of N workloads costs
+    /// O(N), not O(N²).
+    struct StageIndex {
+        let byName: [String: Workload]
+        let children: [String: [Workload]]
+        init(_ all: [Workload]) {
+            byName = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            children = Dictionary(grouping: all.filter { $0.spec.parent != nil }, by: { $0.spec.parent! })
+        }
+    }
+
     /// `all` is every stored workload, to find parent and children without another query.
     init(_ w: Workload, registry: PluginRegistry, all: [Workload] = []) {
+        self.init(w, registry: registry, stages: StageIndex(all))
+    }
+
+    init(_ w: Workload, registry: PluginRegistry, stages: StageIndex) {
         name = w.name
         kind = w.spec.source.kind
         generation = w.generation
@@ -57,8 +72,9 @@ struct WorkloadView: Encodable {
             env: s.env.mapValues { EnvEntry(secret: $0.secret, value: $0.secret ? nil : $0.value, set: true) },
             volumes: s.volumes, parent: s.parent, triggers: s.triggers.map(Self.hidingSecret), suspend: s.suspend)
         status = w.status
-        chain = all.filter { $0.name == w.spec.parent }.map { Stage(name: $0.name, role: "parent", liveBuildID: $0.status.liveBuildID, liveRevision: $0.status.liveRevision) }
-            + all.filter { $0.spec.parent == w.name }.map { Stage(name: $0.name, role: "child", liveBuildID: $0.status.liveBuildID, liveRevision: $0.status.liveRevision) }
+        let parent = w.spec.parent.flatMap { stages.byName[$0] }
+        chain = (parent.map { [Stage(name: $0.name, role: "parent", liveBuildID: $0.status.liveBuildID, liveRevision: $0.status.liveRevision)] } ?? [])
+            + (stages.children[w.name] ?? []).map { Stage(name: $0.name, role: "child", liveBuildID: $0.status.liveBuildID, liveRevision: $0.status.liveRevision) }
         let mount = registry.sources[kind].map { type(of: $0).mount } ?? kind
         url = "/\(mount)/\(w.name)/"
         createdAt = w.createdAt
