@@ -64,8 +64,8 @@ public struct NpmMirrorSource: SourcePlugin {
             let minutes = action == "refresh-delta" ? try Self.minutes(params) : nil
             let roots = refresher.roots(changedWithin: minutes)
             let report = try await refresher.run(roots: roots, label: action)
-            if report.packages > 0, report.failures.count >= report.packages, report.fetched.isEmpty {
-                throw FerryError(.unavailable, "\(action): every package failed, e.g. \(report.failures[0].0): \(report.failures[0].1)")
+            if report.allUnreachable {
+                throw FerryError(.unavailable, "\(action): upstream answered for no package, e.g. \(report.failures[0].0): \(report.failures[0].1)")
             }
             let diff = params["diff"]?.isNull == false ? params["diff"] == .bool(true) : config.diffAfterRefresh
             if action == "refresh-full", !dryRun, diff {

@@ -103,6 +103,8 @@ struct RefreshReport {
     var fetched: [String] = []
     var added: Int = 0
     var failures: [(String, String)] = []
+    /// Packages whose upstream packument could not be had at all.
+    var unreachable = 0
     var touched: [String] = []
 
     mutating func add(_ result: PackageRefresh.Result) {
@@ -110,8 +112,12 @@ struct RefreshReport {
         fetched += result.fetched.map { "\(result.name)@\($0)" }
         added += result.addedVersions
         failures += result.failures.map { (result.name, $0) }
+        if result.upstream == nil { unreachable += 1 }
         if result.wrote { touched.append(result.name) }
     }
+
+    /// Nothing could be asked of upstream: the run as a whole failed, not some packages.
+    var allUnreachable: Bool { packages > 0 && unreachable == packages }
 
     var summary: String {
         let verb = dryRun ? "would fetch" : "fetched"
