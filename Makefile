@@ -17,6 +17,10 @@ BIN  ?= .build/debug
 BUILD_PKGS := libsqlite3-dev libcurl4-openssl-dev libyaml-dev libarchive-dev libzstd-dev git pkg-config
 TEST_PKGS  := git curl composer php-cli unzip
 BENCH_PKGS := nginx wrk hyperfine
+
+# Tests running at once. Many start real servers, git, npm and composer; on two cores an
+# unbounded start-up starves the loopback servers into timeouts.
+TEST_WIDTH ?= 6
 # The web UI's browser tests: headless Chromium driven by selenium (from PyPI, in .venv-ui).
 TEST_PKGS  += chromium chromium-driver python3-venv
 TEST_PKGS  += nodejs zstd
@@ -69,7 +73,7 @@ run: build examples
 test: test-deps
 	$(check_swift)
 	swift build --build-tests
-	swift test --skip-build
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) swift test --skip-build
 	$(MAKE) --no-print-directory ui-test
 
 # The web UI in headless Chromium against a real `ferry serve`; screenshots in .ui-screenshots/.
