@@ -115,6 +115,23 @@ import Testing
         }
     }
 
+    @Test func aFileThatChangedWithinTheSameSecondStillGetsALaterLastModified() async throws {
+        let temp = try TempDir()
+        let wp = FakeWordPressOrg(work: temp.url)
+        try wp.set("beta", .plugin(.init(version: "2.0", versions: ["2.0"], lastUpdated: "2024-10-02 9:00am GMT")))
+        try await wp.run { base in
+            let ctx = try PluginTestContext(kind: "composer-repo", config: wordpressConfig(base, plugins: ["beta"]))
+            defer { ctx.cleanUp() }
+            let first = try await pipeline(ctx, build: "b1")
+            try wp.set("beta", .plugin(.init(version: "2.1", versions: ["2.0", "2.1"], lastUpdated: "2024-11-05 10:15am GMT")))
+            let second = try await pipeline(ctx, build: "b2")
+            // A client holding the first version revalidates with If-Modified-Since (whole seconds).
+            let before = try #require(HTTPDate.modified(first.buildDirectory.appendingPathComponent("p2/wp-plugin/beta.json").path))
+            let after = try #require(HTTPDate.modified(second.buildDirectory.appendingPathComponent("p2/wp-plugin/beta.json").path))
+            #expect(after > before)
+        }
+    }
+
     @Test func aBuildLeavesOutWhatASyncRunNewerThanItsSnapshotWrote() async throws {
         let temp = try TempDir()
         let wp = FakeWordPressOrg(work: temp.url)

@@ -49,9 +49,21 @@ struct RepositoryBuilder {
             try directory(for: path)
             let target = root.appendingPathComponent(path)
             try Data(bytes).write(to: target, options: .atomic)
+            try advanceModificationTime(path, target)
             files.append(.init(path: path, size: Int64(bytes.count), sha256: sha))
             fresh.insert(path)
             written += 1
+        }
+
+        /// Last-Modified has whole seconds and the client revalidates with If-Modified-Since, so a
+        /// file that changed must be dated at least a second after its previous version, even when
+        /// two builds fall within one second.
+        private func advanceModificationTime(_ path: String, _ target: URL) throws {
+            guard let previousRoot, previous[path] != nil,
+                  let before = HTTPDate.modified(previousRoot.appendingPathComponent(path).path),
+                  let now = HTTPDate.modified(target.path), now <= before
+            else { return }
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: TimeInterval(before + 1))], ofItemAtPath: target.path)
         }
 
         /// Hard-links an unchanged file from the previous build; false when it is gone.
