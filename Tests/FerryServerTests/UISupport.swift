@@ -55,9 +55,14 @@ enum UIFerry {
             return Page(try await raw.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)))
         }
 
-        /// Waits for a job to end by following its log, which the server closes when it ends.
+        /// Waits (polling, at most two minutes) for a job to end.
         func waitFor(job id: String) async throws {
-            _ = try await raw.execute(uri: "/api/jobs/\(id)/log?follow=true", method: .get, headers: [:], body: nil)
+            for _ in 0..<1200 {
+                let response = try await raw.execute(uri: "/api/jobs/\(id)", method: .get, headers: [:], body: nil)
+                let state = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: response.body)))?["state"]?.stringValue ?? ""
+                if ["succeeded", "failed", "cancelled"].contains(state) { return }
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
     }
 

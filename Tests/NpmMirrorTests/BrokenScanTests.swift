@@ -48,6 +48,28 @@ import Testing
         #expect(try Data(contentsOf: fixture.tarball("tar", "6.2.1")).count < 1000 * 1000, "the file stays where it was")
     }
 
+    /// What a log-scan rule runs for the package a log line named: only that package is checked,
+    /// and what earlier scans found elsewhere stays on record.
+    @Test func aScanOfOnePackageChecksOnlyItAndKeepsOtherFindings() async throws {
+        let fixture = try await MirrorFixture.make(mirrored: ["tar", "yallist"])
+        try Damage.truncated.apply(to: fixture.tarball("tar", "6.2.1"), other: fixture.tarball("yallist", "4.0.0"))
+        let records = MemoryRecords()
+        let context = try fixture.context(upstream: "http://127.0.0.1:9", records: records)
+        let source = NpmMirrorSource()
+        _ = try await source.run(action: "broken-scan", revision: nil, params: .object(["repair": .bool(false)]), context: context)
+        #expect(try records.all(BrokenScanner.collection).map(\.key) == ["tar/tar-6.2.1.tgz"])
+
+        let one = try await source.run(
+            action: "broken-scan", revision: nil, params: .object(["repair": .bool(false), "package": .string("yallist")]), context: context)
+        #expect(one.details["checked"] == .number(1), "\(one.summary)")
+        #expect(one.details["broken"] == .number(0))
+        #expect(try records.all(BrokenScanner.collection).map(\.key) == ["tar/tar-6.2.1.tgz"], "tar's finding survives a scan of yallist")
+
+        await #expect(throws: FerryError.self) {
+            _ = try await source.run(action: "broken-scan", revision: nil, params: .object(["package": .string("left-pad")]), context: context)
+        }
+    }
+
     @Test func aRepairUpstreamCannotServeIsMarkedFailed() async throws {
         let fixture = try await MirrorFixture.make(mirrored: ["tar", "yallist"])
         try Damage.corruptGzip.apply(to: fixture.tarball("yallist", "4.0.0"), other: fixture.tarball("tar", "6.2.1"))

@@ -32,12 +32,21 @@ struct BrokenScanner {
     let context: any SourceContext
     let client: UpstreamClient
 
-    func run(repair: Bool) async throws -> ActionOutcome {
+    /// `only` narrows the scan to one package; then only that package's earlier findings are
+    /// replaced, and the others' stay as they were.
+    func run(repair: Bool, only: String? = nil) async throws -> ActionOutcome {
         context.progress(0, "listing tarballs")
-        let targets = listTargets()
+        if let only, !layout.packageNames().contains(only) {
+            throw FerryError.invalid("params.package", "package \"\(only)\" is not in the storage")
+        }
+        let targets = listTargets(only: only)
         context.log("checking \(targets.count) tarballs on \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let found = try check(targets)
-        try context.records.deleteAll(Self.collection)
+        if let only {
+            try context.records.delete(Self.collection, keys: try context.records.list(RecordQuery(collection: Self.collection, keyPrefix: only + "/")).map(\.key))
+        } else {
+            try context.records.deleteAll(Self.collection)
+        }
         var records = found.map { target, reason in
             Broken(package: target.package, version: target.version, file: target.file, reason: reason, status: "broken", foundAt: Date())
         }
@@ -62,10 +71,10 @@ struct BrokenScanner {
         ]))
     }
 
-    /// Every `*.tgz` in every package folder, with what its packument expects of it.
-    func listTargets() -> [Target] {
+    /// Every `*.tgz` in every package folder (or in `only`'s), with what its packument expects of it.
+    func listTargets(only: String? = nil) -> [Target] {
         var targets: [Target] = []
-        for name in layout.packageNames() {
+        for name in only.map({ [$0] }) ?? layout.packageNames() {
             let packument = try? Packument.load(layout.packumentFile(name))
             var byFile: [String: (String, Packument.Dist)] = [:]
             for version in packument?.versions.keys ?? [:].keys {

@@ -42,7 +42,10 @@ public struct NpmMirrorSource: SourcePlugin {
                 params: .object([.init("baseline", .string("snapshot id to compare with; default: the last snapshot; \"none\": everything"))])),
             ActionDescriptor(
                 name: "broken-scan", description: "check every tarball (digest, gzip, tar) and re-fetch broken ones",
-                params: .object([.init("repair", .boolean("move broken tarballs aside and fetch them again", default: true))])),
+                params: .object([
+                    .init("repair", .boolean("move broken tarballs aside and fetch them again", default: true)),
+                    .init("package", .string("check only this package (a log-scan rule names the package a log line reported)")),
+                ])),
         ]
     }
 
@@ -77,7 +80,8 @@ public struct NpmMirrorSource: SourcePlugin {
             return try DiffBuilder(layout: layout, context: context).run(baseline: params["baseline"]?.stringValue)
         case "broken-scan":
             let repair = params["repair"] != .bool(false)
-            return try await BrokenScanner(layout: layout, context: context, client: client).run(repair: repair)
+            let only = params["package"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            return try await BrokenScanner(layout: layout, context: context, client: client).run(repair: repair, only: only)
         default:
             throw FerryError(.invalidInput, "action: npm-mirror has no action \"\(action)\"; use one of \(actions.map(\.name).joined(separator: ", "))", field: "action")
         }
