@@ -59,12 +59,12 @@ import Testing
     ])
     func semverRanges(_ range: String, _ version: String, _ expected: Bool) throws {
         let r = try #require(SemverRange(range))
-        let v = try #require(SemanticVersion(version))
-        #expect(r.contains(v) == expected)
+        let v = try #require(SemverVersion(loose: version))
+        #expect(r.satisfies(v) == expected)
     }
 
     @Test func versionsOrderAsSemverSays() {
-        let sorted = ["1.0.0", "1.0.0-rc.1", "1.0.0-alpha", "0.9.10", "0.9.9", "1.0.0-rc.10", "1.0.0-rc.2"].compactMap(SemanticVersion.init).sorted()
+        let sorted = ["1.0.0", "1.0.0-rc.1", "1.0.0-alpha", "0.9.10", "0.9.9", "1.0.0-rc.10", "1.0.0-rc.2"].compactMap { SemverVersion(loose: $0) }.sorted()
         #expect(sorted.map(\.description) == ["0.9.9", "0.9.10", "1.0.0-alpha", "1.0.0-rc.1", "1.0.0-rc.2", "1.0.0-rc.10", "1.0.0"])
     }
 }

@@ -44,7 +44,7 @@ public struct Packument: Sendable {
     }
 
     /// Versions that parse as semver, for policy and range decisions.
-    public var semverVersions: [SemverVersion] { versions.keys.compactMap(SemverVersion.init) }
+    public var semverVersions: [SemverVersion] { versions.keys.compactMap(SemverVersion.init(_:)) }
 
     /// What a version's `dist` says about its tarball.
     public func dist(_ version: String) -> Dist? {

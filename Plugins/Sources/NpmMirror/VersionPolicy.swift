@@ -1,3 +1,4 @@
+import FerryCore
 import Foundation
 
 /// The pure decisions of a refresh: which versions of a package to download, which version a
@@ -11,7 +12,7 @@ enum VersionPolicy {
         case .all: return sorted(Array(upstream.versions.keys))
         case .tagged: return sorted(Array(tagged))
         case .newAndTagged:
-            let newest = stored.compactMap(SemverVersion.init).max()
+            let newest = stored.compactMap(SemverVersion.init(_:)).max()
             let newer = upstream.versions.keys.filter { v in
                 guard let newest, let parsed = SemverVersion(v) else { return false }
                 return parsed > newest

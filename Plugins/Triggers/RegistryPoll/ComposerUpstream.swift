@@ -30,8 +30,9 @@ struct ComposerUpstream: Upstream {
             throw FerryError(.unavailable, "\(target) lists no versions of \(package)")
         }
         let versions = entries.compactMap { $0["version"]?.stringValue }
-        let stable = versions.compactMap(SemanticVersion.init).filter { !$0.isPrerelease }
-        guard let newest = stable.max() ?? versions.compactMap(SemanticVersion.init).max() else {
+        let parsed = versions.compactMap { v in SemverVersion(loose: v).map { (text: v, version: $0) } }
+        let stable = parsed.filter { !$0.version.isPrerelease }
+        guard let newest = (stable.max { $0.version < $1.version } ?? parsed.max { $0.version < $1.version })?.text else {
             throw FerryError(.unavailable, "\(target) has no version Ferry can order (\(versions.prefix(3).joined(separator: ", ")))")
         }
         return UpstreamAnswer(

@@ -59,12 +59,17 @@ struct TagPolicy: Sendable, CustomStringConvertible {
     func newest(_ tags: [String]) -> String? {
         switch rule {
         case .semver(let range):
-            return tags.compactMap(SemanticVersion.init).filter { range.contains($0) }.max()?.description
+            return Self.tagged(tags).filter { range.satisfies($0.version) }.max { $0.version < $1.version }?.tag
         case .regex(let pattern):
             let matching = tags.filter { $0.range(of: pattern, options: .regularExpression) != nil }
-            let versions = matching.compactMap(SemanticVersion.init)
-            if !matching.isEmpty, versions.count == matching.count { return versions.max()?.description }
+            let versions = Self.tagged(matching)
+            if !matching.isEmpty, versions.count == matching.count { return versions.max { $0.version < $1.version }?.tag }
             return matching.max()
         }
+    }
+
+    /// Tags that read as versions, each kept with its own spelling (`v1.2` stays `v1.2`).
+    private static func tagged(_ tags: [String]) -> [(tag: String, version: SemverVersion)] {
+        tags.compactMap { tag in SemverVersion(loose: tag).map { (tag: tag, version: $0) } }
     }
 }

@@ -29,7 +29,7 @@ enum StorageFolder {
                 if !FileManager.default.fileExists(atPath: target.path) { try FileManager.default.copyItem(at: v.tarball, to: target) }
             }
             packument.versions = docs
-            let latest = docs.keys.compactMap(SemverVersion.init).max()!
+            let latest = docs.keys.compactMap(SemverVersion.init(_:)).max()!
             var tags = packument.distTags
             tags["latest"] = latest.description
             packument.distTags = tags

@@ -43,6 +43,22 @@ public struct SemverVersion: Sendable, Hashable, Comparable, CustomStringConvert
         self.init(a, b, c, prerelease: pre)
     }
 
+    /// Reads a version the way registries tag them: `v1.2`, `1`, `V2.0.1-rc.1`; missing parts
+    /// are 0. For picking among tags; the mirror itself uses the strict `init?(_:)`.
+    public init?(loose text: String) {
+        var s = Substring(text.trimmingCharacters(in: .whitespaces))
+        if s.first == "v" || s.first == "V" { s = s.dropFirst() }
+        var suffix = Substring("")
+        if let cut = s.firstIndex(where: { $0 == "-" || $0 == "+" }) {
+            suffix = s[cut...]
+            s = s[..<cut]
+        }
+        var parts = s.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard (1...3).contains(parts.count) else { return nil }
+        while parts.count < 3 { parts.append("0") }
+        self.init(parts.joined(separator: ".") + suffix)
+    }
+
     /// A numeric part without leading zeros, as semver requires.
     static func number(_ part: Substring) -> UInt64? {
         guard !part.isEmpty, part.allSatisfy(\.isASCIIDigit), part == "0" || part.first != "0" else { return nil }
@@ -90,7 +106,9 @@ public struct SemverVersion: Sendable, Hashable, Comparable, CustomStringConvert
     }
 }
 
+/// ASCII-only classes: `isNumber`/`isLetter` accept any script's digits and letters, which no
+/// version, package name or file name Ferry reads may contain.
 extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
-    var isASCIIAlnum: Bool { isASCIIDigit || ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+    public var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+    public var isASCIIAlnum: Bool { isASCIIDigit || ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
 }

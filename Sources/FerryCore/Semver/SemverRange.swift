@@ -5,8 +5,9 @@ import Foundation
 /// `^` and partial versions are desugared into plain `<`, `<=`, `>`, `>=` comparators exactly as
 /// node-semver 7 does (upper bounds end in `-0` so prereleases of the next release stay out).
 ///
-/// The mirror needs this to follow a dependency closure the way `npm install` will resolve it:
-/// what it downloads must be what the offline client will ask for.
+/// In Core because two plugins need the same answers: the npm mirror follows a dependency
+/// closure the way `npm install` will resolve it, and registry-poll picks the newest tag a
+/// policy allows, as Flux's image policies do.
 public struct SemverRange: Sendable, CustomStringConvertible {
     struct Comparator: Sendable, Hashable {
         enum Op: String, Sendable { case lt = "<", le = "<=", gt = ">", ge = ">=", eq = "" }
