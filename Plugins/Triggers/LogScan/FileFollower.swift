@@ -12,25 +12,32 @@ struct FollowCursor: Codable, Sendable, Equatable {
 /// a restart it resumes at the stored offset, finishing a rotated file at `<path>.1` first.
 /// A file seen for the first time is read from its last `backlogLimit` bytes (from the first
 /// whole line there), and each call reads at most `chunk` bytes, so a large log never sits in
-/// memory at once.
+/// memory at once; one line keeps at most `maxLineLength` bytes.
 final class FileFollower {
     let backlogLimit: UInt64
     let chunk: Int
+    let maxLineLength: Int
 
     let path: String
     private var handle: FileHandle?
     private var inode: UInt64 = 0
     private var offset: UInt64 = 0
+    /// The kept bytes of the line in progress (at most `maxLineLength`).
     private var partial = Data()
+    /// All bytes of the line in progress, kept or cut.
+    private var lineBytes = 0
+    private var lineCut = false
+    private var cutLines = 0
     private var resume: FollowCursor?
     /// What happened to the file since the last read (`rotated`, `truncated`), for the status.
     private(set) var notes: [String] = []
 
-    init(path: String, cursor: FollowCursor?, backlogLimit: UInt64 = 4 << 20, chunk: Int = 4 << 20) {
+    init(path: String, cursor: FollowCursor?, backlogLimit: UInt64 = 4 << 20, chunk: Int = 4 << 20, maxLineLength: Int = 64 << 10) {
         self.path = path
         resume = cursor
         self.backlogLimit = backlogLimit
         self.chunk = chunk
+        self.maxLineLength = maxLineLength
     }
 
     var cursor: FollowCursor? { handle == nil ? resume : FollowCursor(inode: inode, offset: offset) }
@@ -38,6 +45,10 @@ final class FileFollower {
     /// Every complete line written since the last call.
     func readLines() -> [String] {
         notes = []
+        cutLines = 0
+        defer {
+            if cutLines > 0 { notes.append("cut \(cutLines) line(s) longer than maxLineLength \(maxLineLength) bytes") }
+        }
         var lines: [String] = []
         if handle == nil {
             guard open(&lines) else { return lines }
@@ -45,7 +56,7 @@ final class FileFollower {
         lines += drain().lines
         guard let (currentInode, size) = Self.stat(path) else { return lines }
         // Still behind in this file (a chunk was read): finish it before looking for rotation.
-        if currentInode == inode && size > offset + UInt64(partial.count) { return lines }
+        if currentInode == inode && size > offset + UInt64(lineBytes) { return lines }
         if currentInode != inode {
             // Rotated: the old file is read to its end first, whatever its size.
             while true {
@@ -81,8 +92,8 @@ final class FileFollower {
                 // Rotated while Ferry was down: finish the old file first.
                 notes.append("rotated")
                 try? old.seek(toOffset: resume.offset)
-                lines += Self.split(old.readDataToEndOfFile(), partial: &partial).lines
-                partial = Data()
+                lines += split(old.readDataToEndOfFile()).lines
+                resetLine()
                 try? old.close()
             } else {
                 notes.append("rotated")
@@ -103,31 +114,53 @@ final class FileFollower {
         try? handle?.seek(toOffset: start)
         inode = newInode
         offset = start
-        partial = Data()
+        resetLine()
     }
 
     /// One chunk: the whole lines in it, and how many bytes were read (0 at the end).
     private func drain() -> (lines: [String], bytes: Int) {
         guard let handle, let data = try? handle.read(upToCount: chunk), !data.isEmpty else { return ([], 0) }
-        let (lines, consumed) = Self.split(data, partial: &partial)
+        let (lines, consumed) = split(data)
         offset += consumed
         return (lines, data.count)
     }
 
-    /// Splits complete lines off `partial + data`; the rest stays in `partial`. Returns the
-    /// number of bytes of complete lines consumed from `data` and earlier partials.
-    private static func split(_ data: Data, partial: inout Data) -> (lines: [String], consumed: UInt64) {
-        var buffer = partial + data
+    /// Splits complete lines off the line in progress + `data`; the rest stays in progress.
+    /// Returns the number of bytes of complete lines consumed (whole lines, cut parts included).
+    /// A line longer than `maxLineLength` keeps its first `maxLineLength` bytes; the rest is
+    /// dropped as it arrives, so memory stays flat whatever the file.
+    private func split(_ data: Data) -> (lines: [String], consumed: UInt64) {
         var lines: [String] = []
         var consumed: UInt64 = 0
-        while let newline = buffer.firstIndex(of: 0x0A) {
-            let line = buffer[buffer.startIndex..<newline]
-            lines.append(String(decoding: line, as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: "\r")))
-            consumed += UInt64(line.count + 1)
-            buffer = Data(buffer[buffer.index(after: newline)...])
+        var rest = data[...]
+        while let newline = rest.firstIndex(of: 0x0A) {
+            append(rest[rest.startIndex..<newline])
+            consumed += UInt64(lineBytes + 1)
+            if lineCut { cutLines += 1 }
+            lines.append(String(decoding: partial, as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: "\r")))
+            resetLine()
+            rest = rest[rest.index(after: newline)...]
         }
-        partial = buffer
+        append(rest)
         return (lines, consumed)
+    }
+
+    private func append(_ piece: Data.SubSequence) {
+        lineBytes += piece.count
+        guard !lineCut else { return }
+        let room = maxLineLength - partial.count
+        if piece.count <= room {
+            partial.append(contentsOf: piece)
+        } else {
+            partial.append(contentsOf: piece.prefix(room))
+            lineCut = true
+        }
+    }
+
+    private func resetLine() {
+        partial = Data()
+        lineBytes = 0
+        lineCut = false
     }
 
     static func stat(_ path: String) -> (inode: UInt64, size: UInt64)? {

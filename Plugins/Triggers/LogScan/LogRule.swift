@@ -14,23 +14,25 @@ struct LogRule: Sendable {
     let cooldown: TimeInterval
     let action: String?
     let params: [String: String]
-    private let regex: NSRegularExpression
+    private let regex: BoundedRegex
+
+    /// What one line gave: captures, nothing, or the regex ran out of its work budget.
+    enum Match {
+        case captures([String: String])
+        case none
+        case overBudget
+    }
 
     init(_ value: JSONValue, index: Int) throws {
         let f = "config.rules.\(index)"
         guard let pattern = value["regex"]?.stringValue, !pattern.isEmpty else { throw FerryError.invalid("\(f).regex", "required") }
-        do { regex = try NSRegularExpression(pattern: pattern) } catch {
-            throw FerryError.invalid("\(f).regex", "\"\(pattern)\" is not a regular expression")
-        }
+        regex = try BoundedRegex(pattern, field: "\(f).regex")
         self.pattern = pattern
         name = value["name"]?.stringValue ?? "rule\(index)"
         captureNames = Self.namedGroups(pattern)
-        if case .number(let n)? = value["maxRetry"] {
-            guard n >= 1, n.rounded() == n else { throw FerryError.invalid("\(f).maxRetry", "must be a whole number of at least 1") }
-            maxRetry = Int(n)
-        } else {
-            maxRetry = 5
-        }
+        // `.inf` or 1e300 here used to trap in `Int(n)`; the window keeps that many dates, so
+        // the range is what a window can hold.
+        maxRetry = try value.integerIfPresent(at: "maxRetry", in: 1...100_000, prefix: "\(f).") ?? 5
         findTime = try LogScanConfig.seconds(value["findTime"], field: "\(f).findTime", default: 600)
         cooldown = try LogScanConfig.seconds(value["cooldown"], field: "\(f).cooldown", default: findTime)
         action = value["action"]?.stringValue
@@ -42,16 +44,20 @@ struct LogRule: Sendable {
         }
     }
 
-    /// The named captures of a matching line, or nil when it does not match.
-    func match(_ line: String) -> [String: String]? {
-        let range = NSRange(line.startIndex..., in: line)
-        guard let m = regex.firstMatch(in: line, range: range) else { return nil }
+    /// The named captures of a matching line, within the regex's work budget.
+    func match(_ line: String, budget: Int = BoundedRegex.defaultBudget) -> Match {
+        let m: NSTextCheckingResult
+        switch regex.firstMatch(in: line, budget: budget) {
+        case .match(let found): m = found
+        case .noMatch: return .none
+        case .overBudget: return .overBudget
+        }
         var captures: [String: String] = [:]
         for name in captureNames {
             let r = m.range(withName: name)
             if r.location != NSNotFound, let swiftRange = Range(r, in: line) { captures[name] = String(line[swiftRange]) }
         }
-        return captures
+        return .captures(captures)
     }
 
     /// What the window counts by: the captures, in name order (`package=lodash`).

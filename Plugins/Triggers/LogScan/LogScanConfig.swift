@@ -12,6 +12,13 @@ struct LogScanConfig: Sendable {
     var source: Source
     var pollInterval: TimeInterval
     var rules: [LogRule]
+    /// Bytes of one line kept for matching; the rest of a longer line is cut (and said in the
+    /// status), so a log without newlines never grows memory.
+    var maxLineLength: Int
+    /// Work one rule may spend on one line (see `BoundedRegex`); a line over it counts as no match.
+    var matchBudget: Int
+
+    static let defaultMaxLineLength = 64 << 10
 
     init(_ config: JSONValue) throws {
         let file = config["file"]?.stringValue
@@ -32,6 +39,8 @@ struct LogScanConfig: Sendable {
             }
             pollInterval = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         }
+        maxLineLength = try config.integerIfPresent(at: "maxLineLength", in: 256...(16 << 20), prefix: "config.") ?? Self.defaultMaxLineLength
+        matchBudget = try config.integerIfPresent(at: "matchBudget", in: 1...1_000_000, prefix: "config.") ?? BoundedRegex.defaultBudget
         guard case .array(let list)? = config["rules"], !list.isEmpty else {
             throw FerryError.invalid("config.rules", "list at least one rule: {regex, maxRetry, findTime, params}")
         }

@@ -21,10 +21,12 @@ public struct LogScanTrigger: WatchTrigger {
             .init("file", .string("Absolute path of a log file to follow (survives rotation and truncation)")),
             .init("workloads", .array(.string(), "Workloads whose job logs to read instead of a file")),
             .init("pollInterval", .string("How often to look for new lines", default: "1s", format: .duration)),
+            .init("maxLineLength", .integer("Bytes of a line kept for matching; longer lines are cut", default: 65536, minimum: 256, maximum: 16 << 20)),
+            .init("matchBudget", .integer("Work one rule may spend on one line, in ICU progress reports of ~10,000 steps; over it the line counts as no match", default: 100, minimum: 1, maximum: 1_000_000)),
             .init("rules", .array(.object([
                 .init("name", .string("Shown in events; defaults to rule<N>")),
                 .init("regex", .string("Regular expression with named captures, (?<package>…)")),
-                .init("maxRetry", .integer("Matches of the same captures that fire the rule", default: 5, minimum: 1)),
+                .init("maxRetry", .integer("Matches of the same captures that fire the rule", default: 5, minimum: 1, maximum: 100_000)),
                 .init("findTime", .string("Window in which maxRetry matches must fall", default: "10m", format: .duration)),
                 .init("cooldown", .string("Rest after firing, per captures; defaults to findTime", format: .duration)),
                 .init("action", .string("Action to run instead of each target's own")),
@@ -41,7 +43,7 @@ public struct LogScanTrigger: WatchTrigger {
         switch scanner.config.source {
         case .file(let path):
             let stored = try context.records.value(FollowCursor.self, in: LogScanner.cursors, key: "file")
-            let follower = FileFollower(path: path, cursor: stored)
+            let follower = FileFollower(path: path, cursor: stored, maxLineLength: scanner.config.maxLineLength)
             var backlog = stored == nil
             while true {
                 try Task.checkCancellation()
@@ -51,10 +53,11 @@ public struct LogScanTrigger: WatchTrigger {
                 if let cursor = follower.cursor, cursor != stored || !lines.isEmpty {
                     try context.records.put(LogScanner.cursors, RecordWrite(key: "file", value: cursor))
                 }
-                if !follower.notes.isEmpty || lines.count > 0 {
+                let notes = follower.notes + scanner.takeNotes()
+                if !notes.isEmpty || lines.count > 0 {
                     await context.reportStatus(.object([
                         "state": .string("ok"), "file": .string(path), "offset": .number(Double(follower.cursor?.offset ?? 0)),
-                        "events": .array(follower.notes.map(JSONValue.string)),
+                        "events": .array(notes.map(JSONValue.string)),
                     ]))
                 }
                 try await context.sleep(until: context.now.addingTimeInterval(scanner.config.pollInterval))

@@ -9,6 +9,8 @@ struct LogScanner {
     let config: LogScanConfig
     let context: any WatchContext
     private var windows: [String: MatchWindow] = [:]
+    /// Lines each rule gave up on (work budget) since the last `takeNotes()`.
+    private var overBudget: [String: Int] = [:]
 
     init(config: LogScanConfig, context: any WatchContext) {
         self.config = config
@@ -26,7 +28,14 @@ struct LogScanner {
     mutating func consider(_ line: String, origin: String, causes: [String], backlog: Bool) async throws {
         let now = context.now
         for rule in config.rules {
-            guard let captures = rule.match(line) else { continue }
+            let captures: [String: String]
+            switch rule.match(line, budget: config.matchBudget) {
+            case .captures(let found): captures = found
+            case .none: continue
+            case .overBudget:
+                overBudget[rule.name, default: 0] += 1
+                continue
+            }
             guard let at = LineTimestamp.find(in: line) ?? (backlog ? nil : now) else { continue }
             let key = "\(rule.name)|\(rule.key(captures))"
             var window = windows[key] ?? MatchWindow()
@@ -55,6 +64,15 @@ struct LogScanner {
         }
     }
 
+    /// What the scanner has to say since the last call (rules that ran out of work budget), for
+    /// the binding's status.
+    mutating func takeNotes() -> [String] {
+        defer { overBudget = [:] }
+        return overBudget.sorted { $0.key < $1.key }.map { rule, count in
+            "rule \(rule) gave up on \(count) line(s): the regex ran out of its work budget (matchBudget \(config.matchBudget))"
+        }
+    }
+
     /// Reads the logs of the given workloads' jobs, newest lines as they come, skipping every
     /// job this binding started (directly or through a chain): a rule never reads its own output.
     mutating func followJobLogs(of workloads: [String]) async throws {
@@ -70,10 +88,17 @@ struct LogScanner {
                     continue
                 }
                 let follower = try followers[job.id] ?? FileFollower(
-                    path: job.logFile.path, cursor: context.records.value(FollowCursor.self, in: Self.cursors, key: "job:\(job.id)"))
+                    path: job.logFile.path, cursor: context.records.value(FollowCursor.self, in: Self.cursors, key: "job:\(job.id)"),
+                    maxLineLength: config.maxLineLength)
                 followers[job.id] = follower
                 let lines = follower.readLines()
                 for line in lines { try await consider(line, origin: "job \(job.id) (\(job.workload))", causes: job.causes, backlog: false) }
+                let notes = follower.notes + takeNotes()
+                if !notes.isEmpty {
+                    await context.reportStatus(.object([
+                        "state": .string("ok"), "job": .string(job.id), "events": .array(notes.map(JSONValue.string)),
+                    ]))
+                }
                 if let cursor = follower.cursor, !lines.isEmpty {
                     try context.records.put(Self.cursors, RecordWrite(key: "job:\(job.id)", value: cursor))
                 }

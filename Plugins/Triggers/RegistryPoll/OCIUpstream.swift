@@ -32,7 +32,7 @@ struct OCIUpstream: Upstream {
 struct TagPolicy: Sendable, CustomStringConvertible {
     enum Rule: Sendable {
         case semver(SemverRange)
-        case regex(String)
+        case regex(BoundedRegex)
     }
     var rule: Rule
 
@@ -42,8 +42,8 @@ struct TagPolicy: Sendable, CustomStringConvertible {
             guard let range = SemverRange(s) else { throw FerryError.invalid("\(field).semver", "\"\(s)\" is not a semver range like >=1.0.0 or ^2.1") }
             rule = .semver(range)
         case (nil, let r?):
-            guard (try? NSRegularExpression(pattern: r)) != nil else { throw FerryError.invalid("\(field).regex", "\"\(r)\" is not a regular expression") }
-            rule = .regex(r)
+            // Refused at apply when no step bound can save it; each tag is matched under a budget.
+            rule = .regex(try BoundedRegex(r, field: "\(field).regex"))
         case (nil, nil): rule = .semver(SemverRange("*")!)
         default: throw FerryError.invalid(field, "give semver or regex, not both")
         }
@@ -52,7 +52,7 @@ struct TagPolicy: Sendable, CustomStringConvertible {
     var description: String {
         switch rule {
         case .semver(let r): "semver \(r)"
-        case .regex(let r): "regex \(r)"
+        case .regex(let r): "regex \(r.pattern)"
         }
     }
 
@@ -60,8 +60,8 @@ struct TagPolicy: Sendable, CustomStringConvertible {
         switch rule {
         case .semver(let range):
             return Self.tagged(tags).filter { range.satisfies($0.version) }.max { $0.version < $1.version }?.tag
-        case .regex(let pattern):
-            let matching = tags.filter { $0.range(of: pattern, options: .regularExpression) != nil }
+        case .regex(let regex):
+            let matching = tags.filter { regex.matches($0) }
             let versions = Self.tagged(matching)
             if !matching.isEmpty, versions.count == matching.count { return versions.max { $0.version < $1.version }?.tag }
             return matching.max()
