@@ -84,5 +84,8 @@ import Testing
         #expect(try await get("tar/-/..%2f..%2fetc%2fpasswd.tgz", fixture).0 == 404)
         let (_, one) = try await get("tar/latest", fixture)
         #expect(one["version"] == .string("6.2.1"))
+        // A public GET: a version past 2^53 − 1 used to trap on `major + 1` and stop the server.
+        #expect(try await get("tar/18446744073709551615", fixture).0 == 404)
+        #expect(try await get("tar/%5E18446744073709551615", fixture).0 == 404)
     }
 }

@@ -39,6 +39,26 @@ import Testing
         }
     }
 
+    /// Numbers past JavaScript's safe integers are invalid to node-semver; here they must also be
+    /// invalid rather than overflow `major + 1` (a public registry GET once trapped on them).
+    @Test func hugeNumbersAreInvalidAsNodeSemverSays() throws {
+        let inputs = [
+            "18446744073709551615", "18446744073709551615.0.0", "^18446744073709551615", "~1.18446744073709551615",
+            "9007199254740991", "^9007199254740991", "~9007199254740991.9007199254740991", "<=9007199254740991.1",
+            "9007199254740992.0.0", "1.2.99999999999999999999999", ">9007199254740991", "9007199254740991.0.0 - 9007199254740991",
+        ]
+        let script = """
+            const semver = require('/usr/lib/node_modules/npm/node_modules/semver');
+            console.log(JSON.stringify(JSON.parse(process.argv[1]).map(r => semver.validRange(r) !== null)));
+            """
+        let output = try Shell.run(["node", "-e", script, String(decoding: try JSONEncoder().encode(inputs), as: UTF8.self)])
+        let oracle = try JSONDecoder().decode([Bool].self, from: Data(output.utf8))
+        for (input, valid) in zip(inputs, oracle) {
+            #expect((SemverRange(input) != nil) == valid, "\(input): node-semver says valid=\(valid)")
+        }
+        #expect(SemverVersion("18446744073709551615.0.0") == nil)
+    }
+
     @Test func versionsSortAsNodeSemverSortsThem() throws {
         let script = """
             const semver = require('/usr/lib/node_modules/npm/node_modules/semver');

@@ -14,6 +14,12 @@ public struct SemverRange: Sendable, CustomStringConvertible {
         var op: Op
         var version: SemverVersion
 
+        /// A bound one past `SemverVersion.maxNumber` (`^9007199254740991`) makes the range invalid,
+        /// as node-semver's `validRange` says.
+        var isRepresentable: Bool {
+            [version.major, version.minor, version.patch].allSatisfy { $0 <= SemverVersion.maxNumber }
+        }
+
         func test(_ v: SemverVersion) -> Bool {
             switch op {
             case .lt: v < version
@@ -106,14 +112,15 @@ public struct SemverRange: Sendable, CustomStringConvertible {
             guard let from = Partial(Substring(raw[..<hyphen.lowerBound].trimmingCharacters(in: .whitespaces))),
                   let to = Partial(Substring(raw[hyphen.upperBound...].trimmingCharacters(in: .whitespaces)))
             else { return nil }
-            return hyphenRange(from, to)
+            let set = hyphenRange(from, to)
+            return set.allSatisfy(\.isRepresentable) ? set : nil
         }
         var result: [Comparator] = []
         for token in tokens(raw) {
             guard let comparators = comparators(token) else { return nil }
             result += comparators
         }
-        return result
+        return result.allSatisfy(\.isRepresentable) ? result : nil
     }
 
     /// Splits on whitespace, gluing an operator to the version that follows it (`>= 1.2`).

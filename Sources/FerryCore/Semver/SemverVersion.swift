@@ -59,10 +59,15 @@ public struct SemverVersion: Sendable, Hashable, Comparable, CustomStringConvert
         self.init(parts.joined(separator: ".") + suffix)
     }
 
-    /// A numeric part without leading zeros, as semver requires.
+    /// node-semver's limit (JavaScript's `Number.MAX_SAFE_INTEGER`): larger numbers are invalid
+    /// there, and refusing them here keeps every `n + 1` of range desugaring far from overflow.
+    public static let maxNumber: UInt64 = 9_007_199_254_740_991
+
+    /// A numeric part without leading zeros, as semver requires, no larger than `maxNumber`.
     static func number(_ part: Substring) -> UInt64? {
-        guard !part.isEmpty, part.allSatisfy(\.isASCIIDigit), part == "0" || part.first != "0" else { return nil }
-        return UInt64(part)
+        guard !part.isEmpty, part.count <= 16, part.allSatisfy(\.isASCIIDigit), part == "0" || part.first != "0",
+              let n = UInt64(part), n <= maxNumber else { return nil }
+        return n
     }
 
     private static func validIdentifiers(_ text: Substring, numericStrict: Bool) -> Bool {
