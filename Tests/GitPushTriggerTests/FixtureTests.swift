@@ -94,6 +94,17 @@ struct FixtureTests {
         #expect(d.paths == ["CHANGELOG", "app/controller/application.rb"])
     }
 
+    /// A count no forge sends used to trap in `Int(total)` and stop the whole server.
+    @Test func gitlabPushWithAnAbsurdCommitCountIsReadNotTrappedOn() throws {
+        let commits = (0..<20).map { i in #"{"id":"c\#(i)","added":["a.txt"],"modified":[],"removed":[]}"# }
+        let body = #"{"object_kind":"push","ref":"refs/heads/main","checkout_sha":"c0","total_commits_count":1e300,"#
+            + #""project":{"path_with_namespace":"a/b","git_http_url":"http://x/a/b.git"},"commits":["# + commits.joined(separator: ",") + "]}"
+        let verdict = trigger.receive(Hook.gitlab("Push Hook", Array(body.utf8)), secret: Hook.secret)
+        let d = try #require(verdict.accepted, "\(verdict)")
+        // More commits than GitLab listed: the path list is incomplete, so paths are unknown.
+        #expect(d.payload["paths"] == .null)
+    }
+
     @Test func gitlabTagPush() throws {
         let verdict = trigger.receive(Hook.gitlab("Tag Push Hook", try Hook.fixture("gitlab/tag-event.json")), secret: Hook.secret)
         let d = try #require(verdict.accepted, "\(verdict)")

@@ -112,6 +112,13 @@ import Testing
             #expect(context.followUps.isEmpty)
         }
     }
+
+    /// `minutes: 1e300` used to pass the check and trap converting to `Int` when the job ran.
+    @Test(arguments: [1e300, Double.infinity, 0, 2.5, 5_256_001])
+    func aDeltaWindowOutOfRangeIsAFieldError(_ minutes: Double) {
+        let error = #expect(throws: FerryError.self) { try NpmMirrorSource.minutes(.object(["minutes": .number(minutes)])) }
+        #expect(error?.field == "params.minutes")
+    }
 }
 
 extension JSONValue {

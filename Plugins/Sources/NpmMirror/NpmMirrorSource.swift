@@ -34,7 +34,7 @@ public struct NpmMirrorSource: SourcePlugin {
             ActionDescriptor(
                 name: "refresh-delta", description: "refresh the packages changed in the last N minutes",
                 params: .object([
-                    .init("minutes", .integer("look back this many minutes", default: 2880, minimum: 1)),
+                    .init("minutes", .integer("look back this many minutes", default: 2880, minimum: 1, maximum: Self.maxMinutes)),
                     .init("dry-run", .boolean("only list what would be fetched", default: false)),
                 ])),
             ActionDescriptor(
@@ -87,10 +87,13 @@ public struct NpmMirrorSource: SourcePlugin {
         }
     }
 
+    /// Ten years: further back than any mirror's history, and far inside `Int`.
+    static let maxMinutes = 5_256_000
+
     static func minutes(_ params: JSONValue) throws -> Int {
         guard let value = params["minutes"], !value.isNull else { return 2880 }
-        guard case .number(let n) = value, n >= 1, n.rounded() == n else {
-            throw FerryError.invalid("params.minutes", "expected a whole number of minutes (at least 1)")
+        guard case .number(let n) = value, n >= 1, n <= Double(maxMinutes), n.rounded() == n else {
+            throw FerryError.invalid("params.minutes", "expected a whole number of minutes from 1 to \(maxMinutes)")
         }
         return Int(n)
     }

@@ -81,7 +81,7 @@ enum PushParser {
             // GitLab lists at most 20 commits; when it truncated, the path list is incomplete and
             // a paths filter could wrongly refuse the push, so the paths count as unknown.
             if case .number(let total) = body["total_commits_count"], case .array(let listed) = body["commits"],
-                listed.count >= gitLabCommitLimit, Int(total) > listed.count
+                listed.count >= gitLabCommitLimit, total > Double(listed.count)
             {
                 paths = nil
             }
