@@ -146,12 +146,12 @@ public struct DiffApplier {
         for path in manifest.removed { try Self.checkPath(path, entry: "manifest.json removed") }
     }
 
-    /// A relative path of plain names: no `..`, `.`, empty parts, absolute paths or NULs.
+    /// A relative path of plain names (Core's `RelativePath`: no `..`, `.`, empty parts, absolute
+    /// paths, NULs or control characters).
     static func checkPath(_ path: String, entry: String) throws {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\\"),
-              !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
-        else { throw FerryError(.invalidInput, "archive refused, nothing changed: \"\(entry)\" would write outside the storage (\"\(path)\")", field: "archive") }
+        guard (try? RelativePath(path, what: "archive entry")) != nil else {
+            throw FerryError(.invalidInput, "archive refused, nothing changed: \"\(entry)\" would write outside the storage (\"\(path)\")", field: "archive")
+        }
     }
 
     /// The target's nearest existing ancestor must really lie inside the storage (no symlinked

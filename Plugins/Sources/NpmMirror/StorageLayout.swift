@@ -31,21 +31,35 @@ public struct StorageLayout: Sendable {
         }
     }
 
-    public func packageDirectory(_ name: String) -> URL { root.appendingPathComponent(name, isDirectory: true) }
+    /// The folder of package `name`; a name that would leave the storage (`..`, `/x`) maps to a
+    /// folder nothing is ever stored in, so no caller can read or write outside the root.
+    public func packageDirectory(_ name: String) -> URL {
+        guard let path = try? RelativePath(name, what: "package name"), path.segments.count <= 2 else {
+            return root.appendingPathComponent(".ferry-refused-name", isDirectory: true)
+        }
+        return path.resolved(under: root)
+    }
 
     public func packumentFile(_ name: String) -> URL { packageDirectory(name).appendingPathComponent("package.json") }
 
-    /// Where a tarball lives: beside the packument, named by the basename of `dist.tarball`.
-    public func tarballFile(_ name: String, fileName: String) -> URL { packageDirectory(name).appendingPathComponent(fileName) }
+    /// Where a tarball lives: beside the packument, named by the basename of `dist.tarball`. A
+    /// name that is not one plain file name (never produced by `tarballFileName`) stays inside the
+    /// package folder as a name nothing can match, rather than reaching outside it.
+    public func tarballFile(_ name: String, fileName: String) -> URL {
+        let safe = RelativePath.isPlainName(fileName) ? fileName : ".ferry-refused-name"
+        return packageDirectory(name).appendingPathComponent(safe)
+    }
 
     /// The basename of a `dist.tarball` URL (`lodash-4.17.21.tgz`), or nil when it has none that
-    /// could be a file name.
+    /// could be a file name. The URL's last segment is percent-decoded exactly once, so an
+    /// upstream's `..%252F..%252Fx` stays one odd name instead of becoming `../../x`.
     public static func tarballFileName(_ tarballURL: String) -> String? {
-        let path = URLComponents(string: tarballURL)?.path ?? tarballURL
-        guard let last = path.split(separator: "/").last.map(String.init), !last.isEmpty, last != ".", last != "..",
-              !last.hasPrefix(".")
+        let path = URLComponents(string: tarballURL)?.percentEncodedPath ?? tarballURL
+        guard !path.hasSuffix("/"), let last = path.split(separator: "/").last.map(String.init),
+              let name = last.removingPercentEncoding,
+              !name.hasPrefix("."), (try? RelativePath.name(name, what: "tarball name")) != nil
         else { return nil }
-        return last.removingPercentEncoding ?? last
+        return name
     }
 
     /// Every package in the storage, found the way Verdaccio's own listing does: a folder with a
