@@ -17,6 +17,9 @@ public final class Engine: Sendable {
         public var reconcileInterval: Duration
         /// Host folders under which `absolute` volumes may point.
         public var allowedVolumeRoots: [String]
+        /// How many times an idempotent job may be cut short by a dead server before recovery
+        /// stops re-running it: a job that kills the process would otherwise kill it on every start.
+        public var recoveryAttempts = 3
         /// Whether the reconciler runs as a service. Off, passes happen only when called
         /// (`reconciler.pass()`): for maintenance, and for tests that drive each pass.
         public var runsReconciler = true
@@ -97,7 +100,7 @@ public final class Engine: Sendable {
         self.dispatcher = dispatcher
         self.reconciler = Reconciler(
             database: database, registry: registry, dispatcher: dispatcher, activator: activator, paths: paths,
-            interval: configuration.reconcileInterval, now: now, logger: logger)
+            interval: configuration.reconcileInterval, recoveryAttempts: configuration.recoveryAttempts, now: now, logger: logger)
         self.validator = WorkloadValidator(registry: registry)
         self.http = configuration.http
         self.publicURL = String(configuration.publicURL.reversed().drop(while: { $0 == "/" }).reversed())

@@ -102,6 +102,21 @@ import Testing
         }
     }
 
+    /// The reconciler stores the backoff reason, and the next pass starts from it: the note about
+    /// the next try must replace the earlier one, or a failing workload's reason grows each pass.
+    @Test func theRetryNoteIsReplacedNotAppendedPassAfterPass() {
+        var f = Self.facts(generation: 2, { $0.failedGeneration = 2; $0.failures = 1; $0.lastFailureAt = Self.now.addingTimeInterval(-10); $0.reason = "deploy failed: boom" })
+        var reasons: [String] = []
+        for _ in 0..<5 {
+            guard case .backoff(_, let reason) = ReconcilePlan.decide(f) else { Issue.record("expected a backoff"); return }
+            reasons.append(reason)
+            f.status.reason = reason
+        }
+        #expect(Set(reasons).count == 1, "\(reasons)")
+        #expect(reasons[0].hasPrefix("deploy failed: boom (retry after 20"))
+        #expect(reasons[0].components(separatedBy: "retry after").count == 2)
+    }
+
     @Test func decidingTwiceOnTheSameFactsGivesTheSamePlan() {
         for c in Self.cases {
             #expect(ReconcilePlan.decide(c.facts) == ReconcilePlan.decide(c.facts), "\(c.name)")

@@ -27,17 +27,20 @@ struct JobExecutor: Sendable {
         let log: JobLog
         let workload: Workload
         let env: [String: String]
+        // Until the workload's secrets are open, only credentials written into URLs are masked.
+        var redactor = Redactor(secrets: [])
         do {
             guard let found = try database.workload(job.workload) else {
-                finish(job.id, .failed, "workload \(job.workload) no longer exists")
+                finish(job.id, .failed, "workload \(job.workload) no longer exists", redactor: redactor)
                 return
             }
             workload = found
             let opened = try secrets.openEnv(found.spec)
             env = opened.env
-            log = try JobLog(url: paths.log(job.id), redactor: Redactor(secretValues: opened.secrets))
+            redactor = Redactor(secretValues: opened.secrets)
+            log = try JobLog(url: paths.log(job.id), redactor: redactor)
         } catch {
-            finish(job.id, .failed, "cannot start: \(error)")
+            finish(job.id, .failed, "cannot start: \(error)", redactor: redactor)
             return
         }
         defer { log.close() }
@@ -71,8 +74,9 @@ struct JobExecutor: Sendable {
                 records: OwnedRecords(database: database, owner: OwnedRecords.workload(job.workload), now: now),
                 http: http, publicBase: publicURL + "/" + type(of: plugin).mount + "/" + job.workload,
                 artifacts: ArtifactShelf(database: database, paths: paths, now: now), log: log,
-                reportProgress: { [database] fraction, note in
-                    _ = try? database.updateJob(job.id) { $0.progress = fraction; $0.progressNote = note }
+                reportProgress: { [database, redactor] fraction, note in
+                    let shown = redactor.redact(note)
+                    _ = try? database.updateJob(job.id) { $0.progress = fraction; $0.progressNote = shown }
                 })
 
             var revision = job.revision
@@ -99,7 +103,7 @@ struct JobExecutor: Sendable {
             switch outcome {
             case .done(let summary, let details):
                 log.write(summary)
-                finish(job.id, .succeeded, summary, details: details.isNull ? nil : details)
+                finish(job.id, .succeeded, summary, details: details.isNull ? nil : details, redactor: redactor)
                 let requested = context.requestedFollowUps
                 if !requested.isEmpty { followUps(job, requested) }
             case .built(let meta):
@@ -107,7 +111,7 @@ struct JobExecutor: Sendable {
                 let summary = try activateBuild(
                     buildID, content: buildDir, job: job, generation: workload.generation, revision: revision, meta: meta,
                     promotion: promotion, context: context)
-                finish(job.id, .succeeded, summary, buildID: buildID)
+                finish(job.id, .succeeded, summary, buildID: buildID, redactor: redactor)
             }
         } catch {
             if let buildID { try? FileManager.default.removeItem(at: paths.build(job.workload, buildID)) }
@@ -116,12 +120,13 @@ struct JobExecutor: Sendable {
                 // Left `running` on purpose: the next start finds it, marks it
                 // `failed (interrupted)` and queues it again, exactly as after a crash.
                 log.write("interrupted by shutdown; it will run again when Ferry starts")
+                _ = try? database.updateJob(job.id) { $0.progressNote = Reconciler.shutdownNote }
                 return
             }
             let state: Job.State = error is CancellationError ? .cancelled : .failed
-            let message = error is CancellationError ? "cancelled" : "\(error)"
+            let message = redactor.redact(error is CancellationError ? "cancelled" : "\(error)")
             log.write("\(state.rawValue): \(message)")
-            finish(job.id, state, message)
+            finish(job.id, state, message, redactor: redactor)
             if buildID != nil, state == .failed {
                 recordFailure(workload: workload, action: job.action, message: message)
             }
@@ -182,8 +187,15 @@ struct JobExecutor: Sendable {
         }
     }
 
-    private func finish(_ id: String, _ state: Job.State, _ message: String, buildID: String? = nil, details: JSONValue? = nil) {
+    /// Every job message and detail passes the redactor: they are shown by the API and the UI,
+    /// and an error from a tool can quote the secret it was given.
+    private func finish(
+        _ id: String, _ state: Job.State, _ message: String, buildID: String? = nil, details: JSONValue? = nil,
+        redactor: Redactor
+    ) {
         let at = now()
+        let message = redactor.redact(message)
+        let details = details.map(redactor.redact)
         do {
             try database.updateJob(id) { job in
                 job.state = state

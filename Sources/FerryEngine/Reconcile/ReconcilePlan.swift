@@ -50,6 +50,15 @@ public enum ReconcilePlan: Sendable, Equatable {
         min(30 * pow(2, Double(max(failures - 1, 0))), 15 * 60)
     }
 
+    /// The failure reason with when the next try comes; an earlier note is replaced, not added
+    /// to, so a workload failing for days keeps a reason of one line.
+    public static func withRetryNote(_ reason: String, until: Date) -> String {
+        let base = reason.range(of: retryNoteStart, options: .backwards).map { String(reason[..<$0.lowerBound]) } ?? reason
+        return "\(base)\(retryNoteStart)\(ISO8601DateFormatter().string(from: until)))"
+    }
+
+    private static let retryNoteStart = " (retry after "
+
     public static func decide(_ f: Facts) -> ReconcilePlan {
         let s = f.status
         if f.suspended { return .steady(health: s.health, reason: "suspended") }
@@ -81,7 +90,7 @@ public enum ReconcilePlan: Sendable, Equatable {
         }
         if s.failedGeneration == f.generation, s.failures > 0, let last = s.lastFailureAt {
             let until = last.addingTimeInterval(backoff(failures: s.failures))
-            if f.now < until { return .backoff(until: until, reason: s.reason) }
+            if f.now < until { return .backoff(until: until, reason: withRetryNote(s.reason, until: until)) }
         }
         return .deploy(reason: gap)
     }

@@ -15,6 +15,7 @@ public final class Reconciler: Service {
     let activator: BuildActivator
     let paths: FerryPaths
     let interval: Duration
+    let recoveryAttempts: Int
     let now: @Sendable () -> Date
     let logger: Logger
     private let wakeStream: AsyncStream<Void>
@@ -22,7 +23,7 @@ public final class Reconciler: Service {
 
     init(
         database: FerryDatabase, registry: PluginRegistry, dispatcher: Dispatcher, activator: BuildActivator,
-        paths: FerryPaths, interval: Duration, now: @escaping @Sendable () -> Date, logger: Logger
+        paths: FerryPaths, interval: Duration, recoveryAttempts: Int = 3, now: @escaping @Sendable () -> Date, logger: Logger
     ) {
         self.database = database
         self.registry = registry
@@ -30,6 +31,7 @@ public final class Reconciler: Service {
         self.activator = activator
         self.paths = paths
         self.interval = interval
+        self.recoveryAttempts = recoveryAttempts
         self.now = now
         self.logger = logger
         (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -56,8 +58,10 @@ public final class Reconciler: Service {
     }
 
     /// Start-up recovery: jobs a dead process left `running` are marked `failed (interrupted)`,
-    /// and those whose action is idempotent are queued again. Half-written builds (folders with
-    /// no build record) are removed; they were never live.
+    /// and those whose action is idempotent are queued again. A job cut short by a crash counts
+    /// an attempt; after `recoveryAttempts` of them it stays failed, since it may be what kills
+    /// the process. One stopped by a graceful shutdown is re-run without counting. Half-written
+    /// builds (folders with no build record) are removed; they were never live.
     @discardableResult
     public func recover() throws -> [Job] {
         var requeued: [Job] = []
@@ -67,15 +71,28 @@ public final class Reconciler: Service {
                 let plugin = registry.sources[workload.spec.source.kind],
                 plugin.action(named: job.action)?.idempotent == true
             else { continue }
+            let crashed = job.progressNote != Self.shutdownNote
+            if crashed, job.attempt >= recoveryAttempts {
+                let message = "crashed the server \(job.attempt) times; not run again (jobs.recoveryAttempts is \(recoveryAttempts))"
+                logger.error("job \(job.id): \(message)")
+                try database.updateJob(job.id) { $0.message = message }
+                continue
+            }
             let result = try dispatcher.dispatch(DispatchRequest(
                 kind: "recovery", summary: "re-run \(job.action) on \(job.workload) after interrupted job \(job.id)",
-                targets: [.init(workload: job.workload, action: job.action, params: job.params, revision: job.revision, attempt: job.attempt + 1)],
+                targets: [.init(
+                    workload: job.workload, action: job.action, params: job.params, revision: job.revision,
+                    attempt: crashed ? job.attempt + 1 : job.attempt)],
                 causes: job.eventID.map { [$0] } ?? []))
             requeued += result.jobs
         }
         for workload in try database.workloads() { try removeOrphanBuilds(of: workload.name) }
         return requeued
     }
+
+    /// The progress note a job stopped by a graceful shutdown is left with, so recovery can tell
+    /// it from one a crash cut short.
+    static let shutdownNote = "interrupted by shutdown"
 
     private func removeOrphanBuilds(of name: String) throws {
         let known = Set(try database.builds(workload: name).map(\.id))
@@ -125,9 +142,8 @@ public final class Reconciler: Service {
         case .steady(let health, let reason):
             try setStatus(workload, health: health, reason: reason)
             return []
-        case .backoff(let until, let reason):
-            try setStatus(workload, health: workload.status.liveBuildID == nil ? .failing : .degraded,
-                          reason: "\(reason) (retry after \(ISO8601DateFormatter().string(from: until)))")
+        case .backoff(_, let reason):
+            try setStatus(workload, health: workload.status.liveBuildID == nil ? .failing : .degraded, reason: reason)
             return []
         case .relink(let buildID, let reason):
             try activator.activate(workload: name, buildID: buildID)

@@ -1,3 +1,4 @@
+import FerryCore
 import Foundation
 
 /// Removes secrets from text before it reaches a log: the values of secret env entries, and
@@ -17,6 +18,17 @@ public struct Redactor: Sendable {
             out = out.replacingOccurrences(of: secret, with: Self.mask)
         }
         return Self.redactURLCredentials(out)
+    }
+
+    /// Every string in a JSON value (job details), keys included, redacted.
+    public func redact(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text): return .string(redact(text))
+        case .array(let items): return .array(items.map(redact))
+        case .object(let members):
+            return .object(Dictionary(members.map { (redact($0.key), redact($0.value)) }, uniquingKeysWith: { first, _ in first }))
+        default: return value
+        }
     }
 
     static func redactURLCredentials(_ text: String) -> String {
