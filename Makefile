@@ -38,7 +38,7 @@ apt_install = @missing=""; \
 # Fail early, with a clear message, when there is no Swift toolchain.
 check_swift = @command -v swift >/dev/null || { echo "swift not found: put the Swift 6 toolchain on PATH (or in /opt/swift)" >&2; exit 1; }
 
-.PHONY: deps test-deps build examples run test ui-test bench clean distclean help
+.PHONY: deps test-deps build examples run test ui-test chaos chaos-short bench clean distclean help
 
 # Install the Debian packages the build needs, when missing.
 deps:
@@ -75,6 +75,7 @@ test: test-deps
 	swift build --build-tests
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) swift test --skip-build
 	$(MAKE) --no-print-directory ui-test
+	$(MAKE) --no-print-directory chaos-short
 
 # The web UI in headless Chromium against a real `ferry serve`; screenshots in .ui-screenshots/.
 ui-test:
@@ -82,6 +83,24 @@ ui-test:
 	test -x .venv-ui/bin/python || python3 -m venv .venv-ui
 	.venv-ui/bin/pip install -q --disable-pip-version-check selenium
 	.venv-ui/bin/python tests/ui/run.py
+
+# CHAOS_SEED=N repeats a chaos run (each script prints the seed it used).
+CHAOS_SEED ?=
+chaos_seed = $(if $(CHAOS_SEED),--seed $(CHAOS_SEED))
+
+# kill -9 campaign (100 operations) and a 10,000-delivery webhook burst on a real `ferry serve` (docs/RELIABILITY.md).
+chaos:
+	swift build --product ferry
+	@status=0; \
+	python3 tests/chaos/campaign.py --operations 100 --strict $(chaos_seed) || status=1; \
+	python3 tests/chaos/burst.py --deliveries 10000 $(chaos_seed) || status=1; \
+	exit $$status
+
+# The short chaos run `make test` ends with: 15 operations and a 1,000-delivery burst.
+chaos-short:
+	swift build --product ferry
+	python3 tests/chaos/campaign.py --operations 15 $(chaos_seed)
+	python3 tests/chaos/burst.py --deliveries 1000 $(chaos_seed)
 
 # Install nginx, wrk and hyperfine when missing, then run the benchmarks (bench/run.sh).
 bench:
