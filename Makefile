@@ -38,7 +38,7 @@ apt_install = @missing=""; \
 # Fail early, with a clear message, when there is no Swift toolchain.
 check_swift = @command -v swift >/dev/null || { echo "swift not found: put the Swift 6 toolchain on PATH (or in /opt/swift)" >&2; exit 1; }
 
-.PHONY: deps test-deps build examples run test ui-test chaos chaos-short bench clean distclean help
+.PHONY: deps test-deps build examples run test ui-test fuzz fuzz-short chaos chaos-short bench clean distclean help
 
 # Install the Debian packages the build needs, when missing.
 deps:
@@ -75,6 +75,7 @@ test: test-deps
 	swift build --build-tests
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) swift test --skip-build
 	$(MAKE) --no-print-directory ui-test
+	$(MAKE) --no-print-directory fuzz-short
 	$(MAKE) --no-print-directory chaos-short
 
 # The web UI in headless Chromium against a real `ferry serve`; screenshots in .ui-screenshots/.
@@ -101,6 +102,16 @@ chaos-short:
 	swift build --product ferry
 	python3 tests/chaos/campaign.py --operations 15 $(chaos_seed)
 	python3 tests/chaos/burst.py --deliveries 1000 $(chaos_seed)
+
+# libFuzzer on every parser, 5 minutes each (Fuzz/run.sh; own build folder Fuzz/.build, scratch corpora in .fuzz-work/).
+fuzz: deps
+	$(check_swift)
+	bash Fuzz/run.sh 300
+
+# The short fuzz run `make test` includes: 20 seconds per parser, so a new crash fails CI.
+fuzz-short: deps
+	$(check_swift)
+	bash Fuzz/run.sh 20
 
 # Install nginx, wrk and hyperfine when missing, then run the benchmarks (bench/run.sh).
 bench:

@@ -9,6 +9,16 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ferry", targets: ["ferry"]),
+        // The parsers' modules, for the libFuzzer harnesses in Fuzz/ (a package of its own that
+        // depends on this one by path, so its sanitizer build never touches .build).
+        .library(name: "FerryCore", targets: ["FerryCore"]),
+        .library(name: "GitPushTrigger", targets: ["GitPushTrigger"]),
+        .library(name: "LogScanTrigger", targets: ["LogScanTrigger"]),
+        .library(name: "ScheduleTrigger", targets: ["ScheduleTrigger"]),
+        .library(name: "RegistryPollTrigger", targets: ["RegistryPollTrigger"]),
+        .library(name: "ManualTrigger", targets: ["ManualTrigger"]),
+        .library(name: "NpmMirrorSource", targets: ["NpmMirrorSource"]),
+        .library(name: "ComposerRepoSource", targets: ["ComposerRepoSource"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
