@@ -20,6 +20,11 @@ public final class Engine: Sendable {
         /// How many times an idempotent job may be cut short by a dead server before recovery
         /// stops re-running it: a job that kills the process would otherwise kill it on every start.
         public var recoveryAttempts = 3
+        /// What the retention service removes, and how often it looks.
+        public var retention = RetentionPolicy()
+        public var retentionInterval: Duration = .seconds(3600)
+        /// Whether the retention service runs. Off, tests call `retention.pass()` themselves.
+        public var runsRetention = true
         /// Whether the reconciler runs as a service. Off, passes happen only when called
         /// (`reconciler.pass()`): for maintenance, and for tests that drive each pass.
         public var runsReconciler = true
@@ -51,6 +56,7 @@ public final class Engine: Sendable {
     public let dispatcher: Dispatcher
     public let runner: JobRunner
     public let reconciler: Reconciler
+    public let retention: RetentionService
     /// One task per watched binding (schedule, registry-poll, log-scan).
     public let watchers: WatchSupervisor
     public let activator: BuildActivator
@@ -63,6 +69,7 @@ public final class Engine: Sendable {
     let allowedVolumeRoots: [String]
     let runsReconciler: Bool
     let runsWatchers: Bool
+    let runsRetention: Bool
     let now: @Sendable () -> Date
     let logger: Logger
     let liveBuilds = Mutex<[String: LiveBuild]>([:])
@@ -106,6 +113,10 @@ public final class Engine: Sendable {
         self.publicURL = String(configuration.publicURL.reversed().drop(while: { $0 == "/" }).reversed())
         self.runsReconciler = configuration.runsReconciler
         self.runsWatchers = configuration.runsWatchers
+        self.runsRetention = configuration.runsRetention
+        self.retention = RetentionService(
+            database: database, registry: registry, paths: paths, policy: configuration.retention,
+            interval: configuration.retentionInterval, now: now, logger: logger)
         self.watchers = WatchSupervisor(
             database: database, registry: registry, dispatcher: dispatcher, secrets: secrets, http: configuration.http,
             paths: paths, clock: configuration.watchClock, logger: logger)
@@ -116,6 +127,6 @@ public final class Engine: Sendable {
 
     /// The long-running parts, for the application's ServiceGroup.
     public var services: [any Service] {
-        [runner] + (runsReconciler ? [reconciler] : []) + (runsWatchers ? [watchers] : [])
+        [runner] + (runsReconciler ? [reconciler] : []) + (runsWatchers ? [watchers] : []) + (runsRetention ? [retention] : [])
     }
 }

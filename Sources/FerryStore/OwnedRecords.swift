@@ -70,6 +70,26 @@ public struct OwnedRecords: RecordStore {
         }
     }
 
+    public func fold(_ records: [RecordWrite], into collection: String, deleting keys: [String], from source: String) throws {
+        let at = now()
+        let owner = owner
+        try database.write { db in
+            for r in records {
+                try PluginRecordRow(
+                    owner: owner, collection: collection, key: r.key, json: r.json, label: r.label, stamp: r.stamp, updatedAt: at
+                ).save(db)
+            }
+            // SQLite caps the variables of one statement; the chunks share the transaction.
+            for start in stride(from: 0, to: keys.count, by: 500) {
+                let chunk = Array(keys[start..<min(start + 500, keys.count)])
+                _ = try PluginRecordRow.filter(
+                    PluginRecordRow.Columns.owner == owner && PluginRecordRow.Columns.collection == source
+                        && chunk.contains(PluginRecordRow.Columns.key)
+                ).deleteAll(db)
+            }
+        }
+    }
+
     public func deleteAll(_ collection: String) throws {
         let owner = owner
         try database.write { db in

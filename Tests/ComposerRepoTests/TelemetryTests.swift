@@ -36,6 +36,33 @@ import Testing
         #expect(summary.stamp == 7, "install counts must not move the package into a newer sync snapshot")
     }
 
+    /// Retention folds old raw rows into day counts; what aggregation reports must not change.
+    @Test func foldingOldRowsKeepsTotalsAndTheLast30DaysExact() throws {
+        let records = MemoryRecords()
+        try records.put(PackageSummary.collection, RecordWrite(
+            key: "acme/lib", value: PackageSummary(name: "acme/lib", type: "library", upstream: .vcs, origin: "file:///x"), label: "library", stamp: 7))
+        let telemetry = Telemetry(records: records)
+        for (client, daysAgo) in [("a", 500.0), ("b", 500), ("c", 420), ("d", 40), ("e", 1)] {
+            _ = try telemetry.record(body: body, client: client, now: now.addingTimeInterval(-daysAgo * 86_400)) { $0 == "acme/lib" }
+        }
+        func installs() throws -> (Int, Int) {
+            _ = try telemetry.aggregate(now: now) { _, _ in }
+            let s = try #require(try records.value(PackageSummary.self, in: PackageSummary.collection, key: "acme/lib"))
+            return (s.installsTotal, s.installs30d)
+        }
+        let before = try installs()
+        #expect(before == (5, 1))
+
+        #expect(try telemetry.fold(before: now.addingTimeInterval(-400 * 86_400)) == 3)
+        #expect(try records.count(RecordQuery(collection: Telemetry.collection)) == 2)
+        #expect(try records.count(RecordQuery(collection: Telemetry.byDay)) == 2)
+        #expect(try installs() == before)
+        // Folding again finds nothing more; folding everything still keeps the counts.
+        #expect(try telemetry.fold(before: now.addingTimeInterval(-400 * 86_400)) == 0)
+        #expect(try telemetry.fold(before: now.addingTimeInterval(86_400 * 2)) == 2)
+        #expect(try installs() == before)
+    }
+
     @Test(arguments: ["not json", #"{"downloads": "x"}"#, #"{"downloads": [{"name": 1}]}"#])
     func malformedBatchesAreRefusedNamingTheField(_ text: String) {
         #expect(throws: FerryError.self) { try Telemetry(records: MemoryRecords()).record(body: Array(text.utf8), client: "a") { _ in true } }

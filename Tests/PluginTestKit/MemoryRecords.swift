@@ -41,6 +41,17 @@ public final class MemoryRecords: RecordStore {
         storage.withLock { all in for key in keys { all[collection]?[key] = nil } }
     }
 
+    public func fold(_ records: [RecordWrite], into collection: String, deleting keys: [String], from source: String) throws {
+        let now = Date()
+        storage.withLock { all in
+            for r in records {
+                all[collection, default: [:]][r.key] = StoredRecord(
+                    collection: collection, key: r.key, json: r.json, label: r.label, stamp: r.stamp, updatedAt: now)
+            }
+            for key in keys { all[source]?[key] = nil }
+        }
+    }
+
     public func deleteAll(_ collection: String) throws {
         _ = storage.withLock { $0.removeValue(forKey: collection) }
     }

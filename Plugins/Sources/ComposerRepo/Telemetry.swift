@@ -4,10 +4,20 @@ import Foundation
 
 /// Install telemetry: Composer's notify-batch POST, stored deduplicated per client, package and
 /// version per hour, and `aggregate-installs`, which turns those rows into each package's total
-/// and last-30-days installs.
+/// and last-30-days installs. Raw rows past the retention age are folded into one count per
+/// package and day (`downloads-by-day`), so totals survive while the raw table stays bounded.
 struct Telemetry {
     let records: any RecordStore
     static let collection = "downloads"
+    static let byDay = "downloads-by-day"
+
+    /// Installs of one package on one UTC day, folded from raw rows.
+    struct DayCount: Codable {
+        var name: String
+        var day: Int64
+        var count: Int
+        var lastHour: Int64
+    }
 
     struct Download: Codable {
         var name: String
@@ -55,6 +65,12 @@ struct Telemetry {
                 last[name] = max(last[name] ?? 0, row.stamp)
             }
         }
+        for row in try records.all(Self.byDay) {
+            guard let day = try? row.decode(DayCount.self) else { continue }
+            total[day.name, default: 0] += day.count
+            if day.day + 86_400 > cutoff { recent[day.name, default: 0] += day.count }
+            last[day.name] = max(last[day.name] ?? 0, day.lastHour)
+        }
         progress(0.5, "\(rows) download rows counted")
         var writes: [RecordWrite] = []
         for record in try records.all(PackageSummary.collection) {
@@ -74,5 +90,36 @@ struct Telemetry {
             "rows": .number(Double(rows)), "packages": .number(Double(total.count)), "updated": .number(Double(writes.count)),
             "installs": .number(Double(total.values.reduce(0, +))),
         ])
+    }
+
+    /// Folds raw rows of whole days before `cutoff` into per-package day counts, one day per
+    /// transaction; returns how many raw rows went. A day's raw rows and its counts change
+    /// together, so a crash can neither lose installs nor count them twice.
+    func fold(before cutoff: Date) throws -> Int {
+        let lastDay = Int64(cutoff.timeIntervalSince1970) / 86_400 * 86_400 - 86_400
+        var removed = 0
+        // Newest day first: each pass removes that day's rows, so the loop ends.
+        while let newest = try records.list(RecordQuery(collection: Self.collection, maxStamp: lastDay + 86_399, order: .stampDescending, limit: 1)).first {
+            let day = newest.stamp / 86_400 * 86_400
+            let rows = try records.list(RecordQuery(collection: Self.collection, maxStamp: day + 86_399, minStamp: day))
+            var counts: [String: DayCount] = [:]
+            for row in rows {
+                guard let name = row.label else { continue }
+                counts[name, default: DayCount(name: name, day: day, count: 0, lastHour: 0)].count += 1
+                counts[name]!.lastHour = max(counts[name]!.lastHour, row.stamp)
+            }
+            var writes: [RecordWrite] = []
+            for (name, fresh) in counts {
+                var merged = fresh
+                if let earlier = try records.value(DayCount.self, in: Self.byDay, key: "\(name)|\(day)") {
+                    merged.count += earlier.count
+                    merged.lastHour = max(merged.lastHour, earlier.lastHour)
+                }
+                writes.append(try RecordWrite(key: "\(name)|\(day)", value: merged, label: name, stamp: day))
+            }
+            try records.fold(writes, into: Self.byDay, deleting: rows.map(\.key), from: Self.collection)
+            removed += rows.count
+        }
+        return removed
     }
 }

@@ -15,6 +15,9 @@ public protocol RecordStore: Sendable {
     func count(_ query: RecordQuery) throws -> Int
     func delete(_ collection: String, keys: [String]) throws
     func deleteAll(_ collection: String) throws
+    /// Writes `records` into `collection` and deletes `keys` from `source` in one transaction:
+    /// what folding detail rows into a summary needs, so a crash cannot count them twice or lose them.
+    func fold(_ records: [RecordWrite], into collection: String, deleting keys: [String], from source: String) throws
 }
 
 extension RecordStore {

@@ -32,6 +32,11 @@ public protocol SourcePlugin: Sendable {
     /// Record collections the API lists at `GET /api/workloads/{name}/{listing}` (an npm
     /// mirror's `packages` and `broken`), paged and searchable by key.
     var listings: [String] { get }
+
+    /// Checks what the schema cannot say (a git URL's credentials, a file repository outside
+    /// the host's roots), after the schema validator, when a workload is applied. Errors name
+    /// the field from `source.config` on.
+    func validate(config: JSONValue, git: GitPolicy) throws
 }
 
 extension SourcePlugin {
@@ -42,6 +47,10 @@ extension SourcePlugin {
     }
 
     public var listings: [String] { [] }
+
+    public func prune(context: any RetentionContext) throws -> PruneCounts { [:] }
+
+    public func validate(config: JSONValue, git: GitPolicy) throws {}
 
     public func action(named name: String) -> ActionDescriptor? {
         actions.first { $0.name == name }
