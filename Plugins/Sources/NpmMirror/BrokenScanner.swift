@@ -94,9 +94,10 @@ struct BrokenScanner {
         let done = Atomic<Int>(0)
         let layout = layout
         let context = context
+        let limit = client.maxInflatedSize
         DispatchQueue.concurrentPerform(iterations: targets.count) { i in
             let t = targets[i]
-            let problem = TarballVerifier.problem(file: layout.tarballFile(t.package, fileName: t.file), expected: t.dist?.expected)
+            let problem = TarballVerifier.problem(file: layout.tarballFile(t.package, fileName: t.file), expected: t.dist?.expected, maxInflatedSize: limit)
             if let problem { results.withLock { $0[i] = problem } }
             let n = done.add(1, ordering: .relaxed).newValue
             if n % 500 == 0 { context.progress(0.8 * Double(n) / Double(targets.count), "checked \(n) of \(targets.count)") }
@@ -123,7 +124,7 @@ struct BrokenScanner {
                 // packuments name registries this side may not reach.
                 dist.tarball = client.tarballURL(package: target.package, file: target.file)
                 try await client.tarball(dist, to: file)
-                if let problem = TarballVerifier.problem(file: file, expected: dist.expected) {
+                if let problem = TarballVerifier.problem(file: file, expected: dist.expected, maxInflatedSize: client.maxInflatedSize) {
                     throw FerryError(.failed, "fetched again but still broken: \(problem)")
                 }
                 records[i].status = "repaired"

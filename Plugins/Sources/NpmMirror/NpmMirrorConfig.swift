@@ -23,11 +23,19 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
     var serveMissing: Bool
     var uplink: String
     var retries: Int
+    /// Bytes a tarball may inflate to before its check fails (a gzip bomb, not an OOM).
+    var maxInflatedSize: Int
+    /// Bytes an upstream packument may have; a larger answer fails that package.
+    var maxPackumentSize: Int
 
     static let defaultUpstream = "https://registry.npmjs.org/"
+    static let defaultMaxInflatedSize = TarballVerifier.defaultMaxInflatedSize
+    /// 100 MiB: the largest packuments on the public registry are a few tens of MiB.
+    static let defaultMaxPackumentSize = 100 << 20
+    static let sizeLimits = (minimum: 1 << 10, maximum: 1 << 40)
 
     private enum CodingKeys: String, CodingKey {
-        case storage, upstream, concurrency, policy, dependencies, diffAfterRefresh, serveMissing, uplink, retries
+        case storage, upstream, concurrency, policy, dependencies, diffAfterRefresh, serveMissing, uplink, retries, maxInflatedSize, maxPackumentSize
     }
 
     init(from decoder: any Decoder) throws {
@@ -41,6 +49,8 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
         serveMissing = try c.decodeIfPresent(Bool.self, forKey: .serveMissing) ?? false
         uplink = try c.decodeIfPresent(String.self, forKey: .uplink) ?? "npmjs"
         retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? 3
+        maxInflatedSize = try c.decodeIfPresent(Int.self, forKey: .maxInflatedSize) ?? Self.defaultMaxInflatedSize
+        maxPackumentSize = try c.decodeIfPresent(Int.self, forKey: .maxPackumentSize) ?? Self.defaultMaxPackumentSize
     }
 
     static var schema: ConfigSchema {
@@ -54,6 +64,12 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
             .init("serveMissing", .boolean("list versions whose tarball is not in the storage (breaks offline installs)", default: false)),
             .init("uplink", .string("uplink name recorded in _uplinks and _distfiles, as in Verdaccio's config", default: "npmjs")),
             .init("retries", .integer("attempts per upstream request before a package is reported failed", default: 3, minimum: 1, maximum: 10)),
+            .init("maxInflatedSize", .integer(
+                "bytes a tarball may inflate to; a larger one (a gzip bomb) fails its check instead of exhausting memory",
+                default: defaultMaxInflatedSize, minimum: sizeLimits.minimum, maximum: sizeLimits.maximum)),
+            .init("maxPackumentSize", .integer(
+                "bytes an upstream packument may have; a larger answer fails that package",
+                default: defaultMaxPackumentSize, minimum: sizeLimits.minimum, maximum: sizeLimits.maximum)),
         ], required: ["storage"])
     }
 
@@ -67,6 +83,10 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
             throw FerryError.invalid("source.config.upstream", "expected an http or https URL, got \"\(decoded.upstream)\"")
         }
         guard (1...64).contains(decoded.concurrency) else { throw FerryError.invalid("source.config.concurrency", "must be between 1 and 64") }
+        let sizes = sizeLimits.minimum...sizeLimits.maximum
+        for (key, value) in [("maxInflatedSize", decoded.maxInflatedSize), ("maxPackumentSize", decoded.maxPackumentSize)] where !sizes.contains(value) {
+            throw FerryError.invalid("source.config.\(key)", "must be between \(sizeText(sizes.lowerBound)) and \(sizeText(sizes.upperBound)) (in bytes)")
+        }
         return decoded
     }
 
@@ -77,6 +97,14 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
                              field: "source.config.storage")
         }
         return url
+    }
+
+    /// A byte count as a person reads a limit: `1 GiB`, `100 MiB`, `1536 KiB`, `1000 bytes`.
+    static func sizeText(_ bytes: Int) -> String {
+        for (shift, unit) in [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")] where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift) \(unit)"
+        }
+        return "\(bytes) bytes"
     }
 
     /// The upstream base without a trailing slash.

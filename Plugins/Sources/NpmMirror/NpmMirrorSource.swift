@@ -55,7 +55,7 @@ public struct NpmMirrorSource: SourcePlugin {
     public func run(action: String, revision: Revision?, params: JSONValue, context: any SourceContext) async throws -> ActionOutcome {
         let config = try NpmMirrorConfig.load(from: context.workload.source.config)
         let layout = StorageLayout(root: try config.storageRoot(context.volumes))
-        let client = UpstreamClient(base: config.upstreamBase, http: context.http, attempts: config.retries)
+        let client = UpstreamClient(config: config, http: context.http)
         switch action {
         case "deploy":
             return try MirrorIndex(layout: layout, config: config).write(into: context.buildDirectory)

@@ -38,15 +38,58 @@ public enum TarballDigest {
     /// Checks `bytes` against what the packument expects; nil when it matches, else the reason.
     /// A packument with neither digest is a mismatch too: nothing proves the file right.
     public static func mismatch(_ bytes: some DataProtocol, expected: Expected) -> String? {
-        if let want = expected.sha512 {
-            let got = Array(SHA512.hash(data: bytes))
-            return got == want ? nil : "sha512 is \(base64(got)), packument says \(base64(want))"
+        var check = Check(expected)
+        for region in bytes.regions { region.withUnsafeBytes { check.update($0) } }
+        return check.mismatch()
+    }
+
+    /// The digest check fed chunk by chunk, so a tarball is hashed in the same pass that
+    /// inflates it: only the strongest algorithm the packument offers is computed.
+    struct Check {
+        private enum Hash {
+            case sha512(SHA512, want: [UInt8])
+            case sha1(Insecure.SHA1, want: [UInt8])
+            case none
         }
-        if let want = expected.sha1 {
-            let got = Array(Insecure.SHA1.hash(data: bytes))
-            return got == want ? nil : "sha1 is \(hex(got)), packument says \(hex(want))"
+
+        private var hash: Hash
+
+        init(_ expected: Expected) {
+            if let want = expected.sha512 {
+                hash = .sha512(SHA512(), want: want)
+            } else if let want = expected.sha1 {
+                hash = .sha1(Insecure.SHA1(), want: want)
+            } else {
+                hash = .none
+            }
         }
-        return "the packument gives neither dist.integrity nor dist.shasum"
+
+        mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            switch hash {
+            case .sha512(var hasher, let want):
+                hasher.update(bufferPointer: bytes)
+                hash = .sha512(hasher, want: want)
+            case .sha1(var hasher, let want):
+                hasher.update(bufferPointer: bytes)
+                hash = .sha1(hasher, want: want)
+            case .none:
+                break
+            }
+        }
+
+        /// nil when the bytes fed so far are what the packument names, else the reason.
+        func mismatch() -> String? {
+            switch hash {
+            case .sha512(let hasher, let want):
+                let got = Array(hasher.finalize())
+                return got == want ? nil : "sha512 is \(base64(got)), packument says \(base64(want))"
+            case .sha1(let hasher, let want):
+                let got = Array(hasher.finalize())
+                return got == want ? nil : "sha1 is \(hex(got)), packument says \(hex(want))"
+            case .none:
+                return "the packument gives neither dist.integrity nor dist.shasum"
+            }
+        }
     }
 
     public static func sha512Hex(_ bytes: some DataProtocol) -> String { hex(Array(SHA512.hash(data: bytes))) }

@@ -4,21 +4,53 @@ import Foundation
 /// Talks to the upstream registry: packuments and tarballs, each retried with exponential
 /// backoff on network errors, 5xx and 429 (a 404 is an answer, not a hiccup). Tarballs land
 /// under a temporary name, are verified against the packument, then renamed into place, so the
-/// storage never holds a file that was not checked.
+/// storage never holds a file that was not checked. Both are bounded: a packument is read into
+/// memory up to `maxPackumentSize` (the fetcher stops reading past it), a tarball is checked
+/// in one streaming pass that stops at `maxInflatedSize`; neither limit is retried.
 struct UpstreamClient: Sendable {
     let base: String
     let http: any HTTPFetcher
     let attempts: Int
+    var maxPackumentSize = NpmMirrorConfig.defaultMaxPackumentSize
+    var maxInflatedSize = NpmMirrorConfig.defaultMaxInflatedSize
     /// The first retry's delay; each further retry doubles it.
     var backoff: Duration = .milliseconds(200)
+
+    init(base: String, http: any HTTPFetcher, attempts: Int) {
+        self.base = base
+        self.http = http
+        self.attempts = attempts
+    }
+
+    init(config: NpmMirrorConfig, http: any HTTPFetcher) {
+        self.init(base: config.upstreamBase, http: http, attempts: config.retries)
+        maxPackumentSize = config.maxPackumentSize
+        maxInflatedSize = config.maxInflatedSize
+    }
 
     /// `GET <upstream>/<name>` (scoped names as `@scope%2fname`), with the etag the answer carried.
     func packument(_ name: String) async throws -> (Packument, etag: String?) {
         let url = base + "/" + name.replacingOccurrences(of: "/", with: "%2f")
+        let limit = maxPackumentSize
+        let tooLarge = FerryError(.payloadTooLarge, "upstream packument of \(name) is larger than \(NpmMirrorConfig.sizeText(limit)) (maxPackumentSize); "
+            + "raise source.config.maxPackumentSize to mirror it")
         let response = try await retrying("packument of \(name)") {
-            try await http.fetch(FetchRequest(url: url, headers: ["Accept": "application/json"], timeout: .seconds(60), maxBytes: 256 << 20))
+            let response: FetchResponse
+            do {
+                response = try await http.fetch(FetchRequest(url: url, headers: ["Accept": "application/json"], timeout: .seconds(60), maxBytes: limit))
+            } catch let error as FerryError where Self.isOverLimit(error, limit) {
+                throw tooLarge
+            }
+            if response.body.count > limit { throw tooLarge }
+            return response
         }
         return (try Packument(data: Data(response.body), what: "upstream packument of \(name)"), response.headers["etag"])
+    }
+
+    /// The fetcher's answer to a body past `maxBytes` (it stops reading there): an `unavailable`
+    /// error that says so, which is no hiccup a retry would cure.
+    private static func isOverLimit(_ error: FerryError, _ limit: Int) -> Bool {
+        error.code == .payloadTooLarge || (error.code == .unavailable && error.message.hasSuffix("answered more than \(limit) bytes"))
     }
 
     /// Where the registry keeps a tarball: `<upstream>/<name>/-/<file>`, the layout npm's
@@ -32,9 +64,11 @@ struct UpstreamClient: Sendable {
         defer { try? FileManager.default.removeItem(at: temp) }
         _ = try await retrying("tarball \(dist.fileName)") {
             let response = try await http.download(FetchRequest(url: dist.tarball, timeout: .seconds(300), maxBytes: 1 << 30), to: temp)
-            if response.isSuccess, let problem = TarballVerifier.problem(file: temp, expected: dist.expected) {
+            if response.isSuccess, let finding = TarballVerifier.verify(file: temp, expected: dist.expected, maxInflatedSize: maxInflatedSize) {
+                let message = "\(dist.fileName) from \(dist.tarball) is broken: \(finding.reason)"
+                if finding.exceedsLimit { throw FerryError(.payloadTooLarge, message) }
                 // A damaged transfer is worth another attempt, like pacote's EINTEGRITY retry.
-                throw Retryable(message: "\(dist.fileName) from \(dist.tarball) is broken: \(problem)")
+                throw Retryable(message: message)
             }
             return response
         }
@@ -56,7 +90,7 @@ struct UpstreamClient: Sendable {
                 if response.status == 404 { throw FerryError(.notFound, "\(what): upstream answered 404 (not found)") }
                 last = "HTTP \(response.status)"
                 if !(response.status >= 500 || response.status == 429) { break }
-            } catch let error as FerryError where error.code == .notFound {
+            } catch let error as FerryError where error.code == .notFound || error.code == .payloadTooLarge {
                 throw error
             } catch is CancellationError {
                 throw CancellationError()
