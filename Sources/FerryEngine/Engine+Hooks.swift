@@ -8,16 +8,18 @@ public struct HookOutcome: Sendable {
     public var message: String
     public var event: Event?
     public var jobs: [Job]
+    /// The delivery named a binding id that does not exist; nothing was stored for it.
+    public var unknownBinding = false
 }
 
 extension Engine {
-    /// The largest webhook body accepted; larger deliveries get 413 and are recorded.
-    public static let hookBodyLimit = 1 << 20
-
-    /// Handles one delivery to `POST /hooks/{binding-id}`. Every delivery, trusted or not, ends
-    /// as an event with its outcome and reason, stored before the answer; only an accepted,
-    /// matching, non-duplicate delivery queues jobs, and it does so in the same transaction.
-    public func receiveHook(bindingID: String, headers: [String: String], body: [UInt8], tooLarge: Bool = false) throws -> HookOutcome {
+    /// Handles one delivery to `POST /hooks/{binding-id}`. Every delivery to a known binding,
+    /// trusted or not, ends as an event with its outcome and reason, stored before the answer;
+    /// only an accepted, matching, non-duplicate delivery queues jobs, and it does so in the same
+    /// transaction. A delivery to an unknown id stores nothing (anyone can send those, one row
+    /// each would grow the store without end): it is answered 404 and counted by the caller.
+    /// `tooLarge` is the refusal to record when the body was over the server's limit.
+    public func receiveHook(bindingID: String, headers: [String: String], body: [UInt8], tooLarge: String? = nil) throws -> HookOutcome {
         func record(_ outcome: Event.Outcome, _ status: Int, _ reason: String, sender: String? = nil, delivery: String? = nil, summary: String? = nil) throws -> HookOutcome {
             let result = try dispatcher.dispatch(DispatchRequest(
                 kind: "git-push", summary: summary ?? "delivery to \(bindingID)\(sender.map { " from \($0)" } ?? "")", targets: [],
@@ -26,9 +28,9 @@ extension Engine {
             return HookOutcome(status: status, message: reason, event: result.event, jobs: [])
         }
         guard let binding = try database.binding(bindingID) else {
-            return try record(.refused, 404, "no binding \(bindingID)")
+            return HookOutcome(status: 404, message: "no binding \(bindingID)", event: nil, jobs: [], unknownBinding: true)
         }
-        if tooLarge { return try record(.refused, 413, "body larger than \(Self.hookBodyLimit) bytes") }
+        if let tooLarge { return try record(.refused, 413, tooLarge) }
         guard let trigger = registry.triggers[binding.kind] as? any IngressTrigger else {
             return try record(.refused, 400, "binding \(bindingID) is a \(binding.kind) trigger, which takes no webhooks")
         }

@@ -19,16 +19,18 @@ public func buildApplication(
 
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    SystemController(engine: engine).register(on: router)
-    WorkloadController(engine: engine).register(on: router)
-    JobController(engine: engine).register(on: router)
-    DeployController(engine: engine).register(on: router)
-    EnvController(engine: engine).register(on: router)
-    SurfaceController(engine: engine).register(on: router)
-    BindingController(engine: engine, baseURL: config.baseURL).register(on: router)
-    HookController(engine: engine).register(on: router)
+    let limits = config.limits
+    let ingress = HookIngress(capacity: limits.hookQueue)
+    SystemController(engine: engine, limits: limits, ingress: ingress).register(on: router)
+    WorkloadController(engine: engine, limits: limits).register(on: router)
+    JobController(engine: engine, limits: limits).register(on: router)
+    DeployController(engine: engine, limits: limits).register(on: router)
+    EnvController(engine: engine, limits: limits).register(on: router)
+    SurfaceController(engine: engine, limits: limits).register(on: router)
+    BindingController(engine: engine, limits: limits, baseURL: config.baseURL).register(on: router)
+    HookController(engine: engine, limits: limits, ingress: ingress).register(on: router)
     ArtifactController(engine: engine).register(on: router)
-    ListingController(engine: engine).register(on: router)
+    ListingController(engine: engine, limits: limits).register(on: router)
     try UIController(engine: engine, configuration: config, logger: logger)?.register(on: router)
 
     var app = Application(
@@ -39,17 +41,17 @@ public func buildApplication(
     let files = config.apply
     app.beforeServerStarts {
         try engine.reconciler.recover()
-        for file in files { try applyFile(file, engine: engine, logger: logger) }
+        for file in files { try applyFile(file, engine: engine, limits: limits, logger: logger) }
     }
     return (app, engine)
 }
 
 /// Applies a workload file at start-up (`apply:` in the server config).
-func applyFile(_ file: String, engine: Engine, logger: Logger) throws {
+func applyFile(_ file: String, engine: Engine, limits: ServerLimits = ServerLimits(), logger: Logger) throws {
     guard let data = FileManager.default.contents(atPath: file) else {
         throw FerryError(.invalidInput, "\(file): cannot read the workload file")
     }
-    for document in try WorkloadFile.parse(String(decoding: data, as: UTF8.self), fileName: file) {
+    for document in try WorkloadFile.parse(String(decoding: data, as: UTF8.self), fileName: file, limits: limits.documents) {
         do {
             let (workload, result) = try engine.apply(document.value)
             logger.info("\(file): workload \(workload.name) \(result.rawValue)")

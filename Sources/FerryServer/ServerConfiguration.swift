@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     /// The web UI's folder (templates, static files, message catalogues); relative paths are
     /// looked up in the working directory, then beside the executable.
     public var webDirectory = "web"
+    /// Bounds on request bodies, documents, listings and webhook intake (`limits:`).
+    public var limits = ServerLimits()
 
     public init() {}
 
@@ -37,6 +39,7 @@ public struct ServerConfiguration: Sendable {
         .init("reconcile", .boolean("run the reconcile loop; off, nothing is deployed or repaired on its own", default: true)),
         .init("apply", .array(.string(), "workload files applied at start-up")),
         .init("web", .string("folder of the web UI's templates, static files and message catalogues", default: "./web")),
+        .init("limits", ServerLimits.schema),
     ])
 
     /// Reads a config file; errors name the file and the field.
@@ -56,8 +59,13 @@ public struct ServerConfiguration: Sendable {
         if let dataDir = value["data"]?.stringValue { config.dataDirectory = URL(fileURLWithPath: dataDir) }
         config.publicURL = value["publicURL"]?.stringValue
         if case .array(let roots)? = value["volumes"]?["allow"] { config.allowedVolumeRoots = roots.compactMap(\.stringValue) }
-        if case .number(let n)? = value["jobs"]?["concurrency"] { config.concurrency = Int(n) }
-        if case .number(let n)? = value["jobs"]?["retain"] { config.retain = Int(n) }
+        do {
+            if let n = try value.integerIfPresent(at: "jobs.concurrency", in: 1...64) { config.concurrency = n }
+            if let n = try value.integerIfPresent(at: "jobs.retain", in: 1...1000) { config.retain = n }
+            config.limits = try ServerLimits.read(value["limits"])
+        } catch {
+            throw FerryError(.invalidInput, "\(file): \(error.message)", field: error.field)
+        }
         if let interval = value["reconcileInterval"]?.stringValue, let d = Duration.parse(interval) { config.reconcileInterval = d }
         if case .bool(let on)? = value["reconcile"] { config.reconcile = on }
         if case .array(let files)? = value["apply"] { config.apply = files.compactMap(\.stringValue) }

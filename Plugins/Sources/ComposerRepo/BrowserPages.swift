@@ -59,7 +59,8 @@ struct BrowserPages {
         guard name.wholeMatch(of: /[a-z0-9._-]+\/[a-z0-9._-]+/) != nil, live.file("p2/\(name).json") != nil else { return nil }
         var versions: [JSONValue] = []
         for file in ["p2/\(name).json", "p2/\(name)~dev.json"] {
-            guard let data = FileManager.default.contents(atPath: live.directory.appendingPathComponent(file).path),
+            guard let url = try? live.directory.appending(checked: file, what: "package name"),
+                  let data = FileManager.default.contents(atPath: url.path),
                   case .array(let list)? = JSONText.parse(data)?["packages"]?[name]
             else { continue }
             versions += P2Writer.expand(list)

@@ -33,15 +33,19 @@ struct ComposerSurface {
             let name = String(path.dropFirst("packages/".count))
             return pages.detail(name: name) ?? notFound()
         }
+        // The path was decoded once; `RelativePath` refuses `..`, NUL, backslashes and empty
+        // parts however they were spelled, before the manifest is even asked.
         guard path.hasPrefix("p2/") || path.hasPrefix("dists/") || path == "packages.json" || path == "manifest.json",
-              let entry = live.file(path)
+              let checked = try? RelativePath(path, what: "request path"),
+              let entry = live.file(checked.description)
         else { return notFound() }
         return file(entry, request)
     }
 
     private func file(_ entry: BuildManifest.File, _ request: SurfaceRequest) -> SurfaceResponse {
-        let absolute = live.directory.appendingPathComponent(entry.path).path
-        guard let modified = HTTPDate.modified(absolute) else { return notFound() }
+        guard let absolute = try? live.directory.appending(checked: entry.path, what: "build file").path,
+              let modified = HTTPDate.modified(absolute)
+        else { return notFound() }
         let etag = "\"\(entry.sha256.prefix(32))\""
         var headers = ["last-modified": HTTPDate.format(modified), "etag": etag, "cache-control": "no-cache"]
         if let match = request.headers["if-none-match"] {

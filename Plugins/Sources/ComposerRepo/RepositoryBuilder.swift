@@ -35,10 +35,16 @@ struct RepositoryBuilder {
             self.previous = Dictionary((previous?.files ?? []).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         }
 
+        /// Where a file of the new build goes. Paths carry package names and commits from
+        /// upstream repositories, so they are joined through `RelativePath`, never as raw text.
+        func target(_ path: String) throws -> URL {
+            try root.appending(checked: path, what: "repository file")
+        }
+
         func directory(for path: String) throws {
             let dir = (path as NSString).deletingLastPathComponent
             guard !dir.isEmpty, !madeDirs.contains(dir) else { return }
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: try target(dir), withIntermediateDirectories: true)
             madeDirs.insert(dir)
         }
 
@@ -47,7 +53,7 @@ struct RepositoryBuilder {
             let sha = RepositoryBuilder.sha256(bytes)
             if let old = previous[path], old.sha256 == sha, try reuse(path) { return }
             try directory(for: path)
-            let target = root.appendingPathComponent(path)
+            let target = try target(path)
             try Data(bytes).write(to: target, options: .atomic)
             try advanceModificationTime(path, target)
             files.append(.init(path: path, size: Int64(bytes.count), sha256: sha))
@@ -71,7 +77,7 @@ struct RepositoryBuilder {
             guard let old = previous[path], let previousRoot else { return false }
             try directory(for: path)
             do {
-                try FileManager.default.linkItem(at: previousRoot.appendingPathComponent(path), to: root.appendingPathComponent(path))
+                try FileManager.default.linkItem(at: previousRoot.appending(checked: path, what: "repository file"), to: target(path))
             } catch { return false }
             files.append(old)
             linked += 1
@@ -81,7 +87,7 @@ struct RepositoryBuilder {
         /// Links a file from outside the builds (a cached dist zip).
         func link(_ path: String, from source: URL) throws {
             try directory(for: path)
-            let target = root.appendingPathComponent(path)
+            let target = try target(path)
             try FileManager.default.linkItem(at: source, to: target)
             if let old = previous[path] { files.append(old); linked += 1; return }
             let data = try Data(contentsOf: target)

@@ -1,3 +1,4 @@
+import FerryCore
 import Foundation
 
 /// Turns the raw, percent-encoded path of a request into a path relative to the build root, or
@@ -25,15 +26,12 @@ enum SitePathResolver {
     static func resolve(_ raw: String) -> Resolved? {
         guard let decoded = raw.removingPercentEncoding else { return nil }
         if decoded.isEmpty { return Resolved(path: "", isFolder: true, segments: []) }
-        if decoded.contains("\0") || decoded.contains("\\") { return nil }
-        var segments = decoded.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        let isFolder = segments.last == ""
-        if isFolder { segments.removeLast() }
-        for segment in segments {
-            if segment.isEmpty || segment == "." || segment == ".." { return nil }
-            if segment.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) { return nil }
-        }
-        return Resolved(path: segments.joined(separator: "/"), isFolder: isFolder, segments: segments)
+        let isFolder = decoded.hasSuffix("/")
+        let path = isFolder ? String(decoded.dropLast()) : decoded
+        // `RelativePath` is the one judge of escapes (`..`, NUL, `\`, control characters, empty
+        // parts); a path it refuses is simply not found.
+        guard let checked = try? RelativePath(path, what: "site path") else { return nil }
+        return Resolved(path: checked.description, isFolder: isFolder, segments: checked.segments)
     }
 
     /// The segments percent-encoded for a URL path (`a b` → `a%20b`), joined with `/`.

@@ -82,7 +82,8 @@ struct SiteSurface {
     /// The real path of a manifest entry when it is a regular file inside the build directory.
     private func realFile(_ relative: String) -> String? {
         guard let root = PathGuard.realPath(live.directory.path),
-              let file = PathGuard.realPath(live.directory.appendingPathComponent(relative).path),
+              let joined = try? live.directory.appending(checked: relative, what: "site path"),
+              let file = PathGuard.realPath(joined.path),
               file != root, PathGuard.isInside(file, root: root), PathGuard.kind(ofEntryAt: file) == .file
         else { return nil }
         return file

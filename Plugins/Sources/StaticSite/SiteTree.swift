@@ -28,7 +28,9 @@ struct SiteTree {
     /// The published folder's real path; fails with a message naming the folder and revision.
     func folderRoot(_ components: [String], label: String) throws -> String {
         let name = components.isEmpty ? "." : components.joined(separator: "/")
-        let path = ([repoRoot] + components).joined(separator: "/")
+        let path = components.isEmpty
+            ? repoRoot
+            : try URL(fileURLWithPath: repoRoot).appending(checked: name, what: "folder", field: "source.config.folder").path
         guard let real = PathGuard.realPath(path), PathGuard.kind(ofEntryAt: real) != .other else {
             throw FerryError(.failed, "folder \"\(name)\" not found at \(label); create it in the repository or change source.config.folder")
         }

@@ -12,11 +12,38 @@ public enum WorkloadFile {
         public var index: Int
     }
 
-    public static func parse(_ text: String, fileName: String = "input") throws -> [Document] {
+    /// Bounds on one file, checked before anything is built from it: its size, how deep it
+    /// nests and how many nodes it expands to through YAML aliases. The keys, when set, name the
+    /// setting in the refusal (the server's `limits.*`).
+    public struct Limits: Sendable, Equatable {
+        public var bytes: Int
+        public var depth: Int
+        public var nodes: Int
+        public var bytesKey: String?
+        public var depthKey: String?
+        public var nodesKey: String?
+
+        public init(bytes: Int, depth: Int, nodes: Int, bytesKey: String? = nil, depthKey: String? = nil, nodesKey: String? = nil) {
+            self.bytes = bytes
+            self.depth = depth
+            self.nodes = nodes
+            self.bytesKey = bytesKey
+            self.depthKey = depthKey
+            self.nodesKey = nodesKey
+        }
+
+        /// 4 MiB, 64 levels, a million nodes: far beyond any workload file, far below harm.
+        public static let standard = Limits(bytes: 4 << 20, depth: 64, nodes: 1_000_000)
+
+        func named(_ key: String?) -> String { key.map { " (\($0))" } ?? "" }
+    }
+
+    public static func parse(_ text: String, fileName: String = "input", limits: Limits = .standard) throws -> [Document] {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
             throw FerryError(.invalidInput, "\(fileName): the file holds no workload document")
         }
+        try check(text, fileName: fileName, limits: limits)
         var loaded: [Any] = []
         do {
             // YamlSequence stops at a syntax error and keeps it in `error` instead of throwing,
@@ -41,6 +68,24 @@ public enum WorkloadFile {
             throw FerryError(.invalidInput, "\(fileName): the file holds no workload document")
         }
         return documents
+    }
+
+    /// Refuses a file over `limits` with a message naming the file, the bound and its key.
+    static func check(_ text: String, fileName: String, limits: Limits) throws(FerryError) {
+        let size = text.utf8.count
+        guard size <= limits.bytes else {
+            throw FerryError(.payloadTooLarge, "\(fileName): the file is larger than \(ByteCount.text(limits.bytes))\(limits.named(limits.bytesKey))")
+        }
+        switch YAMLBudget(depth: limits.depth, nodes: limits.nodes).check(text) {
+        case .fits:
+            return
+        case .tooDeep:
+            throw FerryError(.invalidInput, "\(fileName): nested deeper than \(limits.depth) levels\(limits.named(limits.depthKey))")
+        case .tooManyNodes:
+            throw FerryError(
+                .invalidInput,
+                "\(fileName): expands to more than \(limits.nodes) nodes once YAML aliases are followed\(limits.named(limits.nodesKey)); write the values out or use fewer aliases")
+        }
     }
 
     private static func describe(_ error: YamlError) -> String {

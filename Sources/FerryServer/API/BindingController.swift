@@ -6,13 +6,14 @@ import Hummingbird
 /// `/api/bindings`: list, create, delete, rotate the secret, suspend and resume.
 struct BindingController {
     let engine: Engine
+    let limits: ServerLimits
     let baseURL: String
 
     func register(on router: Router<BasicRequestContext>) {
         let api = router.group("api")
         api.get("bindings") { _, _ in try JSONResponse.make(try engine.database.bindings().map { view($0) }) }
         api.post("bindings") { request, _ in
-            let body = try await JSONResponse.documents(request).first ?? .object([:])
+            let body = try await JSONResponse.documents(request, limits: limits).first ?? .object([:])
             let (binding, secret) = try engine.createBinding(body)
             return try JSONResponse.make(view(binding, secret: secret), status: .created)
         }

@@ -6,6 +6,7 @@ import Hummingbird
 /// Deploy history, builds, and rollback.
 struct DeployController {
     let engine: Engine
+    let limits: ServerLimits
 
     func register(on router: Router<BasicRequestContext>) {
         let api = router.group("api")
@@ -21,12 +22,12 @@ struct DeployController {
         }
         api.post("workloads/{name}/promote") { request, context in
             let name = try context.parameters.require("name")
-            let body = try await JSONResponse.documents(request).first ?? .object([:])
+            let body = try await JSONResponse.documents(request, limits: limits).first ?? .object([:])
             return try JSONResponse.make(try engine.promote(child: name, from: body["from"]?.stringValue), status: .accepted)
         }
         api.post("workloads/{name}/rollback") { request, context in
             let name = try context.parameters.require("name")
-            let body = try await JSONResponse.documents(request).first ?? .object([:])
+            let body = try await JSONResponse.documents(request, limits: limits).first ?? .object([:])
             let to = body["to"]?.stringValue
             return try JSONResponse.make(try engine.rollback(workload: name, to: to))
         }

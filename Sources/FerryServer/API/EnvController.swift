@@ -9,6 +9,7 @@ import Hummingbird
 /// answered: it shows as `"secret": true, "set": true`.
 struct EnvController {
     let engine: Engine
+    let limits: ServerLimits
 
     /// One env entry as the API shows it.
     struct Entry: Encodable {
@@ -58,8 +59,7 @@ struct EnvController {
     @Sendable func setOne(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
         let key = try context.parameters.require("key")
-        let text = try await JSONResponse.bodyText(request, limit: 1 << 20)
-        let body = try JSONDecoder().decode(SetBody.self, from: Data(text.utf8))
+        let body = try JSONDecoder().decode(SetBody.self, from: try await RequestBody.json(request, limits))
         let existing = try engine.workload(name).spec.env[key]
         let secret = body.secret ?? existing?.secret ?? false
         let (workload, _) = try engine.setEnv(workload: name, key: key, value: body.value, secret: secret)
@@ -70,8 +70,7 @@ struct EnvController {
     /// Body: `{KEY: "value", KEY2: {"value": "…", "secret": true}}`, the whole new env.
     @Sendable func replaceAll(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
-        let text = try await JSONResponse.bodyText(request, limit: 1 << 20)
-        let body = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        let body = try JSONDecoder().decode(JSONValue.self, from: try await RequestBody.json(request, limits))
         guard case .object = body else { throw FerryError.invalid("env", "expected an object of KEY: value") }
         let (workload, _) = try engine.replaceEnv(workload: name, env: body)
         return try JSONResponse.make(entries(workload))

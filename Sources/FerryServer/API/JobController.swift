@@ -7,14 +7,15 @@ import NIOCore
 /// Actions and jobs: start one, list and read them, follow a log, cancel.
 struct JobController {
     let engine: Engine
+    let limits: ServerLimits
 
     func register(on router: Router<BasicRequestContext>) {
         let api = router.group("api")
         api.post("workloads/{name}/actions/{action}", use: runAction)
         api.get("jobs") { request, _ in
             let workload = request.uri.queryParameters["workload"].map(String.init)
-            let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 100
-            return try JSONResponse.make(try engine.database.jobs(workload: workload, limit: min(limit, 1000)))
+            let page = try PageQuery(request, maxLimit: limits.pageSize)
+            return try JSONResponse.make(try engine.database.jobs(workload: workload, limit: page.limit))
         }
         api.get("jobs/{id}") { _, context in try JSONResponse.make(try job(context)) }
         api.post("jobs/{id}/cancel") { _, context in
@@ -34,7 +35,7 @@ struct JobController {
         let name = try context.parameters.require("name")
         let action = try context.parameters.require("action")
         _ = try engine.workload(name)
-        let body = try await JSONResponse.documents(request).first ?? .object([:])
+        let body = try await JSONResponse.documents(request, limits: limits).first ?? .object([:])
         let params = body["params"] ?? body
         let by = request.headers[.userAgent].map { $0.hasPrefix("ferry-cli") ? "cli" : "api" } ?? "api"
         let job = try engine.run(workload: name, action: action, params: params, by: by)

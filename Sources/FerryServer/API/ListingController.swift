@@ -7,6 +7,7 @@ import Hummingbird
 /// paged (`offset`, `limit`, default 100) and searched by key (`q`), never recomputed here.
 struct ListingController {
     let engine: Engine
+    let limits: ServerLimits
 
     struct Page: Encodable {
         let total: Int
@@ -20,16 +21,9 @@ struct ListingController {
             let name = try context.parameters.require("name")
             let listing = try context.parameters.require("listing")
             let query = request.uri.queryParameters
-            let offset = try Self.integer(query.get("offset"), field: "offset") ?? 0
-            let limit = try Self.integer(query.get("limit"), field: "limit") ?? 100
-            let (total, items) = try engine.listing(listing, of: name, search: query.get("q"), offset: offset, limit: limit)
-            return try JSONResponse.make(Page(total: total, offset: offset, limit: min(max(limit, 1), 1000), items: items.map(\.value)))
+            let page = try PageQuery(request, maxLimit: limits.pageSize)
+            let (total, items) = try engine.listing(listing, of: name, search: query.get("q"), offset: page.offset, limit: page.limit)
+            return try JSONResponse.make(Page(total: total, offset: page.offset, limit: page.limit, items: items.map(\.value)))
         }
-    }
-
-    private static func integer(_ text: String?, field: String) throws -> Int? {
-        guard let text else { return nil }
-        guard let value = Int(text), value >= 0 else { throw FerryError.invalid(field, "expected a whole number ≥ 0, got \"\(text)\"") }
-        return value
     }
 }

@@ -8,6 +8,8 @@ import Prometheus
 /// Health, events and Prometheus metrics.
 struct SystemController {
     let engine: Engine
+    let limits: ServerLimits
+    let ingress: HookIngress
     let startedAt = Date()
 
     func register(on router: Router<BasicRequestContext>) {
@@ -19,8 +21,8 @@ struct SystemController {
         router.get("api/events") { request, _ in
             let outcome = request.uri.queryParameters["outcome"].flatMap { Event.Outcome(rawValue: String($0)) }
             let kind = request.uri.queryParameters["kind"].map(String.init)
-            let limit = request.uri.queryParameters["limit"].flatMap { Int($0) } ?? 100
-            return try JSONResponse.make(try engine.database.events(outcome: outcome, kind: kind, limit: min(limit, 1000)))
+            let page = try PageQuery(request, maxLimit: limits.pageSize)
+            return try JSONResponse.make(try engine.database.events(outcome: outcome, kind: kind, limit: page.limit))
         }
         router.get("metrics") { _, _ in
             Response(
@@ -50,6 +52,13 @@ struct SystemController {
             registry.makeGauge(name: "ferry_jobs", labels: [("state", state.rawValue)]).set(Double(counts[state] ?? 0))
         }
         registry.makeGauge(name: "ferry_jobs_running_in_process").set(Double(engine.runner.runningJobIDs.count))
+        let hooks = ingress.snapshot
+        registry.makeGauge(name: "ferry_hook_deliveries_in_flight").set(Double(hooks.inFlight))
+        registry.makeCounter(name: "ferry_hook_deliveries_busy_total").increment(by: Int64(hooks.busy))
+        registry.makeCounter(name: "ferry_hook_deliveries_unknown_binding_total").increment(by: Int64(hooks.unknownBinding))
+        for (kind, n) in engine.retention.removedTotals {
+            registry.makeCounter(name: "ferry_retention_removed_total", labels: [("kind", kind)]).increment(by: Int64(n))
+        }
         return registry.emitToBuffer()
     }
 }

@@ -7,6 +7,7 @@ import Hummingbird
 /// `/api/workloads`, `/api/apply` and `/api/kinds`: reading and changing specs.
 struct WorkloadController {
     let engine: Engine
+    let limits: ServerLimits
 
     func register(on router: Router<BasicRequestContext>) {
         let api = router.group("api")
@@ -37,7 +38,7 @@ struct WorkloadController {
 
     /// POST creates; an existing name is a conflict (PUT or `ferry apply` change it).
     @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let documents = try await JSONResponse.documents(request)
+        let documents = try await JSONResponse.documents(request, limits: limits)
         guard documents.count == 1 else { throw FerryError(.invalidInput, "POST /api/workloads takes one workload; use /api/apply for several") }
         if let name = documents[0]["name"]?.stringValue, try engine.database.workload(name) != nil {
             throw FerryError(.conflict, "workload \(name) already exists; use PUT /api/workloads/\(name) or ferry apply to change it")
@@ -49,7 +50,7 @@ struct WorkloadController {
     /// PUT applies the body under the path's name (a body naming another workload is refused).
     @Sendable func replace(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
-        let documents = try await JSONResponse.documents(request)
+        let documents = try await JSONResponse.documents(request, limits: limits)
         guard documents.count == 1, case .object(var members) = documents[0] else {
             throw FerryError(.invalidInput, "PUT /api/workloads/\(name) takes one workload object")
         }
@@ -64,9 +65,9 @@ struct WorkloadController {
     /// Applies a whole workload file (YAML or JSON, one or many documents). Every document is
     /// validated before any is stored, so a bad document leaves everything as it was.
     @Sendable func applyMany(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let text = try await JSONResponse.bodyText(request)
+        let text = try await RequestBody.text(request, limits.api)
         let fileName = request.uri.queryParameters["file"].map(String.init) ?? "request body"
-        let documents = try WorkloadFile.parse(text, fileName: fileName)
+        let documents = try WorkloadFile.parse(text, fileName: fileName, limits: limits.documents)
         let validator = WorkloadValidator(registry: engine.registry)
         for document in documents {
             do { _ = try validator.validate(document.value) } catch let error as FerryError {

@@ -21,20 +21,11 @@ enum JSONResponse {
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// The request body as text, bounded; too large a body is a 413, not a crash or a hang.
-    static func bodyText(_ request: Request, limit: Int = 4 << 20) async throws -> String {
-        var request = request
-        let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: limit) } catch {
-            throw FerryError(.payloadTooLarge, "request body is larger than \(limit) bytes")
-        }
-        return String(buffer: buffer)
-    }
-
-    /// Parses a JSON or YAML body into documents; an empty body is one empty object.
-    static func documents(_ request: Request) async throws -> [JSONValue] {
-        let text = try await bodyText(request)
+    /// Parses a JSON or YAML body into documents under `limits` (size, depth, alias
+    /// expansion); an empty body is one empty object.
+    static func documents(_ request: Request, limits: ServerLimits) async throws -> [JSONValue] {
+        let text = try await RequestBody.text(request, limits.api)
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return [.object([:])] }
-        return try WorkloadFile.parse(text, fileName: "request body").map(\.value)
+        return try WorkloadFile.parse(text, fileName: "request body", limits: limits.documents).map(\.value)
     }
 }

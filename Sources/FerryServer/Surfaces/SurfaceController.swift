@@ -9,6 +9,7 @@ import NIOCore
 /// The server only adapts HTTP; what a path means is the source plugin's `serve`.
 struct SurfaceController {
     let engine: Engine
+    let limits: ServerLimits
     private let fileIO = FileIO()
 
     func register(on router: Router<BasicRequestContext>) {
@@ -43,7 +44,7 @@ struct SurfaceController {
         let raw = request.uri.path
         let below = raw.hasPrefix(base + "/") ? String(raw.dropFirst(base.count + 1)) : ""
         let headers = request.pluginHeaders
-        let body = request.method == .post ? Array(buffer: try await request.body.collect(upTo: 1 << 20)) : []
+        let body = request.method == .post ? try await RequestBody.bytes(request, limits.hook) : []
         let surface = await plugin.serve(
             SurfaceRequest(method: request.method.rawValue, base: base, path: below, query: request.uri.query, headers: headers, body: body),
             live: live, context: try engine.surfaceContext(name, mount: mount))

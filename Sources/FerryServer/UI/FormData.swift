@@ -19,13 +19,9 @@ struct FormData: Sendable {
         }
     }
 
-    static func read(_ request: Request) async throws -> FormData {
-        var request = request
-        let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: 1 << 20) } catch {
-            throw FerryError(.payloadTooLarge, "the form is larger than 1 MiB")
-        }
-        return FormData(encoded: String(buffer: buffer))
+    /// The posted form, at most `limit` bytes (`limits.formBody`; 413 naming it beyond).
+    static func read(_ request: Request, limit: BodyLimit) async throws -> FormData {
+        FormData(encoded: try await RequestBody.text(request, limit))
     }
 
     private mutating func append(_ name: String, _ value: String) {

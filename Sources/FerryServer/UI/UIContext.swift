@@ -9,6 +9,7 @@ struct UIContext: Sendable {
     let engine: Engine
     let renderer: PageRenderer
     let baseURL: String
+    let limits: ServerLimits
 
     func request(_ request: Request) -> UIRequest { UIRequest(request, catalog: renderer.catalog) }
 

@@ -22,7 +22,7 @@ struct UIController {
             logger.warning("no web folder with templates/ found at \(configuration.webDirectory); the web UI is off")
             return nil
         }
-        ui = UIContext(engine: engine, renderer: try PageRenderer(assets: assets), baseURL: configuration.baseURL)
+        ui = UIContext(engine: engine, renderer: try PageRenderer(assets: assets), baseURL: configuration.baseURL, limits: configuration.limits)
         var statics: [String: (String, [UInt8])] = [:]
         for file in (try? FileManager.default.contentsOfDirectory(atPath: assets.statics.path)) ?? [] {
             guard let data = FileManager.default.contents(atPath: assets.statics.appendingPathComponent(file).path) else { continue }

@@ -14,9 +14,11 @@ import Testing
 /// The reconcile loop is off so tests drive each pass themselves.
 enum TestFerry {
     /// `logs`, when given, receives everything the server logs (at every level).
-    /// `registry` replaces the built-in plugins (tests add fake sources beside them).
+    /// `registry` replaces the built-in plugins (tests add fake sources beside them);
+    /// `configure` changes the server configuration (limits, for instance) before it starts.
     static func run<T: Sendable>(
         logs: LogCapture? = nil, registry: PluginRegistry = BuiltinPlugins.registry(),
+        configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (Client, Engine, URL) async throws -> T
     ) async throws -> T {
         let temp = try TempDir()
@@ -24,6 +26,8 @@ enum TestFerry {
         config.port = 0
         config.dataDirectory = temp.url.appendingPathComponent("data")
         config.reconcile = false
+        config.gitFileRoots = [temp.url.standardizedFileURL.path]
+        configure(&config)
         var logger = logs?.logger() ?? Logger(label: "ferry-test")
         if logs == nil { logger.logLevel = .warning }
         let (app, engine) = try buildApplication(config, registry: registry, logger: logger)
