@@ -57,7 +57,7 @@ curl -fsS -X POST -H 'Content-Type: application/yaml' --data-binary @- "$FERRY_U
 name: bench
 source:
   kind: static-site
-  config: { repo: "file:///nonexistent/bench.git" }
+  config: { repo: "http://127.0.0.1:9/bench.git" }
 YAML
 
 ticks="$(getconf CLK_TCK)"

@@ -16,7 +16,7 @@ extension Engine {
         guard let kind = members["kind"]?.stringValue else { throw FerryError.invalid("kind", "required") }
         let trigger = try registry.trigger(kind, field: "kind")
         var config = try SchemaValidator().validated(members["config"] ?? .object([:]), against: trigger.schema, at: "config")
-        try (trigger as? any WatchTrigger)?.validate(config: config, at: "config")
+        try (trigger as? any WatchTrigger)?.validate(config: config, at: "config", git: registry.git)
         let id = members["id"]?.stringValue ?? "bnd-\(Self.randomHex(6))"
         if id.range(of: WorkloadValidator.namePattern, options: .regularExpression) == nil {
             throw FerryError.invalid("id", "\"\(id)\" is not a valid binding id (lower-case letters, digits and '-')")

@@ -10,6 +10,8 @@ public func buildApplication(
     _ config: ServerConfiguration, registry: PluginRegistry = BuiltinPlugins.registry(), logger: Logger? = nil
 ) throws -> (application: some ApplicationProtocol, engine: Engine) {
     let logger = logger ?? Logger(label: "ferry")
+    var registry = registry
+    registry.git = GitPolicy(fileRoots: config.gitFileRoots)
     var engineConfig = Engine.Configuration(
         dataDirectory: config.dataDirectory, concurrency: config.concurrency, retain: config.retain,
         reconcileInterval: config.reconcileInterval, allowedVolumeRoots: config.allowedVolumeRoots)

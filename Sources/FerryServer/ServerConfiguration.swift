@@ -9,6 +9,9 @@ public struct ServerConfiguration: Sendable {
     /// Base of absolute URLs Ferry writes; defaults to http://<listen>.
     public var publicURL: String?
     public var allowedVolumeRoots: [String] = []
+    /// Host folders under which `file://` git repositories may sit (`git.fileRoots`), made
+    /// absolute against the working directory; none by default, so local repositories are refused.
+    public var gitFileRoots: [String] = []
     public var concurrency = 4
     public var retain = 5
     public var reconcileInterval: Duration = .seconds(10)
@@ -31,6 +34,7 @@ public struct ServerConfiguration: Sendable {
         .init("data", .string("data directory", default: "./data")),
         .init("publicURL", .string("base of absolute URLs Ferry writes", format: .url)),
         .init("volumes", .object([.init("allow", .array(.string(), "host paths `absolute` volumes may point under"))])),
+        .init("git", .object([.init("fileRoots", .array(.string(), "host folders file:// git repositories may sit under (default: none)"))])),
         .init("jobs", .object([
             .init("concurrency", .integer("jobs run at once across workloads", default: 4, minimum: 1, maximum: 64)),
             .init("retain", .integer("builds kept per workload (the newest ones, plus the live one if older)", default: 5, minimum: 1, maximum: 1000)),
@@ -59,6 +63,9 @@ public struct ServerConfiguration: Sendable {
         if let dataDir = value["data"]?.stringValue { config.dataDirectory = URL(fileURLWithPath: dataDir) }
         config.publicURL = value["publicURL"]?.stringValue
         if case .array(let roots)? = value["volumes"]?["allow"] { config.allowedVolumeRoots = roots.compactMap(\.stringValue) }
+        if case .array(let roots)? = value["git"]?["fileRoots"] {
+            config.gitFileRoots = roots.compactMap(\.stringValue).map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        }
         do {
             if let n = try value.integerIfPresent(at: "jobs.concurrency", in: 1...64) { config.concurrency = n }
             if let n = try value.integerIfPresent(at: "jobs.retain", in: 1...1000) { config.retain = n }

@@ -14,7 +14,7 @@ import Testing
     ])
     func badConfigNamesTheField(_ json: String, _ field: String) throws {
         let value = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
-        #expect { try ComposerConfig.load(from: value) } throws: { error in
+        #expect { try ComposerConfig.load(from: value, git: GitPolicy()) } throws: { error in
             guard let error = error as? FerryError else { return false }
             return error.field == field && !error.message.contains("s3cret")
         }

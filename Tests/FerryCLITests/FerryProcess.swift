@@ -24,11 +24,15 @@ final class FerryProcess: @unchecked Sendable {
         self.port = try Self.freePort()
     }
 
-    /// Starts `ferry serve` and returns once it says it is listening.
+    /// Starts `ferry serve` and returns once it says it is listening. Its config allows git
+    /// repositories under the data directory's parent, where the tests make theirs.
     func start() throws {
+        let testFolder = dataDirectory.deletingLastPathComponent()
+        let config = testFolder.appendingPathComponent("ferry-serve.yaml")
+        try Data("git: { fileRoots: [\"\(testFolder.standardizedFileURL.path)\"] }\n".utf8).write(to: config)
         let p = Process()
         p.executableURL = Self.binary
-        p.arguments = ["serve", "--data", dataDirectory.path, "--listen", "127.0.0.1:\(port)"]
+        p.arguments = ["serve", "--config", config.path, "--data", dataDirectory.path, "--listen", "127.0.0.1:\(port)"]
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice

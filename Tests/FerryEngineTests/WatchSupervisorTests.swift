@@ -36,7 +36,7 @@ import Testing
         static func workload(_ name: String, triggers: [JSONValue] = []) -> JSONValue {
             .object([
                 "name": .string(name),
-                "source": .object(["kind": .string("static-site"), "config": .object(["repo": .string("file:///srv/\(name).git")])]),
+                "source": .object(["kind": .string("static-site"), "config": .object(["repo": .string("http://127.0.0.1:9/\(name).git")])]),
                 "triggers": .array(triggers),
             ])
         }

@@ -12,7 +12,7 @@ import Testing
         ("invalid YAML", "name: a\nsource:\n  kind: [static-site\n", "flow sequence that starts at line 3"),
         ("bad name", "name: Not_Valid\nsource: { kind: static-site, config: { repo: \"file:///x\" } }", "name:"),
         ("unknown field", "name: a\nsorce: {}\n", "sorce: unknown field"),
-        ("bad trigger", "name: a\nsource: { kind: static-site, config: { repo: \"file:///x\" } }\ntriggers: [ { kind: carrier-pigeon } ]", "triggers.0.kind"),
+        ("bad trigger", "name: a\nsource: { kind: static-site, config: { repo: \"http://127.0.0.1:9/x.git\" } }\ntriggers: [ { kind: carrier-pigeon } ]", "triggers.0.kind"),
     ]
 
     @Test(arguments: cases)

@@ -10,7 +10,7 @@ import Testing
         name: repo
         source:
           kind: static-site
-          config: { repo: "file:///srv/none.git" }
+          config: { repo: "http://127.0.0.1:9/none.git" }
         triggers:
           - { kind: schedule, action: deploy, config: { cron: "*/5 * * * *" } }
           - { kind: schedule, action: deploy, config: { cron: "@hourly" } }
@@ -48,7 +48,7 @@ import Testing
                 name: bad
                 source:
                   kind: static-site
-                  config: { repo: "file:///srv/none.git" }
+                  config: { repo: "http://127.0.0.1:9/none.git" }
                 triggers:
                   - \(trigger)
                 """

@@ -20,6 +20,11 @@ public final class PluginTestContext: SourceContext {
     public let records: any RecordStore
     public let http: any HTTPFetcher
     public let publicBase: String
+    public let git: GitPolicy
+
+    /// The git policy test contexts get unless told otherwise: local repositories under the
+    /// system's temp folder (where `TempDir` and `GitRepo` make them) and nowhere else.
+    public static let testGitPolicy = GitPolicy(fileRoots: [FileManager.default.temporaryDirectory.standardizedFileURL.path])
 
     private struct State {
         var log: [String] = []
@@ -33,9 +38,10 @@ public final class PluginTestContext: SourceContext {
     public init(
         kind: String, config: JSONValue, name: String = "w", env: [String: String] = [:], volumes: [String: URL] = [:],
         records: any RecordStore = MemoryRecords(), http: any HTTPFetcher = UpstreamHTTP(),
-        publicBase: String = "http://127.0.0.1:8080/x/w", root: URL? = nil
+        publicBase: String = "http://127.0.0.1:8080/x/w", root: URL? = nil, git: GitPolicy = PluginTestContext.testGitPolicy
     ) throws {
         workload = WorkloadSpec(name: name, source: SourceRef(kind: kind, config: config))
+        self.git = git
         self.env = env
         self.volumes = volumes
         self.records = records

@@ -27,14 +27,17 @@ public final class TestWatchContext: WatchContext {
     public let http: any HTTPFetcher
     public let clock: VirtualClock
     public let workloadEnv: [String: [String: String]]
+    public let git: GitPolicy
     private let jobProvider: @Sendable ([String], Date) -> [WatchedJob]
     private let state = Mutex(State())
 
     public init(
         kind: String, config: JSONValue, targets: [Binding.Target] = [.init(name: "w", action: "deploy")], id: String = "b1",
         records: any RecordStore = MemoryRecords(), clock: VirtualClock, http: any HTTPFetcher = UpstreamHTTP(),
-        env: [String: [String: String]] = [:], jobs: @escaping @Sendable ([String], Date) -> [WatchedJob] = { _, _ in [] }
+        env: [String: [String: String]] = [:], jobs: @escaping @Sendable ([String], Date) -> [WatchedJob] = { _, _ in [] },
+        git: GitPolicy = PluginTestContext.testGitPolicy
     ) {
+        self.git = git
         binding = Binding(id: id, kind: kind, config: config, workloads: targets, createdAt: clock.now)
         self.records = records
         self.clock = clock

@@ -23,15 +23,15 @@ import Testing
     }
 
     @Test func configNeedsExactlyOneUpstreamAndKeepsTheFloor() throws {
-        #expect(throws: FerryError.self) { try PollConfig(.object(["interval": .string("5m")])) }
+        #expect(throws: FerryError.self) { try PollConfig(.object(["interval": .string("5m")]), git: GitPolicy()) }
         #expect(throws: FerryError.self) {
-            try PollConfig(.object(["git": .object(["url": .string("x")]), "npm": .object(["registry": .string("x"), "package": .string("y")])]))
+            try PollConfig(.object(["git": .object(["url": .string("x")]), "npm": .object(["registry": .string("x"), "package": .string("y")])]), git: GitPolicy())
         }
-        let fast = try PollConfig(.object(["interval": .string("1s"), "git": .object(["url": .string("file:///x")])]))
+        let fast = try PollConfig(.object(["interval": .string("1s"), "git": .object(["url": .string("https://git.example.com/x.git")])]), git: GitPolicy())
         #expect(fast.interval == 30)
-        #expect(try PollConfig(.object(["git": .object(["url": .string("file:///x")])])).interval == 300)
+        #expect(try PollConfig(.object(["git": .object(["url": .string("https://git.example.com/x.git")])]), git: GitPolicy()).interval == 300)
         #expect(throws: FerryError.self) {
-            try PollConfig(.object(["oci": .object(["registry": .string("http://x"), "repository": .string("a"), "semver": .string(">>1")])]))
+            try PollConfig(.object(["oci": .object(["registry": .string("http://x"), "repository": .string("a"), "semver": .string(">>1")])]), git: GitPolicy())
         }
     }
 
@@ -46,7 +46,7 @@ import Testing
         ]
         for example in examples {
             let validated = try SchemaValidator().validated(example, against: schema, at: "config")
-            _ = try PollConfig(validated)
+            _ = try PollConfig(validated, git: GitPolicy())
         }
     }
 

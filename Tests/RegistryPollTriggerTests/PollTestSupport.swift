@@ -12,7 +12,7 @@ func pollContext(_ config: JSONValue, records: MemoryRecords = MemoryRecords(), 
 
 /// One poller as the watcher builds it, from the context's config and records.
 func poller(_ context: TestWatchContext) throws -> Poller {
-    let config = try PollConfig(context.binding.config)
+    let config = try PollConfig(context.binding.config, git: context.git)
     return Poller(config: config, state: try PollState.load(context.records, key: config.upstream.key))
 }
 

@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func configDecodesWithDefaultsWhenTheyAreMissing() throws {
-        let config = try StaticSiteConfig.load(from: .object(["repo": .string("file:///srv/a.git"), "branch": .null]))
+        let config = try StaticSiteConfig.load(from: .object(["repo": .string("file:///srv/a.git"), "branch": .null]), git: GitPolicy(fileRoots: ["/srv"]))
         #expect(config == StaticSiteConfig(repo: "file:///srv/a.git"))
         #expect(try config.folderComponents() == [])
     }
@@ -42,7 +42,7 @@ import Testing
 
     @Test(arguments: ["ssh://git@host/a.git", "git@host:a.git", "ext::sh -c touch% /tmp/x", "-u", "/srv/a.git"])
     func onlyHTTPAndFileRepositoriesAreAccepted(repo: String) {
-        #expect(throws: FerryError.self) { try StaticSiteConfig.load(from: .object(["repo": .string(repo)])) }
+        #expect(throws: FerryError.self) { try StaticSiteConfig.load(from: .object(["repo": .string(repo)]), git: GitPolicy(fileRoots: ["/"])) }
     }
 
     @Test(arguments: ["-x", "a..b", "a b", "a~1", "HEAD^", "x.lock", "", "a:b", "ref/"])

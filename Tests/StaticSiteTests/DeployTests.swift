@@ -90,7 +90,7 @@ import Testing
 
     @Test(arguments: ["/etc", "../outside", "public/../../x", "a/.git"])
     func aFolderOutsideTheRepositoryIsInvalidInput(folder: String) async throws {
-        let ctx = try TestSourceContext(config: Fixtures.config("file:///nowhere", folder: folder))
+        let ctx = try TestSourceContext(config: Fixtures.config(Fixtures.nowhere, folder: folder))
         let error = await #expect(throws: FerryError.self) {
             try await plugin.run(action: "deploy", revision: .git(branch: "main", commit: String(repeating: "a", count: 40)), params: .object([:]), context: ctx)
         }
@@ -191,7 +191,7 @@ import Testing
     }
 
     @Test func anUnknownActionIsInvalidInput() async throws {
-        let ctx = try TestSourceContext(config: Fixtures.config("file:///nowhere"))
+        let ctx = try TestSourceContext(config: Fixtures.config(Fixtures.nowhere))
         let error = await #expect(throws: FerryError.self) {
             try await plugin.run(action: "scan", revision: nil, params: .object([:]), context: ctx)
         }

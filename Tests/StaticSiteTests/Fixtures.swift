@@ -5,6 +5,9 @@ import Foundation
 
 /// Small helpers shared by the test suites.
 enum Fixtures {
+    /// A file repository that does not exist, under the temp folder test contexts allow.
+    static let nowhere = "file://\(FileManager.default.temporaryDirectory.standardizedFileURL.path)/ferry-nowhere-\(UUID().uuidString)"
+
     static func config(_ repo: String, branch: String? = nil, folder: String? = nil, markdown: Bool? = nil, tokenEnv: String? = nil) -> JSONValue {
         var members: [String: JSONValue] = ["repo": .string(repo)]
         if let branch { members["branch"] = .string(branch) }

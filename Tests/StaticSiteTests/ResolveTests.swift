@@ -15,7 +15,7 @@ import Testing
         let revision = try #require(try await plugin.resolve(params: .object([:]), context: ctx))
         #expect(revision.id == head)
         #expect(revision.label == "main@sha1:\(head)")
-        #expect(ctx.commands.first?.arguments == ["git", "ls-remote", repo.url, "refs/heads/main"])
+        #expect(ctx.commands.first?.arguments == ["git", "ls-remote", "--", repo.url, "refs/heads/main"])
     }
 
     @Test func resolvesANamedCommitWithoutAskingGit() async throws {
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func rejectsACommitThatIsNotHex() async throws {
-        let ctx = try TestSourceContext(config: Fixtures.config("file:///nowhere"))
+        let ctx = try TestSourceContext(config: Fixtures.config(Fixtures.nowhere))
         let error = await #expect(throws: FerryError.self) {
             try await plugin.resolve(params: .object(["commit": .string("--upload-pack=evil")]), context: ctx)
         }
@@ -50,12 +50,15 @@ import Testing
         #expect(error?.message.contains("branch \"release\" not found in \(repo.url)") == true)
     }
 
-    @Test func credentialsInTheRepoURLNeverReachTheError() async throws {
+    /// A stored config from before the check was made at apply is refused again before git runs.
+    @Test func credentialsInTheRepoURLAreRefusedBeforeGitRunsAndNeverQuoted() async throws {
         let ctx = try TestSourceContext(config: Fixtures.config("http://alice:hunter2@127.0.0.1:9/site.git"))
         let error = await #expect(throws: FerryError.self) {
             try await plugin.resolve(params: .object([:]), context: ctx)
         }
+        #expect(error?.field == "source.config.repo")
         #expect(error?.message.contains("hunter2") == false)
-        #expect(error?.message.contains("127.0.0.1:9/site.git") == true)
+        #expect(error?.message.contains("source.config.tokenEnv") == true)
+        #expect(ctx.commands.isEmpty)
     }
 }

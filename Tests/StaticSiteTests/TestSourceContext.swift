@@ -23,6 +23,7 @@ final class TestSourceContext: SourceContext, @unchecked Sendable {
     let publicBase = "http://127.0.0.1:8080/sites/site"
     /// Merged into every command's environment, e.g. to make git speak protocol v0.
     let extraEnvironment: [String: String]
+    let git: GitPolicy
 
     private let lock = NSLock()
     private var _logLines: [String] = []
@@ -30,7 +31,11 @@ final class TestSourceContext: SourceContext, @unchecked Sendable {
     private var _commands: [Command] = []
     private var _cancelled = false
 
-    init(config: JSONValue, env: [String: String] = [:], extraEnvironment: [String: String] = [:]) throws {
+    init(
+        config: JSONValue, env: [String: String] = [:], extraEnvironment: [String: String] = [:],
+        git: GitPolicy = PluginTestContext.testGitPolicy
+    ) throws {
+        self.git = git
         workload = WorkloadSpec(name: "site", source: SourceRef(kind: "static-site", config: config))
         self.env = env
         self.extraEnvironment = extraEnvironment

@@ -31,17 +31,17 @@ import Testing
 
     @Test func gitReadsTheHeaderFromThatEnvironment() async throws {
         let ctx = try TestSourceContext(config: Fixtures.config("https://git.example.com/site.git", tokenEnv: "DOCS_TOKEN"), env: ["DOCS_TOKEN": token])
-        let config = try StaticSiteConfig.load(from: ctx.workload.source.config)
-        let environment = GitFetcher(config: config, context: ctx).environment
+        let config = try StaticSiteConfig.load(from: ctx.workload.source.config, git: ctx.git)
+        let environment = try GitFetcher(config: config, context: ctx).environment
         let output = try await Shell.run(["git", "config", "--get", "http.extraheader"], environment: environment)
         let basic = Data("x-access-token:\(token)".utf8).base64EncodedString()
         #expect(output.stdout.trimmingCharacters(in: .newlines) == "Authorization: Basic \(basic)")
     }
 
     @Test func noTokenIsSentToAFileRepositoryOrWhenUnset() async throws {
-        for (repo, env) in [("file:///srv/site.git", ["GIT_TOKEN": token]), ("https://git.example.com/site.git", [:])] {
+        for (repo, env) in [("file://\(FileManager.default.temporaryDirectory.path)/site.git", ["GIT_TOKEN": token]), ("https://git.example.com/site.git", [:])] {
             let ctx = try TestSourceContext(config: Fixtures.config(repo), env: env)
-            let environment = GitFetcher(config: try StaticSiteConfig.load(from: ctx.workload.source.config), context: ctx).environment
+            let environment = try GitFetcher(config: StaticSiteConfig.load(from: ctx.workload.source.config, git: ctx.git), context: ctx).environment
             #expect(environment["GIT_CONFIG_COUNT"] == nil)
             #expect(environment["GIT_TERMINAL_PROMPT"] == "0")
             #expect(!environment.values.joined().contains(token))

@@ -58,7 +58,8 @@ class FerryServer:
         allowed = self.dir / "volumes"
         allowed.mkdir()
         config = self.dir / "ferry.yaml"
-        config.write_text(f"volumes: {{ allow: [{allowed}] }}\nreconcileInterval: 2s\n")
+        # Local repositories are allowed only under git.fileRoots: the test's own folder.
+        config.write_text(f"volumes: {{ allow: [{allowed}] }}\ngit: {{ fileRoots: [{self.dir}] }}\nreconcileInterval: 2s\n")
         self.log = open(self.dir / "server.log", "w")
         self.process = subprocess.Popen(
             [str(binary), "serve", "--data", str(self.dir / "data"), "--listen", f"127.0.0.1:{self.port}", "--config", str(config)],

@@ -30,6 +30,16 @@ struct ComposerConfig: Decodable, Sendable {
         var url: String
         /// Only these branches become `dev-` versions (default: every branch).
         var branches: [String]?
+
+        /// Where credentials go instead: nowhere in the URL, which every version's `source`
+        /// publishes to each client and the job log shows.
+        static let credentialHint =
+            "composer-repo publishes the URL in every version's source; for a private repository use an ssh URL (the server user's key) or a file repository under the server's git.fileRoots"
+
+        /// The URL as `GitRemote` checks it against the host's `git` policy.
+        func remote(git: GitPolicy, field: String) throws(FerryError) -> GitRemote {
+            try git.remote(url, field: field, credentialHint: Self.credentialHint)
+        }
     }
 
     var wordpress: WordPress?
@@ -37,7 +47,7 @@ struct ComposerConfig: Decodable, Sendable {
 
     static let slugPattern = #"^[a-z0-9][a-z0-9._-]*$"#
 
-    static func load(from value: JSONValue) throws -> ComposerConfig {
+    static func load(from value: JSONValue, git: GitPolicy) throws -> ComposerConfig {
         let config: ComposerConfig
         do { config = try value.decode(ComposerConfig.self) } catch {
             throw FerryError(.invalidInput, "source.config: expected { wordpress: {…}, vcs: [{url}] }; \(error)", field: "source.config", cause: error)
@@ -61,13 +71,9 @@ struct ComposerConfig: Decodable, Sendable {
             }
         }
         for (i, repo) in (config.vcs ?? []).enumerated() {
-            let parts = URLComponents(string: repo.url)
-            guard let scheme = parts?.scheme?.lowercased(), ["https", "http", "file", "ssh", "git"].contains(scheme) else {
-                throw FerryError.invalid("source.config.vcs[\(i)].url", "expected a git URL (https, http, ssh, git or file), got a value that is not one")
-            }
-            // The URL is published in every version's `source` and shown in job logs.
-            if parts?.password != nil {
-                throw FerryError.invalid("source.config.vcs[\(i)].url", "must not carry a password or token: it would be published in the repository's metadata; use an ssh or file URL for private repositories")
+            _ = try repo.remote(git: git, field: "source.config.vcs[\(i)].url")
+            for (j, branch) in (repo.branches ?? []).enumerated() {
+                try GitRefName.checkBranch(branch, field: "source.config.vcs[\(i)].branches[\(j)]")
             }
         }
         return config

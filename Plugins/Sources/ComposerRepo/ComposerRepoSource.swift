@@ -43,8 +43,14 @@ public struct ComposerRepoSource: SourcePlugin {
         nil
     }
 
+    /// Refuses at apply what `load` refuses: slugs, upstream URLs, and git repositories with
+    /// credentials, an option, another transport or a local path outside `git.fileRoots`.
+    public func validate(config: JSONValue, git: GitPolicy) throws {
+        _ = try ComposerConfig.load(from: config, git: git)
+    }
+
     public func run(action: String, revision: Revision?, params: JSONValue, context: any SourceContext) async throws -> ActionOutcome {
-        let config = try ComposerConfig.load(from: context.workload.source.config)
+        let config = try ComposerConfig.load(from: context.workload.source.config, git: context.git)
         let sync = PackageSync(config: config, context: context)
         let force = params["force"] == .bool(true)
         switch action {

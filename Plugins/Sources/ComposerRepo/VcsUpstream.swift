@@ -6,6 +6,10 @@ import Foundation
 /// version, every branch a `dev-` version. Ferry keeps a bare mirror in the workload's state
 /// folder and builds each version's dist zip itself with `git archive`, cached by commit so its
 /// bytes — and the sha1 the client checks — never change.
+///
+/// Every git command gets the remote's environment (`GIT_ALLOW_PROTOCOL` of its own transport,
+/// no password prompt), the URL comes after `--`, and the URL is checked again against the
+/// context's `git.fileRoots` first, since a stored config may predate the server's roots.
 struct VcsUpstream {
     let repo: ComposerConfig.Vcs
     let context: any SourceContext
@@ -26,21 +30,32 @@ struct VcsUpstream {
 
     static func distCache(_ state: URL, commit: String) -> URL { state.appendingPathComponent("dists/\(commit).zip") }
 
+    /// The checked remote; the field has no index here, the URL in the message says which.
+    private func remote() throws(FerryError) -> GitRemote {
+        try repo.remote(git: context.git, field: "source.config.vcs[].url")
+    }
+
+    /// Runs git with the remote's environment.
+    private func git(_ arguments: [String]) async throws -> CommandOutput {
+        try await context.run(["git"] + arguments, in: nil, environment: try remote().environment)
+    }
+
     /// A hash of the remote's refs: cheap to get, and it changes whenever a branch moves or a tag appears.
     func marker() async throws -> String {
-        let out = try await context.run(["git", "ls-remote", "--heads", "--tags", repo.url])
+        let out = try await git(["ls-remote", "--heads", "--tags", "--", try remote().url])
         return SHA256.hash(data: Data(out.stdout.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     func sync(distBase: String) async throws -> Result {
+        let url = try remote().url
         let fm = FileManager.default
         if !fm.fileExists(atPath: mirror.path) {
             try fm.createDirectory(at: mirror, withIntermediateDirectories: true)
-            _ = try await context.run(["git", "init", "-q", "--bare", mirror.path])
+            _ = try await git(["init", "-q", "--bare", mirror.path])
         }
-        _ = try await context.run(["git", "-C", mirror.path, "fetch", "-q", "--prune", "--force", repo.url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"])
-        let refs = try await context.run([
-            "git", "-C", mirror.path, "for-each-ref",
+        _ = try await git(["-C", mirror.path, "fetch", "-q", "--prune", "--force", "--", url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"])
+        let refs = try await git([
+            "-C", mirror.path, "for-each-ref",
             "--format=%(refname)%09%(objectname)%09%(*objectname)%09%(committerdate:iso-strict)%09%(*committerdate:iso-strict)",
             "refs/heads", "refs/tags",
         ]).stdout
@@ -105,7 +120,7 @@ struct VcsUpstream {
 
     /// The commit's composer.json when it is a JSON object with a valid lower-case `vendor/name`.
     private func composerJSON(_ commit: String) async throws -> JSONValue? {
-        guard let out = try? await context.run(["git", "-C", mirror.path, "show", "\(commit):composer.json"]) else { return nil }
+        guard GitRefName.isCommit(commit), let out = try? await git(["-C", mirror.path, "show", "\(commit):composer.json"]) else { return nil }
         guard let json = JSONText.parse(Array(out.stdout.utf8)), let name = json["name"]?.stringValue,
               name.wholeMatch(of: /[a-z0-9]([_.-]?[a-z0-9]+)*\/[a-z0-9](([_.]|-{1,2})?[a-z0-9]+)*/) != nil
         else { return nil }
@@ -114,12 +129,13 @@ struct VcsUpstream {
 
     /// The commit's zip in the dist cache (made once), with its sha1 and size.
     func dist(commit: String) async throws -> (sha1: String, file: URL) {
+        guard GitRefName.isCommit(commit) else { throw FerryError(.failed, "\(repo.url): \"\(commit.prefix(80))\" is not a commit id") }
         let file = Self.distCache(context.stateDirectory, commit: commit)
         let fm = FileManager.default
         if !fm.fileExists(atPath: file.path) {
             try fm.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             let temp = file.deletingLastPathComponent().appendingPathComponent(".\(commit).\(UUID().uuidString).zip")
-            _ = try await context.run(["git", "-C", mirror.path, "archive", "--format=zip", "-o", temp.path, commit])
+            _ = try await git(["-C", mirror.path, "archive", "--format=zip", "-o", temp.path, commit])
             _ = try? fm.removeItem(at: file)
             try fm.moveItem(at: temp, to: file)
         }

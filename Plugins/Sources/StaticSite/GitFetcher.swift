@@ -3,19 +3,28 @@ import Foundation
 
 /// Talks to the git repository of one workload through the `git` command the context runs.
 ///
-/// Every command gets the same environment: `GIT_TERMINAL_PROMPT=0` so git fails instead of
+/// The repository is checked again (`GitRemote`, against the context's `git.fileRoots`) before
+/// the first command: a stored config may predate the server's current roots. Every command
+/// gets the same environment: the remote's own (`GIT_TERMINAL_PROMPT=0` so git fails instead of
 /// waiting for a password nobody will type, `GIT_ALLOW_PROTOCOL` limited to the repo's own
-/// scheme (no `ext::` or redirects to other transports), and, for a private http(s) repo, the
+/// transport, so no `ext::` or redirect to another one) and, for a private http(s) repo, the
 /// access token as an `http.extraHeader` passed through `GIT_CONFIG_*` — never on the command
-/// line or in the URL, where it would show up in process lists, logs and error messages.
+/// line or in the URL, where it would show up in process lists, logs and error messages. User
+/// values come after `--` wherever git's syntax allows it.
 struct GitFetcher: Sendable {
     let config: StaticSiteConfig
     let context: any SourceContext
+    let remote: GitRemote
+
+    init(config: StaticSiteConfig, context: any SourceContext) throws {
+        try StaticSiteConfig.checkBranch(config.branch)
+        self.config = config
+        self.context = context
+        remote = try config.remote(git: context.git)
+    }
 
     /// A commit as git prints it: 7 to 64 lower-case hex digits (sha1 or sha256, maybe abbreviated).
-    static func isCommit(_ value: String) -> Bool {
-        (7...64).contains(value.utf8.count) && value.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
-    }
+    static func isCommit(_ value: String) -> Bool { GitRefName.isCommit(value) }
 
     /// Whether `value` names a whole object id (sha1 or sha256) rather than an abbreviation.
     static func isFullCommit(_ value: String) -> Bool {
@@ -24,8 +33,8 @@ struct GitFetcher: Sendable {
 
     /// The environment for every git command, built from the config and the workload's env.
     var environment: [String: String] {
-        var env = ["GIT_TERMINAL_PROMPT": "0", "GIT_ALLOW_PROTOCOL": config.usesHTTP ? "https:http" : "file"]
-        if config.usesHTTP, let token = context.env[config.tokenEnv], !token.isEmpty {
+        var env = remote.environment
+        if remote.takesToken, let token = context.env[config.tokenEnv], !token.isEmpty {
             let basic = Data("x-access-token:\(token)".utf8).base64EncodedString()
             env["GIT_CONFIG_COUNT"] = "1"
             env["GIT_CONFIG_KEY_0"] = "http.extraHeader"
@@ -37,7 +46,7 @@ struct GitFetcher: Sendable {
     /// The commit the branch points at upstream, asked with `git ls-remote` (no clone needed).
     func branchHead() async throws -> String {
         let ref = "refs/heads/\(config.branch)"
-        let output = try await git(["ls-remote", config.repo, ref], in: nil, doing: "list the branches of \(config.redactedRepo)")
+        let output = try await git(["ls-remote", "--", remote.url, ref], in: nil, doing: "list the branches of \(config.redactedRepo)")
         for line in output.split(whereSeparator: \.isNewline) {
             let fields = line.split(separator: "\t", maxSplits: 1)
             if fields.count == 2, fields[1] == ref, Self.isCommit(String(fields[0])) { return String(fields[0]) }
@@ -58,14 +67,14 @@ struct GitFetcher: Sendable {
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         _ = try await git(["-c", "init.defaultBranch=main", "init", "-q"], in: directory, doing: "create a git repository")
-        _ = try await git(["remote", "add", "origin", config.repo], in: directory, doing: "add the remote")
+        _ = try await git(["remote", "add", "--", "origin", remote.url], in: directory, doing: "add the remote")
 
         var full: String? = nil
         var fetchError: FerryError? = nil
         var fetchedAnything = false
         if Self.isFullCommit(commit) {
             do {
-                _ = try await git(["fetch", "--depth", "1", "--no-tags", "origin", commit], in: directory, doing: "fetch \(commit)")
+                _ = try await git(["fetch", "--depth", "1", "--no-tags", "--", "origin", commit], in: directory, doing: "fetch \(commit)")
                 full = commit
             } catch let error as FerryError {
                 fetchError = error
@@ -79,7 +88,7 @@ struct GitFetcher: Sendable {
         for fallback in fallbacks where full == nil {
             try context.checkCancellation()
             do {
-                _ = try await git(["fetch", "--no-tags", "origin"] + fallback.refspecs, in: directory, doing: "fetch \(fallback.what)")
+                _ = try await git(["fetch", "--no-tags", "--", "origin"] + fallback.refspecs, in: directory, doing: "fetch \(fallback.what)")
             } catch let error as FerryError {
                 fetchError = error
                 continue
@@ -107,7 +116,7 @@ struct GitFetcher: Sendable {
             return try await context.run(["git"] + arguments, in: directory, environment: environment).stdout
         } catch let error as FerryError {
             var hint = ""
-            if config.usesHTTP { hint = "; check the URL and, for a private repository, the \(config.tokenEnv) env entry" }
+            if remote.takesToken { hint = "; check the URL and, for a private repository, the \(config.tokenEnv) env entry" }
             throw FerryError(.failed, "git could not \(step): \(error.message)\(hint)", cause: error)
         }
     }

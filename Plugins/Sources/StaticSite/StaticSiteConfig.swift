@@ -5,8 +5,9 @@ import Foundation
 ///
 /// The validator already fills in schema defaults, but the engine, tests or an older stored spec
 /// may hand over a config without them, so every optional field decodes with its default too.
-/// The checks that the schema cannot express (folder shape, branch name, URL scheme) live in
-/// `validate()` and run before any git command sees a value.
+/// The checks that the schema cannot express (folder shape, branch name, the repository URL as
+/// `GitRemote` checks it against the host's `GitPolicy`) live in `validate(git:)`; they run when
+/// the workload is applied and again before any git command sees a value.
 struct StaticSiteConfig: Decodable, Sendable, Equatable {
     var repo: String
     var branch: String
@@ -38,7 +39,7 @@ struct StaticSiteConfig: Decodable, Sendable, Equatable {
     }
 
     /// Decodes and checks a workload's config, turning decoding errors into field-named input errors.
-    static func load(from config: JSONValue) throws -> StaticSiteConfig {
+    static func load(from config: JSONValue, git: GitPolicy) throws -> StaticSiteConfig {
         let decoded: StaticSiteConfig
         do {
             decoded = try config.decode(StaticSiteConfig.self)
@@ -47,24 +48,33 @@ struct StaticSiteConfig: Decodable, Sendable, Equatable {
                 .invalidInput, "source.config: expected an object with at least \"repo\" (a git URL); \(error)",
                 field: "source.config", cause: error)
         }
-        try decoded.validate()
+        try decoded.validate(git: git)
         return decoded
     }
 
     /// Rejects values that would be unsafe or meaningless on a git command line.
-    func validate() throws {
-        guard let scheme = URLComponents(string: repo)?.scheme?.lowercased(), ["https", "http", "file"].contains(scheme) else {
-            throw FerryError.invalid("source.config.repo", "expected an https, http or file URL of a git repository, got \"\(redactedRepo)\"")
-        }
+    func validate(git: GitPolicy) throws {
+        _ = try remote(git: git)
         try Self.checkBranch(branch)
         _ = try folderComponents()
     }
 
-    /// The URL scheme in lower case (`https`, `http` or `file`) once `validate()` has passed.
-    var scheme: String { URLComponents(string: repo)?.scheme?.lowercased() ?? "" }
+    /// Where a token goes instead of the URL, for the message that refuses `user:token@`.
+    var credentialHint: String {
+        "put the token in a workload env entry (a secret) and name it in source.config.tokenEnv (now \(tokenEnv))"
+    }
 
-    /// Whether an access token may be sent: only over http(s), never to a local path.
-    var usesHTTP: Bool { scheme == "https" || scheme == "http" }
+    /// The repository as `GitRemote` checks it: no credentials, no option-like value, no other
+    /// transport, and a local repository only under the host's `git.fileRoots`.
+    /// A site is fetched over http(s) or from a file URL only: the token is an http header,
+    /// and an ssh key of the server's user should not be lent to any workload file.
+    func remote(git: GitPolicy) throws(FerryError) -> GitRemote {
+        let remote = try git.remote(repo, field: "source.config.repo", credentialHint: credentialHint)
+        guard [.https, .http, .file].contains(remote.transport), repo.contains("://") else {
+            throw FerryError.invalid("source.config.repo", "expected an https, http or file URL of a git repository")
+        }
+        return remote
+    }
 
     /// The repo URL without user or password, for messages, logs and build meta.
     var redactedRepo: String {
@@ -102,20 +112,8 @@ struct StaticSiteConfig: Decodable, Sendable, Equatable {
         return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
-    /// A subset of `git check-ref-format` that keeps a branch from being read as an option or a
-    /// revision expression.
+    /// Keeps a branch from being read as an option or a revision expression (`GitRefName`).
     static func checkBranch(_ branch: String) throws {
-        let field = "source.config.branch"
-        let forbidden = CharacterSet(charactersIn: " ~^:?*[\\").union(.controlCharacters).union(.whitespacesAndNewlines)
-        let problem: String? =
-            if branch.isEmpty { "must not be empty" }
-            else if branch.hasPrefix("-") || branch.hasPrefix("/") || branch.hasSuffix("/") || branch.hasSuffix(".") { "must not start with \"-\" or \"/\" or end with \"/\" or \".\"" }
-            else if branch.contains("..") || branch.contains("//") || branch.contains("@{") { "must not contain \"..\", \"//\" or \"@{\"" }
-            else if branch.unicodeScalars.contains(where: forbidden.contains) { "must not contain spaces or any of ~^:?*[\\" }
-            else if branch.hasSuffix(".lock") { "must not end with \".lock\"" }
-            else { nil }
-        if let problem {
-            throw FerryError(.invalidInput, "\(field): \"\(branch)\" is not a valid branch name: \(problem)", field: field)
-        }
+        try GitRefName.checkBranch(branch, field: "source.config.branch")
     }
 }

@@ -42,10 +42,16 @@ public struct StaticSiteSource: SourcePlugin {
         ]
     }
 
+    /// Refuses at apply what git must never see: a repository URL with credentials, an option,
+    /// another transport or a local path outside `git.fileRoots`; a bad branch or folder.
+    public func validate(config: JSONValue, git: GitPolicy) throws {
+        _ = try StaticSiteConfig.load(from: config, git: git)
+    }
+
     /// The commit `params.commit` names (as given, possibly abbreviated; `run` expands it), or
     /// the head of the configured branch as `git ls-remote` reports it.
     public func resolve(params: JSONValue, context: any SourceContext) async throws -> Revision? {
-        let config = try StaticSiteConfig.load(from: context.workload.source.config)
+        let config = try StaticSiteConfig.load(from: context.workload.source.config, git: context.git)
         if let commit = params["commit"], !commit.isNull {
             guard let value = commit.stringValue?.lowercased(), GitFetcher.isCommit(value) else {
                 throw FerryError(.invalidInput, "params.commit: expected a commit id of 7 to 64 hex digits", field: "params.commit")
@@ -64,7 +70,7 @@ public struct StaticSiteSource: SourcePlugin {
         guard action == "deploy" else {
             throw FerryError(.invalidInput, "action: static-site has no action \"\(action)\"; use deploy", field: "action")
         }
-        let config = try StaticSiteConfig.load(from: context.workload.source.config)
+        let config = try StaticSiteConfig.load(from: context.workload.source.config, git: context.git)
         let folder = try config.folderComponents()
         var wanted = revision
         if wanted == nil {

@@ -21,7 +21,8 @@ struct PollConfig: Sendable {
         var prefix: String
     }
 
-    init(_ config: JSONValue) throws {
+    /// `git` is the host's policy a git upstream's URL is checked against.
+    init(_ config: JSONValue, git: GitPolicy) throws {
         let kinds = ["npm", "composer", "wordpress", "oci", "git"].filter { config[$0] != nil && config[$0] != .null }
         guard kinds.count == 1, let kind = kinds.first, let section = config[kind] else {
             throw FerryError.invalid("config", "name exactly one upstream: npm, composer, wordpress, oci or git (got \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))")
@@ -49,7 +50,9 @@ struct PollConfig: Sendable {
                 registry: try string("registry")!, repository: try string("repository")!,
                 policy: try TagPolicy(semver: semver, regex: regex, field: "config.oci"))
         default:
-            upstream = GitUpstream(url: try string("url")!, branch: try string("branch", required: false) ?? "main")
+            upstream = try GitUpstream(
+                url: try string("url")!, branch: try string("branch", required: false) ?? "main",
+                tokenEnv: try string("tokenEnv", required: false), git: git)
         }
         let text = config["interval"]?.stringValue ?? "5m"
         guard let d = Duration.parse(text) else { throw FerryError.invalid("config.interval", "expected a duration like 30s, 5m or 12h") }

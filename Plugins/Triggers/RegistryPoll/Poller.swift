@@ -13,7 +13,8 @@ struct Poller: Sendable {
         do {
             answer = try await upstream.check(UpstreamCheck(
                 http: context.http, headers: try authHeaders(context), etag: state.etag, lastModified: state.lastModified,
-                run: { try await context.run($0, environment: $1) }))
+                run: { try await context.run($0, environment: $1) },
+                env: { [first = context.binding.workloads.first?.name] key in first.flatMap { try? context.env(of: $0)[key] } }))
         } catch let error as CancellationError {
             throw error
         } catch {

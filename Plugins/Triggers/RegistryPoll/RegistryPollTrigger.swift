@@ -42,6 +42,7 @@ public struct RegistryPollTrigger: WatchTrigger {
             .init("git", .object([
                 .init("url", .string("Remote URL")),
                 .init("branch", .string("Branch to follow (default main)")),
+                .init("tokenEnv", .string("Env key of the bound workload holding an access token for a private https remote (default GIT_TOKEN)")),
             ], required: ["url"], "A git remote branch, by git ls-remote")),
             .init("auth", .object([
                 .init("env", .string("Env key of the bound workload holding the credential (never the value)")),
@@ -52,10 +53,13 @@ public struct RegistryPollTrigger: WatchTrigger {
         ])
     }
 
-    public func validate(config: JSONValue) throws { _ = try PollConfig(config) }
+    /// Without the host's policy, a local git repository counts as outside every root.
+    public func validate(config: JSONValue) throws { try validate(config: config, git: GitPolicy()) }
+
+    public func validate(config: JSONValue, git: GitPolicy) throws { _ = try PollConfig(config, git: git) }
 
     public func watch(_ context: any WatchContext) async throws {
-        let config = try PollConfig(context.binding.config)
+        let config = try PollConfig(context.binding.config, git: context.git)
         var poller = Poller(config: config, state: try PollState.load(context.records, key: config.upstream.key))
         while true {
             try Task.checkCancellation()

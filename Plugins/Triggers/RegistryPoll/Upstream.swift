@@ -16,6 +16,8 @@ struct UpstreamCheck: Sendable {
     var etag: String?
     var lastModified: String?
     var run: @Sendable ([String], [String: String]) async throws -> CommandOutput
+    /// A value of the first bound workload's env (a git token), nil when unset or unreadable.
+    var env: @Sendable (String) -> String? = { _ in nil }
 
     /// GET with the validators; 304 is a valid answer, any other non-2xx throws.
     func get(_ url: String, conditional: Bool = true) async throws -> FetchResponse {

@@ -3,6 +3,10 @@
 public struct PluginRegistry: Sendable {
     public private(set) var sources: [String: any SourcePlugin] = [:]
     public private(set) var triggers: [String: any TriggerPlugin] = [:]
+    /// The host's git policy (`git.fileRoots` of the server config), set by the composition root
+    /// before the engine starts: every validator built from this registry checks git URLs
+    /// against the same roots the jobs and watchers get in their contexts.
+    public var git = GitPolicy()
 
     public init() {}
 

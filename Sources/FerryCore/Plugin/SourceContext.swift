@@ -23,6 +23,9 @@ public protocol SourceContext: Sendable {
     var http: any HTTPFetcher { get }
     /// The absolute URL of the workload's mount (`http://host:8080/composer/wp`).
     var publicBase: String { get }
+    /// The host's git policy: check a repository URL with `git.remote(…)` again right before
+    /// git runs, since a stored config may predate the server's current roots.
+    var git: GitPolicy { get }
 
     /// Moves a finished file into `artifacts/<workload>/`, records it with its size and sha256
     /// and returns the record; the file at `file` is gone afterwards.

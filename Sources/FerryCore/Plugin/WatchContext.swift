@@ -9,6 +9,8 @@ public protocol WatchContext: Sendable {
     var records: any RecordStore { get }
     /// Outbound HTTP, bounded by the engine.
     var http: any HTTPFetcher { get }
+    /// The host's git policy, for watchers that run git (`registry-poll`'s git upstream).
+    var git: GitPolicy { get }
     /// The current time on the watcher's clock (virtual in tests).
     var now: Date { get }
     /// Waits until `date` on the watcher's clock; throws `CancellationError` when the watcher stops.

@@ -21,16 +21,21 @@ public protocol WatchTrigger: TriggerPlugin {
     /// Checks what the schema cannot say (a cron expression's fields, a time zone, "exactly one
     /// upstream"), after the schema validator. Errors name the field from `config.` on.
     func validate(config: JSONValue) throws
+
+    /// `validate(config:)` for triggers whose config names a git remote, checked against the
+    /// host's `git` policy. By default the policy is not needed and `validate(config:)` runs.
+    func validate(config: JSONValue, git: GitPolicy) throws
 }
 
 extension WatchTrigger {
     public func describe(config: JSONValue, now: Date) -> JSONValue { .null }
     public func validate(config: JSONValue) throws {}
+    public func validate(config: JSONValue, git: GitPolicy) throws { try validate(config: config) }
 
     /// `validate`, with error fields placed under `path` (`triggers.0.config.cron`), so a
     /// workload file's error points at the line to fix.
-    public func validate(config: JSONValue, at path: String) throws {
-        do { try validate(config: config) } catch let error as FerryError {
+    public func validate(config: JSONValue, at path: String, git: GitPolicy) throws {
+        do { try validate(config: config, git: git) } catch let error as FerryError {
             guard let field = error.field, field == "config" || field.hasPrefix("config.") else { throw error }
             let placed = path + field.dropFirst("config".count)
             let message = error.message.hasPrefix(field + ": ") ? String(error.message.dropFirst(field.count + 2)) : error.message

@@ -35,6 +35,9 @@ public struct WorkloadValidator: Sendable {
         let kind = try string(source["kind"], path("source.kind"), required: true)!
         let plugin = try registry.source(kind, field: path("source.kind"))
         let config = try schemas.validated(source["config"] ?? .object([:]), against: plugin.schema, at: path("source.config"))
+        do { try plugin.validate(config: config, git: registry.git) } catch let error as FerryError where !prefix.isEmpty {
+            throw FerryError(error.code, prefix + error.message, field: error.field.map { prefix + $0 }, cause: error.cause)
+        }
 
         let parent = try string(members["parent"], path("parent"), required: false)
         if let parent {
@@ -134,7 +137,7 @@ public struct WorkloadValidator: Sendable {
                 throw FerryError.invalid("\(f).action", "source \(type(of: source).kind) has no action \"\(action)\" (has: \(source.actions.map(\.name).joined(separator: ", ")))")
             }
             let config = try schemas.validated(o["config"] ?? .object([:]), against: trigger.schema, at: "\(f).config")
-            try (trigger as? any WatchTrigger)?.validate(config: config, at: "\(f).config")
+            try (trigger as? any WatchTrigger)?.validate(config: config, at: "\(f).config", git: registry.git)
             return TriggerRef(kind: kind, action: action, config: config)
         }
     }

@@ -4,10 +4,37 @@ import Foundation
 /// Runs external programs (git, composer, npm) for jobs: output lines go to the job log as they
 /// come, the process is terminated when the job is cancelled, and a non-zero exit becomes a
 /// `FerryError(.failed)` that quotes the last lines of its output.
+///
+/// A child gets a minimal environment, never the server's own: `PATH`, `HOME`, `LANG`, `LC_ALL`
+/// and `TMPDIR` as the server has them, plus what the caller passes (the job's own settings,
+/// such as `GIT_ALLOW_PROTOCOL` or a token header). So `FERRY_SECRET_KEY`, any other `FERRY_*`
+/// setting and whatever else the server was started with stay out of reach of a build script,
+/// a git hook or a compromised tool.
 public struct CommandRunner: Sendable {
     public var onLine: @Sendable (String) -> Void
+    /// The server's environment the inherited keys are read from (the process's by default).
+    let parentEnvironment: [String: String]
 
-    public init(onLine: @escaping @Sendable (String) -> Void) { self.onLine = onLine }
+    /// The only keys a child inherits from the server.
+    public static let inheritedKeys = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"]
+    static let defaultPath = "/usr/local/bin:/usr/bin:/bin"
+
+    public init(onLine: @escaping @Sendable (String) -> Void) {
+        self.init(onLine: onLine, parentEnvironment: ProcessInfo.processInfo.environment)
+    }
+
+    init(onLine: @escaping @Sendable (String) -> Void, parentEnvironment: [String: String]) {
+        self.onLine = onLine
+        self.parentEnvironment = parentEnvironment
+    }
+
+    /// The inherited keys the server has set, with `environment` on top.
+    func childEnvironment(_ environment: [String: String]) -> [String: String] {
+        var env = parentEnvironment.filter { Self.inheritedKeys.contains($0.key) }
+        if env["PATH"] == nil { env["PATH"] = Self.defaultPath }
+        env.merge(environment) { _, new in new }
+        return env
+    }
 
     public func run(_ arguments: [String], in directory: URL?, environment: [String: String]) async throws -> CommandOutput {
         guard let program = arguments.first else { throw FerryError(.internal, "empty command") }
@@ -15,9 +42,7 @@ public struct CommandRunner: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
-        process.environment = env
+        process.environment = childEnvironment(environment)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -15,6 +15,7 @@ final class JobContext: SourceContext {
     let records: any RecordStore
     let http: any HTTPFetcher
     let publicBase: String
+    let git: GitPolicy
     private let artifacts: ArtifactShelf
     private let followUps = Mutex<[FollowUp]>([])
     private let jobLog: JobLog
@@ -24,8 +25,10 @@ final class JobContext: SourceContext {
     init(
         workload: WorkloadSpec, env: [String: String], buildDirectory: URL, scratchDirectory: URL,
         volumes: [String: URL], stateDirectory: URL, jobID: String, records: any RecordStore, http: any HTTPFetcher,
-        publicBase: String, artifacts: ArtifactShelf, log: JobLog, reportProgress: @escaping @Sendable (Double?, String) -> Void
+        publicBase: String, git: GitPolicy, artifacts: ArtifactShelf, log: JobLog,
+        reportProgress: @escaping @Sendable (Double?, String) -> Void
     ) {
+        self.git = git
         self.stateDirectory = stateDirectory
         self.jobID = jobID
         self.records = records
@@ -46,7 +49,9 @@ final class JobContext: SourceContext {
     /// Logged as `progress 40% copying files`; stored at most a few times a second so a plugin
     /// reporting per file does not turn into a database write per file.
     func progress(_ fraction: Double?, _ note: String) {
-        let clamped = fraction.map { min(max($0, 0), 1) }
+        // A plugin's `done / total` with nothing to do is NaN, which `min`/`max` pass through and
+        // `Int(_:)` traps on; such a fraction is shown as no fraction at all.
+        let clamped = fraction.flatMap { $0.isFinite ? min(max($0, 0), 1) : nil }
         let shouldStore = lastProgress.withLock { last -> Bool in
             let now = Date()
             let finished = clamped == 1 || clamped == 0

@@ -72,7 +72,7 @@ struct JobExecutor: Sendable {
                 volumes: try VolumeResolver(database: database, paths: paths).resolve(workload.spec, scratch: scratch),
                 stateDirectory: stateDir, jobID: job.id,
                 records: OwnedRecords(database: database, owner: OwnedRecords.workload(job.workload), now: now),
-                http: http, publicBase: publicURL + "/" + type(of: plugin).mount + "/" + job.workload,
+                http: http, publicBase: publicURL + "/" + type(of: plugin).mount + "/" + job.workload, git: registry.git,
                 artifacts: ArtifactShelf(database: database, paths: paths, now: now), log: log,
                 reportProgress: { [database, redactor] fraction, note in
                     let shown = redactor.redact(note)

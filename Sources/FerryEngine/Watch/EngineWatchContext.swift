@@ -14,6 +14,7 @@ struct EngineWatchContext: WatchContext {
     let dispatcher: Dispatcher
     let secrets: SecretBox
     let paths: FerryPaths
+    let git: GitPolicy
     let logger: Logger
 
     /// Where the status a watcher reports is kept, among the binding's records.
@@ -101,6 +102,7 @@ struct EngineWatchContext: WatchContext {
         }
     }
 
+    /// The same minimal environment as a job's commands (`CommandRunner`): no server secrets.
     func run(_ arguments: [String], environment: [String: String]) async throws -> CommandOutput {
         try await CommandRunner(onLine: { _ in }).run(arguments, in: nil, environment: environment)
     }

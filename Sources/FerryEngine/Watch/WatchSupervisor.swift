@@ -118,7 +118,7 @@ public final class WatchSupervisor: Service {
         let context = EngineWatchContext(
             binding: binding, records: OwnedRecords(database: database, owner: OwnedRecords.binding(binding.id)), http: http,
             clock: clock, database: database, dispatcher: dispatcher, secrets: secrets, paths: paths,
-            logger: logger)
+            git: registry.git, logger: logger)
         var failures = 0
         while !Task.isCancelled {
             do {

@@ -27,6 +27,7 @@ final class StepContext: SourceContext {
     var records: any RecordStore { base.records }
     var http: any HTTPFetcher { base.http }
     var publicBase: String { base.publicBase }
+    var git: GitPolicy { base.git }
     func publishArtifact(_ file: URL, name: String, details: JSONValue) throws -> Artifact { try base.publishArtifact(file, name: name, details: details) }
     func followUp(action: String, params: JSONValue) { base.followUp(action: action, params: params) }
     func log(_ line: String) { base.log(line) }
