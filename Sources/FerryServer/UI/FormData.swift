@@ -19,9 +19,15 @@ struct FormData: Sendable {
         }
     }
 
-    /// The posted form, at most `limit` bytes (`limits.formBody`; 413 naming it beyond).
-    static func read(_ request: Request, limit: BodyLimit) async throws -> FormData {
-        FormData(encoded: try await RequestBody.text(request, limit))
+    /// The posted form, at most `limits.formBody` bytes (413 naming it beyond). Field names
+    /// nest by their dots (`tree(under:)` recurses once per part), so a name with more parts
+    /// than `limits.depth` is refused before any tree is built.
+    static func read(_ request: Request, limits: ServerLimits) async throws -> FormData {
+        let form = FormData(encoded: try await RequestBody.text(request, limits.form))
+        for (name, _) in form.pairs where name.utf8.lazy.filter({ $0 == UInt8(ascii: ".") }).count >= limits.depth {
+            throw FerryError(.invalidInput, "form field \"\(name.prefix(60))…\" is nested deeper than \(limits.depth) levels (limits.depth)")
+        }
+        return form
     }
 
     private mutating func append(_ name: String, _ value: String) {

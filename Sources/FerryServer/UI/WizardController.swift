@@ -39,7 +39,7 @@ struct WizardController {
 
     private func submit(_ request: Request, editing: String?, _ r: UIRequest) async throws -> Response {
         try UIContext.checkSameOrigin(request)
-        let form = try await FormData.read(request, limit: ui.limits.form)
+        let form = try await FormData.read(request, limits: ui.limits)
         let registry = ui.engine.registry
         var shown = try WizardState(form: form, registry: registry, keepEmpty: true)
         if let editing { shown.name = editing }

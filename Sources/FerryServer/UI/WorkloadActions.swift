@@ -16,7 +16,7 @@ struct WorkloadActions {
             let workload = try ui.engine.workload(name)
             let source = try ui.engine.registry.source(workload.spec.source.kind)
             guard let action = source.action(named: actionName) else { throw FerryError.notFound("action", actionName) }
-            let form = try await FormData.read(request, limit: ui.limits.form)
+            let form = try await FormData.read(request, limits: ui.limits)
             var mapper = FormMapper()
             var params = mapper.config(form.tree(under: "params"), action.params, path: "params")
             for (path, typed) in mapper.secrets {
@@ -33,7 +33,7 @@ struct WorkloadActions {
         }
         post(router, "workloads/{name}/rollback") { request, p, _ in
             let name = try p.require("name")
-            let to = try await FormData.read(request, limit: ui.limits.form).nonEmpty("to")
+            let to = try await FormData.read(request, limits: ui.limits).nonEmpty("to")
             return try back(name) { _ = try ui.engine.rollback(workload: name, to: to); return "rolledBack" }
         }
         post(router, "workloads/{name}/promote") { _, p, _ in
@@ -47,7 +47,7 @@ struct WorkloadActions {
         }
         post(router, "workloads/{name}/env") { request, p, _ in
             let name = try p.require("name")
-            let form = try await FormData.read(request, limit: ui.limits.form)
+            let form = try await FormData.read(request, limits: ui.limits)
             return try back(name) {
                 guard let key = form.nonEmpty("key") else { throw FerryError.invalid("env", "name the entry (KEY)") }
                 _ = try ui.engine.setEnv(workload: name, key: key, value: form["value"] ?? "", secret: form["secret"] == "true")
