@@ -50,6 +50,10 @@ public func buildApplication(
 
 /// Applies a workload file at start-up (`apply:` in the server config).
 func applyFile(_ file: String, engine: Engine, limits: ServerLimits = ServerLimits(), logger: Logger) throws {
+    // Checked before reading, so a huge file is refused without being loaded.
+    if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int, size > limits.apiBody {
+        throw FerryError(.payloadTooLarge, "\(file): the file is larger than \(ByteCount.text(limits.apiBody)) (limits.apiBody)")
+    }
     guard let data = FileManager.default.contents(atPath: file) else {
         throw FerryError(.invalidInput, "\(file): cannot read the workload file")
     }

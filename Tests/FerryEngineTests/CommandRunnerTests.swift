@@ -53,3 +53,48 @@ import Testing
         return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
     }
 }
+
+/// What a child process sees of the server's environment: only PATH, HOME, LANG, LC_ALL and
+/// TMPDIR, plus what the job passes.
+@Suite struct CommandEnvironmentTests {
+    static func variables(_ output: CommandOutput) -> [String: String] {
+        var out: [String: String] = [:]
+        for line in output.stdout.split(separator: "\n") {
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            out[String(line[..<eq])] = String(line[line.index(after: eq)...])
+        }
+        return out
+    }
+
+    @Test func aChildSeesNoServerSecretAndOnlyTheMinimalEnvironment() async throws {
+        let parent = [
+            "FERRY_SECRET_KEY": "k3y-of-the-server", "FERRY_SERVER": "http://127.0.0.1:8080", "AWS_SECRET_ACCESS_KEY": "aws",
+            "PATH": "/usr/bin:/bin", "HOME": "/home/ferry", "LANG": "C.UTF-8", "TMPDIR": "/tmp",
+        ]
+        let runner = CommandRunner(onLine: { _ in }, parentEnvironment: parent)
+        let seen = Self.variables(try await runner.run(["env"], in: nil, environment: ["GIT_TERMINAL_PROMPT": "0"]))
+        #expect(seen["FERRY_SECRET_KEY"] == nil)
+        #expect(seen.keys.filter { $0.hasPrefix("FERRY_") }.isEmpty)
+        #expect(seen["AWS_SECRET_ACCESS_KEY"] == nil)
+        #expect(seen["PATH"] == "/usr/bin:/bin")
+        #expect(seen["HOME"] == "/home/ferry")
+        #expect(seen["LANG"] == "C.UTF-8")
+        #expect(seen["TMPDIR"] == "/tmp")
+        #expect(seen["GIT_TERMINAL_PROMPT"] == "0")
+    }
+
+    /// Through the real process environment, as the engine runs it. The variable set here has a
+    /// name of its own: setting FERRY_SECRET_KEY itself would change the key of every engine
+    /// other tests start in this process at the same moment.
+    @Test func aVariableSetInTheServerProcessDoesNotReachTheChild() async throws {
+        let name = "FERRY_TEST_SECRET_\(UInt32.random(in: 0...UInt32.max))"
+        setenv(name, "must-not-leak", 1)
+        defer { unsetenv(name) }
+        #expect(ProcessInfo.processInfo.environment[name] == "must-not-leak")
+        let seen = Self.variables(try await CommandRunner(onLine: { _ in }).run(["env"], in: nil, environment: ["JOB_OWN": "yes"]))
+        #expect(seen[name] == nil)
+        #expect(seen["JOB_OWN"] == "yes")
+        #expect(Set(seen.keys).isSubset(of: Set(CommandRunner.inheritedKeys + ["JOB_OWN"])), "\(seen.keys.sorted())")
+        #expect(seen["PATH"] != nil)
+    }
+}

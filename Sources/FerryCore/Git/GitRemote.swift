@@ -47,12 +47,12 @@ public struct GitRemote: Sendable, Hashable, CustomStringConvertible {
         if text.hasPrefix("-") {
             throw refuse("must not start with \"-\": git would read it as an option; give an https, ssh, git or file URL")
         }
-        if text.unicodeScalars.contains(where: { CharacterSet.whitespacesAndNewlines.contains($0) || CharacterSet.controlCharacters.contains($0) }) {
-            throw refuse("must not contain spaces or control characters")
-        }
         if let helper = text.range(of: "::"), !text[..<helper.lowerBound].contains("/") {
             let name = text[..<helper.lowerBound].prefix(20)
             throw refuse("git remote helpers (\"\(name)::\", ext::, fd::) are refused: they run programs; give an https, ssh, git or file URL")
+        }
+        if text.unicodeScalars.contains(where: { CharacterSet.whitespacesAndNewlines.contains($0) || CharacterSet.controlCharacters.contains($0) }) {
+            throw refuse("must not contain spaces or control characters")
         }
 
         url = text
