@@ -16,6 +16,8 @@ public func buildApplication(
         dataDirectory: config.dataDirectory, concurrency: config.concurrency, retain: config.retain,
         reconcileInterval: config.reconcileInterval, allowedVolumeRoots: config.allowedVolumeRoots)
     engineConfig.runsReconciler = config.reconcile
+    engineConfig.recoveryAttempts = config.recoveryAttempts
+    engineConfig.retention = config.retention
     engineConfig.publicURL = config.baseURL
     let engine = try Engine(configuration: engineConfig, registry: registry, logger: logger)
 

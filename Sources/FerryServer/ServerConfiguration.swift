@@ -14,6 +14,10 @@ public struct ServerConfiguration: Sendable {
     public var gitFileRoots: [String] = []
     public var concurrency = 4
     public var retain = 5
+    /// Crashes an idempotent job may cause before recovery stops re-running it (`jobs.recoveryAttempts`).
+    public var recoveryAttempts = 3
+    /// What the retention service removes (`retention:`); defaults in `RetentionPolicy`.
+    public var retention = RetentionPolicy()
     public var reconcileInterval: Duration = .seconds(10)
     /// `false` stops the reconcile loop (passes then run only on demand).
     public var reconcile = true
@@ -38,7 +42,14 @@ public struct ServerConfiguration: Sendable {
         .init("jobs", .object([
             .init("concurrency", .integer("jobs run at once across workloads", default: 4, minimum: 1, maximum: 64)),
             .init("retain", .integer("builds kept per workload (the newest ones, plus the live one if older)", default: 5, minimum: 1, maximum: 1000)),
+            .init("recoveryAttempts", .integer("times a job may be cut short by a crash before it is not re-run", default: 3, minimum: 1, maximum: 100)),
         ])),
+        .init("retention", .object(RetentionPolicy.kinds.map { kind in
+            .init(kind, .object([
+                .init("maxAge", .string("remove what is older than this", format: .duration)),
+                .init("keep", .integer("keep at most this many, the newest", minimum: 0, maximum: 1_000_000)),
+            ]))
+        })),
         .init("reconcileInterval", .string("time between reconcile passes", default: "10s", format: .duration)),
         .init("reconcile", .boolean("run the reconcile loop; off, nothing is deployed or repaired on its own", default: true)),
         .init("apply", .array(.string(), "workload files applied at start-up")),
@@ -69,6 +80,8 @@ public struct ServerConfiguration: Sendable {
         do {
             if let n = try value.integerIfPresent(at: "jobs.concurrency", in: 1...64) { config.concurrency = n }
             if let n = try value.integerIfPresent(at: "jobs.retain", in: 1...1000) { config.retain = n }
+            if let n = try value.integerIfPresent(at: "jobs.recoveryAttempts", in: 1...100) { config.recoveryAttempts = n }
+            config.retention = try RetentionPolicy(json: value["retention"])
             config.limits = try ServerLimits.read(value["limits"])
         } catch {
             throw FerryError(.invalidInput, "\(file): \(error.message)", field: error.field)

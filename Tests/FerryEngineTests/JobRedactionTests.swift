@@ -14,11 +14,16 @@ import Testing
         static let mount = "leaky"
         var schema: ConfigSchema { .object([]) }
         var actions: [ActionDescriptor] {
-            [ActionDescriptor(name: "deploy", description: "fails"), ActionDescriptor(name: "report", description: "succeeds")]
+            ["deploy", "report", "count-nothing"].map { ActionDescriptor(name: $0, description: $0) }
         }
         func resolve(params: JSONValue, context: any SourceContext) async throws -> Revision? { nil }
         func run(action: String, revision: Revision?, params: JSONValue, context: any SourceContext) async throws -> ActionOutcome {
             let token = context.env["TOKEN"] ?? ""
+            if action == "count-nothing" {
+                let done = 0.0, total = 0.0
+                context.progress(done / total, "checked \(Int(done)) of \(Int(total))")
+                return .done(summary: "nothing to check")
+            }
             context.progress(0.5, "asking https://bot:\(token)@git.example/x.git")
             if action == "report" {
                 return .done(summary: "used \(token)", details: .object(["token": .string(token), "list": .array([.string("a \(token)")])]))
@@ -62,6 +67,13 @@ import Testing
         #expect(!message.contains(Self.token))
         #expect(!(job.progressNote ?? "").contains(Self.token))
         #expect(!(job.progressNote ?? "").contains("bot:"), "credentials in URLs are masked too")
+    }
+
+    /// `0 / 0` as a progress fraction used to reach `Int(_:)` as NaN and stop the whole server.
+    @Test func aProgressFractionThatIsNotANumberIsShownAsNone() async throws {
+        let job = try await finished("count-nothing")
+        #expect(job.state == .succeeded)
+        #expect(job.progressNote == "checked 0 of 0")
     }
 
     @Test func summaryAndDetailsOfASucceededJobAreMasked() async throws {
