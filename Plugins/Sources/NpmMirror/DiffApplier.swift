@@ -32,7 +32,8 @@ public struct DiffApplier {
         guard FileManager.default.isReadableFile(atPath: archive.path) else {
             throw FerryError(.invalidInput, "\(archive.path): no such archive", field: "archive")
         }
-        let staging = storage.appendingPathComponent(".ferry-apply.tmp-\(UInt32.random(in: 0...UInt32.max))")
+        if !dryRun { removeAbandonedStaging() }
+        let staging = storage.appendingPathComponent("\(Self.stagingPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(at: staging) }
 
@@ -69,6 +70,20 @@ public struct DiffApplier {
         }
         for target in removals { try FileManager.default.removeItem(at: target) }
         return report
+    }
+
+    /// Staging folders are `<prefix><pid>-<random>` inside the storage.
+    static let stagingPrefix = ".ferry-apply.tmp-"
+
+    /// An apply killed before its `defer` ran (`kill -9`, a power cut) leaves its staging folder,
+    /// with part of the archive in it; the next apply removes every one whose process is gone,
+    /// so running the interrupted apply again leaves nothing behind. A live apply's stays.
+    private func removeAbandonedStaging() {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: storage.path)) ?? [] where entry.hasPrefix(Self.stagingPrefix) {
+            let parts = entry.dropFirst(Self.stagingPrefix.count).split(separator: "-")
+            if parts.count == 2, let owner = pid_t(parts[0]), kill(owner, 0) == 0 || errno == EPERM { continue }
+            try? FileManager.default.removeItem(at: storage.appendingPathComponent(entry))
+        }
     }
 
     struct StagedFile {
