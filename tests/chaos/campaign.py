@@ -137,7 +137,7 @@ class Campaign:
 
     def kill_server(self, op):
         running = self.running_jobs()
-        phases = [phase_of(workload, action, note) for (_, workload, action, note) in running] or ["idle (no job running)"]
+        phases = [phase_of(workload, action, note) for (_, workload, action, note) in running] or ["no job running (an API call, a reconcile pass, between jobs)"]
         self.server.kill()
         for phase in phases:
             self.kills[phase] += 1

@@ -91,10 +91,17 @@ def no_leftovers(server, workloads, storages):
                 problem = verify_build(builds / entry)
                 if problem:
                     problems.append(f"{name}: build folder {entry} is recorded but does not verify: {problem}")
+    recorded = {(workload, name) for (workload, name) in server.query("SELECT workload, name FROM artifacts")}
+    shelf = server.data / "artifacts"
+    for workload in sorted(os.listdir(shelf)) if shelf.exists() else []:
+        for name in sorted(os.listdir(shelf / workload)):
+            if (workload, name) not in recorded:
+                problems.append(f"artifact file artifacts/{workload}/{name} has no artifact record")
     for storage in storages:
         for root, dirs, files in os.walk(storage):
             for entry in dirs + files:
-                if ".tmp" in entry:
+                # `.ferry-apply.tmp-*` staging folders are npm_apply.py's to report.
+                if ".tmp" in entry and not entry.startswith(".ferry-apply"):
                     problems.append(f"temporary {'folder' if entry in dirs else 'file'} {Path(root, entry)} is left in the npm storage")
     return problems
 

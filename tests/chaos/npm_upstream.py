@@ -10,7 +10,6 @@ import hashlib
 import io
 import json
 import random
-import shutil
 import tarfile
 import threading
 import time
@@ -131,18 +130,18 @@ class NpmUpstream:
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                # Tarballs go out in pieces, so a kill can land while one is half downloaded.
-                for start in range(0, len(body), 32_768):
-                    self.wfile.write(body[start:start + 32_768])
+                # Tarballs go out in pieces, so a kill can land while one is half downloaded;
+                # then the killed server's end of the connection is gone, as expected.
+                try:
+                    for start in range(0, len(body), 32_768):
+                        self.wfile.write(body[start:start + 32_768])
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
         return Handler
 
     def close(self):
         self.server.shutdown()
-
-
-def copy_storage(source, target):
-    shutil.copytree(source, target)
 
 
 if __name__ == "__main__":
