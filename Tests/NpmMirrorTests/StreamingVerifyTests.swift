@@ -107,6 +107,30 @@ import Testing
         #expect(try problem(Data(count: 10240)) == "the tar stream holds no files")
     }
 
+    /// Sizes from outside, in a header or a pax record, are findings however large, never traps.
+    @Test func hostileTarNumbersAreFindingsNotTraps() {
+        func walk(_ blocks: [[UInt8]]) -> String? {
+            var walker = TarWalker()
+            let bytes = blocks.flatMap { $0 } + [UInt8](repeating: 0, count: 1024)
+            bytes.withUnsafeBytes { walker.feed($0) }
+            return walker.finish()
+        }
+        func pax(_ records: String) -> [[UInt8]] {
+            let data = Array(records.utf8)
+            return [TarHeader.block("PaxHeader", size: TarHeader.octal(data.count), type: "x"), data + [UInt8](repeating: 0, count: 511 - (data.count + 511) % 512)]
+        }
+        let file = TarHeader.block("package/a", size: TarHeader.octal(0), type: "0")
+        #expect(walk([file]) == nil)
+        #expect(walk([TarHeader.block("package/a", size: [0x80, 0, 0, 0] + [UInt8](repeating: 0xFF, count: 8), type: "0")])?.contains("gives a size of 18446744073709551615") == true)
+        #expect(walk([TarHeader.block("package/a", size: [0x80] + [UInt8](repeating: 0xFF, count: 11), type: "0")])?.contains("negative or oversized size") == true)
+        #expect(walk([TarHeader.block("package/a", size: [0xFF] + [UInt8](repeating: 0xFF, count: 11), type: "0")])?.contains("negative or oversized size") == true)
+        #expect(walk(pax("29 size=18446744073709551615\n") + [file])?.contains("gives a size of 18446744073709551615") == true)
+        #expect(walk(pax("9223372036854775807 size=1\n") + [file]) == "truncated or corrupt tar: unreadable pax header")
+        #expect(walk(pax("99999999999999999999999 size=1\n") + [file]) == "truncated or corrupt tar: unreadable pax header")
+        #expect(walk(pax("11 size=2x\n") + [file]) == "truncated or corrupt tar: pax size \"2x\" is not a number")
+        #expect(walk(pax("11 size=12\n") + [file, [UInt8](repeating: 7, count: 512)]) == nil, "the pax size replaces the header's")
+    }
+
     @Test func theLimitsAreConfigKeysWithSaneDefaults() throws {
         let config = try NpmMirrorConfig.load(from: .object(["storage": .string("v")]))
         #expect(config.maxInflatedSize == 1 << 30 && config.maxPackumentSize == 100 << 20)
@@ -116,5 +140,26 @@ import Testing
         #expect(schema.property("maxInflatedSize")?.defaultValue == .number(Double(1 << 30)))
         #expect(schema.property("maxPackumentSize")?.defaultValue == .number(Double(100 << 20)))
         #expect(schema.property("maxPackumentSize")?.description?.isEmpty == false)
+    }
+}
+
+/// ustar header blocks written by hand, for inputs no `tar` would write.
+enum TarHeader {
+    static func octal(_ n: Int) -> [UInt8] {
+        let digits = Array(String(n, radix: 8).utf8)
+        return [UInt8](repeating: UInt8(ascii: "0"), count: 11 - digits.count) + digits + [0]
+    }
+
+    static func block(_ name: String, size: [UInt8], type: Character) -> [UInt8] {
+        var h = [UInt8](repeating: 0, count: 512)
+        h.replaceSubrange(0..<name.utf8.count, with: name.utf8)
+        h.replaceSubrange(100..<108, with: Array("0000644\0".utf8))
+        h.replaceSubrange(124..<136, with: size)
+        h[156] = type.asciiValue!
+        h.replaceSubrange(257..<263, with: Array("ustar\0".utf8))
+        h.replaceSubrange(148..<156, with: [UInt8](repeating: UInt8(ascii: " "), count: 8))
+        let sum = h.reduce(0) { $0 + Int($1) }
+        h.replaceSubrange(148..<156, with: Array(octal(sum).suffix(7)) + [UInt8(ascii: " ")])
+        return h
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 
 /// The `broken-scan` action: checks every tarball on every core (`TarballVerifier`: digest,
-/// gzip with its trailer, tar to the end), records the broken ones in the `broken` collection
+/// gzip with its trailer, tar to the end, in one streaming pass that stops at the config's
+/// `maxInflatedSize`, so a gzip bomb in the storage costs a chunk of memory per core), records the broken ones in the `broken` collection
 /// with the reason and, with `repair`, moves each aside into the workload's state folder,
 /// fetches it again from upstream, verifies it and marks it repaired or failed.
 struct BrokenScanner {

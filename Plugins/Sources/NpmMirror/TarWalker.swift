@@ -7,6 +7,8 @@ struct TarWalker {
     /// More than any real pax header (npm writes a few long paths); a larger one is refused
     /// rather than buffered.
     static let maxPaxHeader = 1 << 20
+    /// 2^62 bytes: past any inflated-size limit, and far from overflowing the padding arithmetic.
+    static let maxEntrySize: UInt64 = 1 << 62
 
     /// The first problem met; once set, further bytes are ignored.
     private(set) var problem: String?
@@ -79,7 +81,7 @@ struct TarWalker {
             return
         }
         guard var size = Self.number(header[124..<136]) else {
-            problem = "truncated or corrupt tar: unreadable size in the header at byte \(offset)"
+            problem = "truncated or corrupt tar: negative or oversized size in the header at byte \(offset)"
             return
         }
         switch header[156] {
@@ -102,6 +104,10 @@ struct TarWalker {
             entries += 1
             paxSize = nil
         }
+        guard size <= Self.maxEntrySize else {
+            problem = "truncated or corrupt tar: the header at byte \(offset) gives a size of \(size) bytes"
+            return
+        }
         remaining = (size + 511) / 512 * 512
     }
 
@@ -115,7 +121,7 @@ struct TarWalker {
             unsigned += Int64(b)
             signed += Int64(Int8(bitPattern: b))
         }
-        return Int64(stored) == unsigned || Int64(stored) == signed
+        return stored == UInt64(unsigned) || Int64(bitPattern: stored) == signed
     }
 
     /// Pax records are `<length> <key>=<value>\n`; only `size` matters for walking the stream.
@@ -124,7 +130,7 @@ struct TarWalker {
         while start < records.count {
             guard let space = records[start...].firstIndex(of: UInt8(ascii: " ")),
                   let length = Int(String(decoding: records[start..<space], as: UTF8.self)), length > space - start,
-                  start + length <= records.count
+                  length <= records.count - start
             else {
                 problem = "truncated or corrupt tar: unreadable pax header"
                 return
@@ -142,8 +148,9 @@ struct TarWalker {
         }
     }
 
-    /// A numeric header field: octal digits after optional spaces (ended by a space or NUL), or
-    /// GNU's base-256 when the high bit of the first byte is set. nil when it is neither.
+    /// A numeric header field read as libarchive reads it: octal digits after optional spaces or
+    /// tabs, up to the first other byte (no digits is 0), or GNU's base-256 when the high bit of
+    /// the first byte is set. nil only for a negative or oversized base-256 value.
     static func number(_ field: ArraySlice<UInt8>) -> UInt64? {
         guard let first = field.first else { return nil }
         if first & 0x80 != 0 {
@@ -156,12 +163,10 @@ struct TarWalker {
             return value
         }
         var value: UInt64 = 0
-        var digits = 0
-        for byte in field.drop(while: { $0 == UInt8(ascii: " ") }) {
+        for byte in field.drop(while: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
             guard (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(byte) else { break }
             value = value << 3 | UInt64(byte - UInt8(ascii: "0"))
-            digits += 1
         }
-        return digits > 0 || field.allSatisfy({ $0 == 0 || $0 == UInt8(ascii: " ") }) ? value : nil
+        return value
     }
 }
