@@ -202,7 +202,7 @@ class Campaign:
             return "npm apply (nothing new)"
         for position, artifact in enumerate(pending):
             archive = self.offline.download(self.server, artifact)
-            kill_after = self.rng.uniform(0, 0.4) if position == 0 and self.rng.random() < 0.7 else None
+            kill_after = self.rng.uniform(0.005, 0.06) if position == 0 and self.rng.random() < 0.7 else None
             outcome = self.offline.apply(archive, kill_after)
             if outcome == "killed":
                 self.kills["ferry npm apply: killed"] += 1
