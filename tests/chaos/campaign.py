@@ -40,6 +40,8 @@ SURFACES = ["/sites/site/", "/sites/site-prod/", "/composer/composer/packages.js
 KNOWN = {
     r"scratch folder .*/tmp/j-[^ ]* is left":
         "start-up recovery does not remove the scratch folders (<data>/tmp/<job>) of interrupted jobs",
+    r"build folder [^ ]* is recorded but does not verify: [^ ]* is missing":
+        "a kill during retention leaves a half-removed build whose record is not marked pruned",
 }
 
 
