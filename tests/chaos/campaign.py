@@ -174,6 +174,9 @@ class Campaign:
         subprocess.run([str(BINARY), "apply", "-f", str(self.root / "workloads.yaml"), "--server", self.server.base], check=True, capture_output=True)
         if wait_until_quiet(self.server, 120) is None:
             raise ChaosError("the first deploys did not finish")
+        for name in WORKLOADS:
+            if not self.server.get(f"/api/workloads/{name}")["status"].get("liveBuildID"):
+                raise ChaosError(f"{name} has nothing live after its first deploy; see {self.root}/server-1.log")
         kinds = [(self.deploy, 5), (self.promote, 2), (self.rollback, 2), (self.composer, 2), (self.npm_refresh, 2), (self.npm_apply, 2)]
         actions = [f for f, w in kinds for _ in range(w)]
         for index in range(1, self.operations + 1):
@@ -192,8 +195,20 @@ class Campaign:
         # The last word: a clean stop and start, then every check once more.
         self.server.stop()
         self.restart_and_check([], "the final restart")
+        self.work_was_done()
         self.server.stop()
         return time.time() - start
+
+    def work_was_done(self):
+        """Kills must interrupt real work: a run whose deploys all failed would check nothing."""
+        done = dict(((w, a), n) for (w, a, n) in self.server.query(
+            "SELECT workload, action, count(*) FROM jobs WHERE state = 'succeeded' GROUP BY workload, action"))
+        print("jobs succeeded: " + ", ".join(f"{w} {a} {n}" for (w, a), n in sorted(done.items())), flush=True)
+        # Site deploys are idempotent, so recovery re-runs the killed ones: some must succeed.
+        # Other actions are re-run only when their source calls them idempotent: only counted.
+        asked = self.ops["deploy"] + self.ops["deploy (webhook)"]
+        if asked and done.get(("site", "deploy"), 0) < 2:
+            self.violation("the run", f"no site deploy after the first one succeeded ({asked} asked)")
 
     def npm_apply(self):
         """Applies every diff the mirror made that the offline side has not applied yet; the
