@@ -22,6 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import BINARY, ChaosError, FerryServer  # noqa: E402

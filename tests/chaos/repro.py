@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import FerryServer, GitRepo, verify_build  # noqa: E402
