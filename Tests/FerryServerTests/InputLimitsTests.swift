@@ -39,6 +39,15 @@ import Testing
         }
     }
 
+    @Test func aWorkloadFileOverItsByteLimitIsRefusedNamingTheFileAndKey() {
+        let limits = WorkloadFile.Limits(bytes: 2048, depth: 64, nodes: 1000, bytesKey: "limits.apiBody")
+        #expect {
+            try WorkloadFile.parse("name: big\n# " + String(repeating: "x", count: 4096), fileName: "big.yaml", limits: limits)
+        } throws: { error in
+            (error as? FerryError)?.message == "big.yaml: the file is larger than 2 KiB (limits.apiBody)"
+        }
+    }
+
     @Test func billionLaughsIs400NamingTheFileAndStoresNothing() async throws {
         try await TestFerry.run { client, _, _ in
             let response = try await client.send(.post, "/api/apply?file=laughs.yaml", Self.billionLaughs, contentType: "application/yaml")
