@@ -6,8 +6,9 @@
 # `make fuzz` runs 300 s each, `make fuzz-short` (part of `make test`) 20 s each. Each harness
 # starts from its seeds in Fuzz/Corpus/<harness>/ (read only) and writes what it discovers to a
 # scratch corpus, $FUZZ_WORK/corpus/<harness> (default .fuzz-work/, gitignored), which later runs
-# reuse. Exits non-zero when any harness crashes, leaks, times out or runs out of memory, and
-# prints the reproducer's path and how to replay it.
+# reuse. FUZZ_FLAGS adds libFuzzer flags (`-max_len=65536`, `-only_ascii=1`). Exits non-zero
+# when any harness crashes, times out or runs out of memory, and prints the reproducer's path
+# and how to replay it.
 set -uo pipefail
 
 fuzz_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -48,6 +49,8 @@ echo "fuzz: built in $(( $(date +%s) - start )) s"
 
 # Leak reports from Foundation's caches would drown real findings; crashes and overflows stay on.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}"
+# Swift's own backtracer reads memory ASan flags on a trap, burying the real message.
+export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}"
 failed=()
 for harness in "${harnesses[@]}"; do
     exe="$bin/$harness"
@@ -60,7 +63,7 @@ for harness in "${harnesses[@]}"; do
     # -fork is not used: one process keeps the output simple and the run reproducible enough.
     "$exe" "$corpus" "$fuzz_dir/Corpus/$harness" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-        -artifact_prefix="$artifacts" >"$log" 2>&1
+        -artifact_prefix="$artifacts" ${FUZZ_FLAGS:-} >"$log" 2>&1
     status=$?
     grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb)|^#[0-9]+ +DONE" "$log" | tr '\n' ' ' | sed 's/^/      /'; echo
     if [ $status -ne 0 ]; then
