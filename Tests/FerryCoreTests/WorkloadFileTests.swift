@@ -1,4 +1,5 @@
 import FerryCore
+import Foundation
 import Testing
 
 /// `WorkloadFile.parse`: YAML or JSON, one or many documents, syntax errors with a line number.
@@ -123,5 +124,20 @@ import Testing
         let value = try #require(try WorkloadFile.parse("port: 8080\nratio: 0.5\n").first?.value)
         #expect(value["port"]?.typeName == "integer")
         #expect(value["ratio"]?.typeName == "number")
+    }
+
+    /// Found by fuzzing: Yams' constructor traps on a mapping key that is a list or a mapping, so
+    /// an 8-byte `ferry apply` body stopped the whole server. Now each is a 400 naming the line.
+    @Test(arguments: ["{[a]: b}", "? [a]\n: b\n", "name: x\n? {k: v}\n: y\n", "s: !!set {a, b}\n", "o: !!omap [a: 1]\n", "b: !!binary aGVsbG8=\n"])
+    func unbuildableYAMLIsRefusedNamingTheLine(_ text: String) {
+        let error = #expect(throws: FerryError.self) { try WorkloadFile.parse(text, fileName: "w.yaml") }
+        #expect(error?.message.hasPrefix("w.yaml: line ") == true, "\(error?.message ?? "")")
+    }
+
+    @Test func theFuzzersReproducerIsRefusedNotTrappedOn() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Fuzz/Corpus/WorkloadFileFuzz/found-crash-87c7345679abb0ca034775bb1afb38b36890c1b2").standardizedFileURL
+        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        #expect(throws: FerryError.self) { try WorkloadFile.parse(text, fileName: "found.yaml") }
     }
 }

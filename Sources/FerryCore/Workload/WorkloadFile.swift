@@ -48,8 +48,13 @@ public enum WorkloadFile {
         do {
             // YamlSequence stops at a syntax error and keeps it in `error` instead of throwing,
             // so the error must be read after iterating, or later documents vanish silently.
-            var sequence = try Yams.load_all(yaml: text)
-            while let document = sequence.next() { loaded.append(document) }
+            // Composed first and checked, then constructed: Yams' constructor traps on a mapping
+            // key that is not a scalar (`{[a]: b}`, 8 bytes) and on some typed collections.
+            var sequence = try Yams.compose_all(yaml: text)
+            while let node = sequence.next() {
+                try checkConstructible(node, fileName: fileName)
+                loaded.append(node.any)
+            }
             if let error = sequence.error { throw error }
         } catch let error as YamlError {
             throw FerryError(.invalidInput, "\(fileName): \(describe(error))", cause: error)
@@ -87,6 +92,33 @@ public enum WorkloadFile {
                 "\(fileName): expands to more than \(limits.nodes) nodes once YAML aliases are followed\(limits.named(limits.nodesKey)); write the values out or use fewer aliases")
         }
     }
+
+    /// Tags whose Yams constructors build values a workload cannot hold (or trap on odd input).
+    private static let refusedTags: Set<String> = ["tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:binary"]
+
+    /// Refuses what Yams' constructor cannot build safely: mapping keys that are sequences or
+    /// mappings, and the set/omap/pairs/binary types. Aliases are resolved by then, and the
+    /// budget check has bounded how many nodes the walk can visit.
+    static func checkConstructible(_ node: Node, fileName: String) throws(FerryError) {
+        if refusedTags.contains(node.tag.rawValue) {
+            throw FerryError(.invalidInput, "\(fileName): line \(line(node)): the YAML type \(node.tag.rawValue) is not supported here")
+        }
+        switch node {
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                guard case .scalar = key else {
+                    throw FerryError(.invalidInput, "\(fileName): line \(line(key)): a mapping key must be a plain value, not a list or mapping")
+                }
+                try checkConstructible(value, fileName: fileName)
+            }
+        case .sequence(let sequence):
+            for item in sequence { try checkConstructible(item, fileName: fileName) }
+        case .scalar, .alias:
+            return
+        }
+    }
+
+    private static func line(_ node: Node) -> String { node.mark.map { "\($0.line)" } ?? "?" }
 
     private static func describe(_ error: YamlError) -> String {
         switch error {
