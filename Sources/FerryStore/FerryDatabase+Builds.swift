@@ -43,6 +43,12 @@ extension FerryDatabase {
         try read { db in try DeployRecord.fetchOne(db, key: id)?.model() }
     }
 
+    /// The deploy a job recorded, if it got that far: recovery must not re-run a job whose
+    /// build already went live.
+    public func deploy(jobID: String) throws -> Deploy? {
+        try read { db in try DeployRecord.filter(DeployRecord.Columns.jobID == jobID).fetchOne(db)?.model() }
+    }
+
     /// Newest first.
     public func deploys(workload: String, limit: Int = 100) throws -> [Deploy] {
         try read { db in

@@ -38,12 +38,7 @@ SURFACES = ["/sites/site/", "/sites/site-prod/", "/composer/composer/packages.js
 # Violations of bugs already reported (docs/RELIABILITY.md, "Found by the campaign"): printed,
 # counted, and fatal only with --strict (what `make chaos` runs), so `make test` stays a
 # regression check for everything else until they are fixed. Remove an entry with its fix.
-KNOWN = {
-    r"scratch folder .*/tmp/j-[^ ]* is left":
-        "start-up recovery does not remove the scratch folders (<data>/tmp/<job>) of interrupted jobs",
-    r"build folder [^ ]* is recorded but does not verify: [^ ]* is missing":
-        "a kill during retention leaves a half-removed build whose record is not marked pruned",
-}
+KNOWN: dict[str, str] = {}
 
 
 def known_bug(problem):

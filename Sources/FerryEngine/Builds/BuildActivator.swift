@@ -46,12 +46,20 @@ public struct BuildActivator: Sendable {
     /// Deletes the files of builds beyond the `keep` newest, never the live one. Returns the
     /// ids whose files were removed.
     public func prune(workload: String, builds: [Build], keep: Int, live: String?) -> [String] {
+        let doomed = prunable(builds: builds, keep: keep, live: live)
+        remove(workload: workload, buildIDs: doomed)
+        return doomed
+    }
+
+    /// Which builds retention removes: past the `keep` newest unpruned ones, never the live one.
+    /// Callers record them as pruned before `remove`, so a crash in between leaves folders that
+    /// start-up recovery deletes, never a listed build with files missing.
+    public func prunable(builds: [Build], keep: Int, live: String?) -> [String] {
         let candidates = builds.filter { $0.prunedAt == nil }.sorted { $0.createdAt > $1.createdAt }
-        var removed: [String] = []
-        for build in candidates.dropFirst(max(keep, 1)) where build.id != live {
-            try? FileManager.default.removeItem(at: paths.build(workload, build.id))
-            removed.append(build.id)
-        }
-        return removed
+        return candidates.dropFirst(max(keep, 1)).filter { $0.id != live }.map(\.id)
+    }
+
+    public func remove(workload: String, buildIDs: [String]) {
+        for id in buildIDs { try? FileManager.default.removeItem(at: paths.build(workload, id)) }
     }
 }

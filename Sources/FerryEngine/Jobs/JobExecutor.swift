@@ -166,9 +166,10 @@ struct JobExecutor: Sendable {
             status.failedGeneration = nil
             status.lastFailureAt = nil
         }
-        let pruned = activator.prune(workload: job.workload, builds: try database.builds(workload: job.workload), keep: retain, live: buildID)
+        let pruned = activator.prunable(builds: try database.builds(workload: job.workload), keep: retain, live: buildID)
         if !pruned.isEmpty {
             try database.markBuildsPruned(pruned, now: now())
+            activator.remove(workload: job.workload, buildIDs: pruned)
             context.log("retention: removed \(pruned.count) old build(s): \(pruned.joined(separator: ", "))")
         }
         context.progress(1, "live: \(label), \(manifest.files.count) files")

@@ -61,12 +61,19 @@ public final class Reconciler: Service {
     /// and those whose action is idempotent are queued again. A job cut short by a crash counts
     /// an attempt; after `recoveryAttempts` of them it stays failed, since it may be what kills
     /// the process. One stopped by a graceful shutdown is re-run without counting. Half-written
-    /// builds (folders with no build record) are removed; they were never live.
+    /// builds (folders with no build record, or recorded as pruned) and every job's scratch
+    /// folder are removed: nothing runs yet, and neither was ever live. A job that recorded its
+    /// deploy before the process died did its work: it is closed as succeeded, not re-run.
     @discardableResult
     public func recover() throws -> [Job] {
         var requeued: [Job] = []
         for job in try database.interruptRunningJobs(now: now()) {
             logger.warning("job \(job.id) (\(job.action) on \(job.workload)) was interrupted")
+            if let deploy = try database.deploy(jobID: job.id) {
+                let message = "deployed \(deploy.revision?.label ?? deploy.buildID) as build \(deploy.buildID); the server stopped before the job was closed"
+                try database.updateJob(job.id) { $0.state = .succeeded; $0.message = message; $0.buildID = deploy.buildID; $0.progress = 1 }
+                continue
+            }
             guard let workload = try database.workload(job.workload),
                 let plugin = registry.sources[workload.spec.source.kind],
                 plugin.action(named: job.action)?.idempotent == true
@@ -87,6 +94,9 @@ public final class Reconciler: Service {
             requeued += result.jobs
         }
         for workload in try database.workloads() { try removeOrphanBuilds(of: workload.name) }
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: paths.scratch.path)) ?? [] {
+            try? FileManager.default.removeItem(at: paths.scratch.appendingPathComponent(entry))
+        }
         return requeued
     }
 
@@ -95,11 +105,11 @@ public final class Reconciler: Service {
     static let shutdownNote = "interrupted by shutdown"
 
     private func removeOrphanBuilds(of name: String) throws {
-        let known = Set(try database.builds(workload: name).map(\.id))
+        let known = Set(try database.builds(workload: name).filter { $0.prunedAt == nil }.map(\.id))
         let live = activator.liveBuildID(workload: name)
         let dir = paths.builds(name)
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where !known.contains(entry) && entry != live {
-            logger.info("\(name): removing unfinished build \(entry)")
+            logger.info("\(name): removing unfinished or pruned build \(entry)")
             try? FileManager.default.removeItem(at: dir.appendingPathComponent(entry))
         }
     }

@@ -8,6 +8,7 @@ struct DeployRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
         static let id = Column(CodingKeys.id)
         static let workload = Column(CodingKeys.workload)
         static let createdAt = Column(CodingKeys.createdAt)
+        static let jobID = Column(CodingKeys.jobID)
     }
 
     var id: String

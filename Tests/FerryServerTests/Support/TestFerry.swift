@@ -27,7 +27,6 @@ enum TestFerry {
         config.dataDirectory = temp.url.appendingPathComponent("data")
         config.reconcile = false
         config.gitFileRoots = [temp.url.standardizedFileURL.path]
-        config.gitFileRoots = [temp.url.standardizedFileURL.path]
         configure(&config)
         var logger = logs?.logger() ?? Logger(label: "ferry-test")
         if logs == nil { logger.logLevel = .warning }
