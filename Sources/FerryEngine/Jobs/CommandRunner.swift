@@ -12,6 +12,8 @@ import Foundation
 /// a git hook or a compromised tool.
 public struct CommandRunner: Sendable {
     public var onLine: @Sendable (String) -> Void
+    /// Told each child's pid once it runs (jobs record it in their `ChildLedger`).
+    public var onStart: @Sendable (pid_t) -> Void = { _ in }
     /// The server's environment the inherited keys are read from (the process's by default).
     let parentEnvironment: [String: String]
 
@@ -48,7 +50,7 @@ public struct CommandRunner: Sendable {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
 
-        let onLine = self.onLine
+        let onLine = self.onLine, onStart = self.onStart
         let output: CommandOutput = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 DispatchQueue.global().async {
@@ -56,6 +58,7 @@ public struct CommandRunner: Sendable {
                         continuation.resume(throwing: FerryError(.failed, "cannot start \(program): \(error)", cause: error))
                         return
                     }
+                    onStart(process.processIdentifier)
                     let group = DispatchGroup()
                     let stdout = LineCollector(onLine: onLine), stderr = LineCollector(onLine: onLine)
                     for (pipe, collector) in [(out, stdout), (err, stderr)] {

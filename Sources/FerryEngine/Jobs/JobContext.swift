@@ -16,6 +16,8 @@ final class JobContext: SourceContext {
     let http: any HTTPFetcher
     let publicBase: String
     let git: GitPolicy
+    /// Where the children this job starts are recorded, for recovery after a crash.
+    let children: ChildLedger
     private let artifacts: ArtifactShelf
     private let followUps = Mutex<[FollowUp]>([])
     private let jobLog: JobLog
@@ -25,10 +27,11 @@ final class JobContext: SourceContext {
     init(
         workload: WorkloadSpec, env: [String: String], buildDirectory: URL, scratchDirectory: URL,
         volumes: [String: URL], stateDirectory: URL, jobID: String, records: any RecordStore, http: any HTTPFetcher,
-        publicBase: String, git: GitPolicy, artifacts: ArtifactShelf, log: JobLog,
+        publicBase: String, git: GitPolicy, children: ChildLedger, artifacts: ArtifactShelf, log: JobLog,
         reportProgress: @escaping @Sendable (Double?, String) -> Void
     ) {
         self.git = git
+        self.children = children
         self.stateDirectory = stateDirectory
         self.jobID = jobID
         self.records = records
@@ -68,7 +71,9 @@ final class JobContext: SourceContext {
     func run(_ arguments: [String], in directory: URL?, environment: [String: String]) async throws -> CommandOutput {
         jobLog.write("$ \(arguments.joined(separator: " "))")
         let log = jobLog
-        return try await CommandRunner(onLine: { log.write("  \($0)") }).run(arguments, in: directory, environment: environment)
+        var runner = CommandRunner(onLine: { log.write("  \($0)") })
+        runner.onStart = { [children] in children.record($0) }
+        return try await runner.run(arguments, in: directory, environment: environment)
     }
 
     func checkCancellation() throws { try Task.checkCancellation() }

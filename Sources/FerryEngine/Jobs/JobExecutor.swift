@@ -73,6 +73,7 @@ struct JobExecutor: Sendable {
                 stateDirectory: stateDir, jobID: job.id,
                 records: OwnedRecords(database: database, owner: OwnedRecords.workload(job.workload), now: now),
                 http: http, publicBase: publicURL + "/" + type(of: plugin).mount + "/" + job.workload, git: registry.git,
+                children: ChildLedger(file: scratch.appendingPathComponent(ChildLedger.fileName)),
                 artifacts: ArtifactShelf(database: database, paths: paths, now: now), log: log,
                 reportProgress: { [database, redactor] fraction, note in
                     let shown = redactor.redact(note)

@@ -95,7 +95,11 @@ public final class Reconciler: Service {
         }
         for workload in try database.workloads() { try removeOrphanBuilds(of: workload.name) }
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: paths.scratch.path)) ?? [] {
-            try? FileManager.default.removeItem(at: paths.scratch.appendingPathComponent(entry))
+            let folder = paths.scratch.appendingPathComponent(entry)
+            // The dead server's children may still be writing here; stop them first.
+            let killed = ChildLedger(file: folder.appendingPathComponent(ChildLedger.fileName)).killSurvivors()
+            if killed > 0 { logger.warning("job \(entry): stopped \(killed) process(es) it left running") }
+            try? FileManager.default.removeItem(at: folder)
         }
         return requeued
     }
