@@ -25,16 +25,11 @@ extension FerryDatabase {
     public func deleteFinishedJobs(_ rule: RetentionRule, now: Date) throws -> [String] {
         guard rule.maxAge != nil || rule.keep != nil else { return [] }
         return try write { db in
-            let ids = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM (
-                      SELECT id, createdAt, ROW_NUMBER() OVER (PARTITION BY workload ORDER BY createdAt DESC, id DESC) AS rank
-                      FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled')
-                        AND id NOT IN (SELECT jobID FROM builds WHERE jobID IS NOT NULL AND prunedAt IS NULL)
-                    ) WHERE \(Self.condition(rule))
-                    """,
-                arguments: Self.arguments(rule, now: now))
+            let ids = try Self.expiredIDs(
+                db, from: """
+                    jobs WHERE state IN ('succeeded', 'failed', 'cancelled')
+                      AND id NOT IN (SELECT jobID FROM builds WHERE jobID IS NOT NULL AND prunedAt IS NULL)
+                    """, rule, now: now)
             for chunk in stride(from: 0, to: ids.count, by: 500) {
                 _ = try JobRecord.filter(keys: ids[chunk..<min(chunk + 500, ids.count)]).deleteAll(db)
             }
@@ -46,19 +41,25 @@ extension FerryDatabase {
     public func deleteArtifacts(_ rule: RetentionRule, now: Date) throws -> [Artifact] {
         guard rule.maxAge != nil || rule.keep != nil else { return [] }
         return try write { db in
-            let ids = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM (
-                      SELECT id, createdAt, ROW_NUMBER() OVER (PARTITION BY workload ORDER BY createdAt DESC, id DESC) AS rank
-                      FROM artifacts
-                    ) WHERE \(Self.condition(rule))
-                    """,
-                arguments: Self.arguments(rule, now: now))
+            let ids = try Self.expiredIDs(db, from: "artifacts", rule, now: now)
             let doomed = try ArtifactRecord.filter(keys: ids).fetchAll(db).map { try $0.model() }
             _ = try ArtifactRecord.filter(keys: ids).deleteAll(db)
             return doomed
         }
+    }
+
+    /// Ids of the rows of `source` (a table, optionally with a WHERE) past the rule, ranked
+    /// newest first within each workload.
+    private static func expiredIDs(_ db: Database, from source: String, _ rule: RetentionRule, now: Date) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT id FROM (
+                  SELECT id, createdAt, ROW_NUMBER() OVER (PARTITION BY workload ORDER BY createdAt DESC, id DESC) AS rank
+                  FROM \(source)
+                ) WHERE \(condition(rule))
+                """,
+            arguments: arguments(rule, now: now))
     }
 
     /// `rank > :keep OR createdAt < :cutoff`, with only the parts the rule has.

@@ -22,12 +22,14 @@ public struct OwnedRecords: RecordStore {
         guard !records.isEmpty else { return }
         let at = now()
         let owner = owner
-        try database.write { db in
-            for r in records {
-                try PluginRecordRow(
-                    owner: owner, collection: collection, key: r.key, json: r.json, label: r.label, stamp: r.stamp, updatedAt: at
-                ).save(db)
-            }
+        try database.write { db in try Self.save(records, owner: owner, collection: collection, at: at, in: db) }
+    }
+
+    private static func save(_ records: [RecordWrite], owner: String, collection: String, at: Date, in db: Database) throws {
+        for r in records {
+            try PluginRecordRow(
+                owner: owner, collection: collection, key: r.key, json: r.json, label: r.label, stamp: r.stamp, updatedAt: at
+            ).save(db)
         }
     }
 
@@ -74,11 +76,7 @@ public struct OwnedRecords: RecordStore {
         let at = now()
         let owner = owner
         try database.write { db in
-            for r in records {
-                try PluginRecordRow(
-                    owner: owner, collection: collection, key: r.key, json: r.json, label: r.label, stamp: r.stamp, updatedAt: at
-                ).save(db)
-            }
+            try Self.save(records, owner: owner, collection: collection, at: at, in: db)
             // SQLite caps the variables of one statement; the chunks share the transaction.
             for start in stride(from: 0, to: keys.count, by: 500) {
                 let chunk = Array(keys[start..<min(start + 500, keys.count)])
