@@ -2,8 +2,6 @@ import FerryCore
 import FerryEngine
 import FerryStore
 import Foundation
-import Logging
-import StaticSiteSource
 import Testing
 
 /// Start-up recovery re-runs what a dead server cut short, but not forever: a job that kills the
@@ -12,23 +10,14 @@ import Testing
     /// An engine whose reconciler and watchers only run when called, with one workload and one
     /// deploy of it left `running`, as a killed server leaves it.
     func withInterruptedDeploy(attempt: Int, progressNote: String? = nil, _ body: (Engine, Job) throws -> Void) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-recover-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var registry = PluginRegistry()
-        registry.register(StaticSiteSource())
-        var configuration = Engine.Configuration(dataDirectory: dir)
-        configuration.runsReconciler = false
-        configuration.runsWatchers = false
-        let engine = try Engine(configuration: configuration, registry: registry, logger: Logger(label: "test"))
-        try engine.apply(.object([
-            "name": .string("docs"),
-            "source": .object(["kind": .string("static-site"), "config": .object(["repo": .string("https://git.example/docs.git")])]),
-        ]))
-        _ = try engine.dispatcher.dispatch(DispatchRequest(
-            kind: "manual", summary: "deploy docs", targets: [.init(workload: "docs", action: "deploy", attempt: attempt)]))
-        let running = try #require(try engine.database.claimRunnableJobs(limit: 1, now: Date()).first)
-        if let progressNote { _ = try engine.database.updateJob(running.id) { $0.progressNote = progressNote } }
-        try body(engine, running)
+        try QuietEngine.with { engine in
+            try engine.apply(QuietEngine.site("docs"))
+            _ = try engine.dispatcher.dispatch(DispatchRequest(
+                kind: "manual", summary: "deploy docs", targets: [.init(workload: "docs", action: "deploy", attempt: attempt)]))
+            let running = try #require(try engine.database.claimRunnableJobs(limit: 1, now: Date()).first)
+            if let progressNote { _ = try engine.database.updateJob(running.id) { $0.progressNote = progressNote } }
+            try body(engine, running)
+        }
     }
 
     @Test func aCrashedJobRunsAgainAsTheNextAttempt() throws {

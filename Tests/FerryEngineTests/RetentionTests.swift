@@ -2,8 +2,6 @@ import FerryCore
 import FerryEngine
 import FerryStore
 import Foundation
-import Logging
-import StaticSiteSource
 import Synchronization
 import Testing
 
@@ -17,24 +15,11 @@ import Testing
     }
 
     func withEngine(_ policy: RetentionPolicy = RetentionPolicy(), _ body: (Engine, Clock) throws -> Void) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-retention-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var registry = PluginRegistry()
-        registry.register(StaticSiteSource())
-        var configuration = Engine.Configuration(dataDirectory: dir)
-        configuration.runsReconciler = false
-        configuration.runsWatchers = false
-        configuration.runsRetention = false
-        configuration.retention = policy
         let clock = Clock()
-        let engine = try Engine(configuration: configuration, registry: registry, logger: Logger(label: "test"), now: { clock.now })
-        for name in ["docs", "blog"] {
-            try engine.apply(.object([
-                "name": .string(name),
-                "source": .object(["kind": .string("static-site"), "config": .object(["repo": .string("https://git.example/\(name).git")])]),
-            ]))
+        try QuietEngine.with(configure: { $0.retention = policy }, now: { clock.now }) { engine in
+            for name in ["docs", "blog"] { try engine.apply(QuietEngine.site(name)) }
+            try body(engine, clock)
         }
-        try body(engine, clock)
     }
 
     /// A finished deploy job of `workload`, with a log file, as a run leaves it.
