@@ -39,7 +39,7 @@ public final class RetentionService: Service, Sendable {
     public var removedTotals: [String: Int] { removed.withLock { $0 } }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { [self] in
+        await cancelWhenGracefulShutdown { [self] in
             try? await Task.sleep(for: .seconds(30))
             while !Task.isCancelled {
                 do { _ = try pass() } catch { logger.error("retention pass failed: \(error)") }
