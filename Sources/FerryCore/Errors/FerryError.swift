@@ -26,6 +26,8 @@ public struct FerryError: Error, Sendable, CustomStringConvertible {
             case notFound = "not_found"
             case conflict = "conflict"
             case unauthorized = "unauthorized"
+            case forbidden = "forbidden"
+            case tooManyRequests = "too_many_requests"
             case payloadTooLarge = "payload_too_large"
             case unavailable = "unavailable"
             case failed = "failed"
@@ -37,7 +39,12 @@ public struct FerryError: Error, Sendable, CustomStringConvertible {
         public static let invalidInput = Code(.invalidInput)
         public static let notFound = Code(.notFound)
         public static let conflict = Code(.conflict)
+        /// No credentials, or ones not accepted; never says which.
         public static let unauthorized = Code(.unauthorized)
+        /// Authenticated, but the role or scope does not allow it.
+        public static let forbidden = Code(.forbidden)
+        /// Too many failed authentications from one client; retry later.
+        public static let tooManyRequests = Code(.tooManyRequests)
         public static let payloadTooLarge = Code(.payloadTooLarge)
         public static let unavailable = Code(.unavailable)
         /// A job or external tool failed; the message says which and why.
@@ -51,6 +58,8 @@ public struct FerryError: Error, Sendable, CustomStringConvertible {
             switch base {
             case .invalidInput: 400
             case .unauthorized: 401
+            case .forbidden: 403
+            case .tooManyRequests: 429
             case .notFound: 404
             case .conflict: 409
             case .payloadTooLarge: 413
@@ -67,6 +76,8 @@ public struct FerryError: Error, Sendable, CustomStringConvertible {
             case .notFound: 3
             case .conflict: 4
             case .unauthorized: 5
+            case .forbidden: 5
+            case .tooManyRequests: 6
             case .payloadTooLarge: 2
             case .unavailable: 6
             case .failed: 1
