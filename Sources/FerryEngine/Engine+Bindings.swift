@@ -23,7 +23,9 @@ extension Engine {
         }
         let targets = try validateTargets(members["workloads"], trigger: trigger)
         var secret: String?
-        if trigger is any IngressTrigger {
+        // `insecure: true` without a secret is the explicit choice of a hook that takes unsigned
+        // deliveries; every other ingress binding gets a secret.
+        if trigger is any IngressTrigger, config["secret"] != nil || config["insecure"] != .bool(true) {
             secret = config["secret"]?.stringValue ?? Self.randomHex(24)
             config = try sealingSecret(secret, in: config)
         }

@@ -34,7 +34,16 @@ extension Engine {
         guard let trigger = registry.triggers[binding.kind] as? any IngressTrigger else {
             return try record(.refused, 400, "binding \(bindingID) is a \(binding.kind) trigger, which takes no webhooks")
         }
-        let verdict = trigger.receive(IngressRequest(headers: headers, body: body), secret: try secret(of: binding))
+        let secret = try secret(of: binding)
+        // Without a secret nothing proves who sent a delivery: only an explicit `insecure: true`
+        // accepts that. Checked before the body is parsed.
+        if secret == nil, binding.config["insecure"] != .bool(true) {
+            logger.warning("hook \(bindingID): refused a delivery, the binding has no secret")
+            return try record(
+                .refused, 401,
+                "binding \(bindingID) has no secret, so unsigned deliveries are refused; re-apply its workload file to generate one, or set config.insecure: true")
+        }
+        let verdict = trigger.receive(IngressRequest(headers: headers, body: body), secret: secret)
         switch verdict {
         case .refused(let sender, let delivery, let reason):
             logger.warning("hook \(bindingID): refused delivery from \(sender ?? "unknown sender"): \(reason)")
@@ -51,9 +60,16 @@ extension Engine {
         }
     }
 
+    /// How many recent events of a binding's kind the staleness check reads.
+    static let staleHistory = 500
+
+    /// Queues the targets the delivery matches, except those it is stale for (`StalePushCheck`):
+    /// when every matching target refused it as stale, the event's outcome is `stale`.
     private func dispatchDelivery(_ delivery: IngressDelivery, binding: Binding, trigger: any IngressTrigger) throws -> HookOutcome {
         var targets: [DispatchRequest.Target] = []
         var reasons: [String] = []
+        var stale = 0
+        var check: StalePushCheck?
         let defaults = binding.config.objectValue?.filter { ["branches", "tags", "paths"].contains($0.key) } ?? [:]
         for target in binding.workloads {
             guard let workload = try database.workload(target.name) else {
@@ -68,6 +84,18 @@ extension Engine {
             let decision = trigger.matches(delivery, filters: filters)
             reasons.append("\(target.name): \(decision.reason)")
             guard decision.matches else { continue }
+            if let commit = delivery.commit {
+                let history = try check ?? StalePushCheck(history: database.events(kind: binding.kind, limit: Self.staleHistory))
+                check = history
+                if let why = history.reason(
+                    commit: commit, bindingID: binding.id, payload: delivery.payload,
+                    liveRevision: workload.status.liveRevision, deploys: try database.deploys(workload: workload.name))
+                {
+                    reasons[reasons.count - 1] = "\(target.name): stale: \(why)"
+                    stale += 1
+                    continue
+                }
+            }
             let branch = delivery.payload["branch"]?.stringValue ?? delivery.payload["tag"]?.stringValue ?? "ref"
             targets.append(.init(
                 workload: target.name, action: target.action,
@@ -75,7 +103,7 @@ extension Engine {
         }
         let result = try dispatcher.dispatch(DispatchRequest(
             kind: binding.kind, summary: delivery.summary, targets: targets,
-            outcome: targets.isEmpty ? .filtered : .accepted, reason: reasons.joined(separator: "; "),
+            outcome: !targets.isEmpty ? .accepted : stale > 0 ? .stale : .filtered, reason: reasons.joined(separator: "; "),
             bindingID: binding.id, deliveryID: delivery.deliveryID, payload: delivery.payload))
         if result.event.outcome == .duplicate {
             return HookOutcome(status: 200, message: result.event.reason ?? "duplicate delivery", event: result.event, jobs: [])

@@ -7,13 +7,21 @@ extension Engine {
     /// changes nothing and bumps no generation. The reconciler deploys what changed.
     @discardableResult
     public func apply(_ document: JSONValue) throws -> (Workload, ApplyResult) {
-        let spec = try sealTriggerSecrets(in: sealSecrets(in: validator.validate(document)))
+        let applied = try applyShowingSecrets(document)
+        return (applied.workload, applied.result)
+    }
+
+    /// `apply`, also answering the webhook secrets it generated for inline triggers (shown once).
+    public func applyShowingSecrets(_ document: JSONValue) throws -> AppliedWorkload {
+        let validated = try validator.validate(document)
+        let completed = try completingInlineTriggers(validated)
+        let spec = try sealTriggerSecrets(in: sealSecrets(in: completed.spec))
         try checkAbsoluteVolumes(spec)
         try checkChain(spec)
         let at = now()
-        let bindings = spec.triggers.enumerated().map { i, trigger in
+        let bindings = zip(spec.triggers, completed.bindingIDs).map { trigger, id in
             Binding(
-                id: "\(spec.name).\(i)", kind: trigger.kind, config: trigger.config,
+                id: id, kind: trigger.kind, config: trigger.config,
                 workloads: [.init(name: spec.name, action: trigger.action)], owner: spec.name, createdAt: at)
         }
         let result = try database.applyWorkload(spec, inlineBindings: bindings, now: at)
@@ -24,7 +32,7 @@ extension Engine {
             reconciler.wake()
             watchers.wake()
         }
-        return result
+        return AppliedWorkload(workload: result.0, result: result.1, secrets: result.1 == .unchanged ? [:] : completed.generated)
     }
 
     /// An `absolute` volume reaches outside the data directory, so it must sit under a folder

@@ -32,6 +32,10 @@ struct ApplyCommand: AsyncParsableCommand {
                 guard case .array(let results) = try CLIOutput.decode(data) else { continue }
                 for result in results {
                     print("workload/\(result[path: "workload.name"].plainText) \(result["result"]?.plainText ?? "") (generation \(result[path: "workload.generation"].plainText))")
+                    for (id, secret) in (result["secrets"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+                        print("  hook URL: \(result["hooks"]?[id]?.plainText ?? "")")
+                        print("  secret:   \(secret.plainText)   (shown once; store it in the sender's webhook settings)")
+                    }
                 }
             }
         }

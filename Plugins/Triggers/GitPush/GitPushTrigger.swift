@@ -13,7 +13,8 @@ public struct GitPushTrigger: IngressTrigger {
 
     public let schema = ConfigSchema.object(
         [
-            .init("secret", .string("shared secret: HMAC key for GitHub/Gitea/Forgejo, token for GitLab", format: .secret)),
+            .init("secret", .string("shared secret: HMAC key for GitHub/Gitea/Forgejo, token for GitLab; generated at apply when unset", format: .secret)),
+            .init("insecure", .boolean("accept unsigned deliveries when there is no secret; anyone who finds the hook URL can then trigger it")),
             .init("branches", .array(.string(), "default branch globs for this binding's targets, e.g. main, release/*")),
             .init("tags", .array(.string(), "default tag globs; a tag push starts jobs only where tags are set")),
             .init("paths", .array(.string(), "default path globs, e.g. public/**, *.md; a push touching none starts nothing")),
@@ -119,6 +120,7 @@ private struct Note {
             "before": text(push.before), "pusher": text(push.pusher),
             "paths": push.paths.map { .array($0.map(JSONValue.string)) } ?? .null,
             "repository": text(push.repository), "clone_url": text(push.cloneURL),
+            "forced": .bool(push.forced), "commit_timestamp": text(push.commitTimestamp),
         ]
         let by = push.pusher.map { " by \($0)" } ?? ""
         if push.deleted {

@@ -22,6 +22,12 @@ struct PushEvent: Sendable, Equatable {
     var paths: [String]?
     var repository: String?
     var cloneURL: String?
+    /// The sender said the push rewrote the ref's history (GitHub's `forced`). GitLab, Gitea and
+    /// Forgejo do not say, so this is false for them.
+    var forced = false
+    /// The `timestamp` the sender lists for the pushed commit itself (ISO 8601, as sent), from
+    /// `head_commit` or `commits`; nil when neither entry is that commit.
+    var commitTimestamp: String?
 }
 
 /// Why a push body could not be used.
@@ -91,7 +97,17 @@ enum PushParser {
         return PushEvent(
             ref: ref, fullRef: fullRef, before: nonEmpty(body["before"]), after: deleted ? nil : after,
             deleted: deleted, pusher: pusher, paths: deleted ? nil : paths, repository: repository,
-            cloneURL: cloneURL)
+            cloneURL: cloneURL, forced: body["forced"] == .bool(true),
+            commitTimestamp: deleted ? nil : after.flatMap { timestamp(of: $0, in: body) })
+    }
+
+    /// The timestamp listed with `commit`, looked for only in entries whose `id` is that commit:
+    /// another commit's time would make the staleness check compare the wrong thing.
+    static func timestamp(of commit: String, in body: JSONValue) -> String? {
+        var entries: [JSONValue] = body["head_commit"].map { [$0] } ?? []
+        if case .array(let commits) = body["commits"] { entries += commits }
+        let entry = entries.first { $0["id"]?.stringValue == commit }
+        return entry.flatMap { nonEmpty($0["timestamp"]) }
     }
 
     /// The union of every commit's added/modified/removed lists, or nil when the body has no

@@ -11,7 +11,7 @@ public struct Event: Codable, Sendable, Equatable {
     public var deliveryID: String?
     public var bindingID: String?
     public var receivedAt: Date
-    /// accepted, duplicate, ignored, refused, filtered.
+    /// accepted, duplicate, ignored, refused, filtered, stale.
     public var outcome: Outcome
     public var reason: String?
     /// Ids of the events that led to this one, oldest first: how loops are detected.
@@ -24,6 +24,9 @@ public struct Event: Codable, Sendable, Equatable {
     }
 
     public init(
+        /// Verified, but its commit is behind what is live (or was replaced on its branch):
+        /// an old signed body sent again must not roll the workload back. Nothing is queued.
+        case stale
         id: String, kind: String, summary: String, deliveryID: String? = nil, bindingID: String? = nil,
         receivedAt: Date, outcome: Outcome = .accepted, reason: String? = nil, causes: [String] = [],
         payload: JSONValue = .object([:])

@@ -60,13 +60,18 @@ public struct TriggerRef: Codable, Sendable, Equatable {
     public var kind: String
     public var action: String
     public var config: JSONValue
-    public init(kind: String, action: String = "deploy", config: JSONValue = .object([:])) {
+    public init(id: String? = nil, kind: String, action: String = "deploy", config: JSONValue = .object([:])) {
+        self.id = id
         self.kind = kind
         self.action = action
+    /// The binding's id, so its hook URL. Given in the file, or filled in at apply: kept from
+    /// the stored trigger at the same position, else random, so hook URLs cannot be guessed
+    /// and do not change when the same file is applied again.
+    public var id: String?
         self.config = config
     }
 
-    private enum CodingKeys: String, CodingKey { case kind, action, config }
+    private enum CodingKeys: String, CodingKey { case id, kind, action, config }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         kind = try c.decode(String.self, forKey: .kind)
@@ -75,6 +80,7 @@ public struct TriggerRef: Codable, Sendable, Equatable {
     }
 }
 
+        id = try c.decodeIfPresent(String.self, forKey: .id)
 /// One env entry. Written either as a plain string or as `{secret: true, value: "…"}`.
 public struct EnvValue: Codable, Sendable, Equatable {
     public var value: String

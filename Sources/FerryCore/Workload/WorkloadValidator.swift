@@ -129,7 +129,11 @@ public struct WorkloadValidator: Sendable {
         return try list.enumerated().map { i, entry in
             let f = "\(field).\(i)"
             guard case .object(let o) = entry else { throw FerryError.invalid(f, "expected object, got \(entry.typeName)") }
-            for k in o.keys.sorted() where !["kind", "action", "config"].contains(k) { throw FerryError.invalid("\(f).\(k)", "unknown field") }
+            for k in o.keys.sorted() where !["id", "kind", "action", "config"].contains(k) { throw FerryError.invalid("\(f).\(k)", "unknown field") }
+            let id = try string(o["id"], "\(f).id", required: false)
+            if let id, id.range(of: Self.namePattern, options: .regularExpression) == nil {
+                throw FerryError.invalid("\(f).id", "\"\(id)\" is not a valid binding id (lower-case letters, digits and '-', at most 63)")
+            }
             let kind = try string(o["kind"], "\(f).kind", required: true)!
             let trigger = try registry.trigger(kind, field: "\(f).kind")
             let action = try string(o["action"], "\(f).action", required: false) ?? "deploy"
@@ -138,7 +142,7 @@ public struct WorkloadValidator: Sendable {
             }
             let config = try schemas.validated(o["config"] ?? .object([:]), against: trigger.schema, at: "\(f).config")
             try (trigger as? any WatchTrigger)?.validate(config: config, at: "\(f).config", git: registry.git)
-            return TriggerRef(kind: kind, action: action, config: config)
+            return TriggerRef(id: id, kind: kind, action: action, config: config)
         }
     }
 }

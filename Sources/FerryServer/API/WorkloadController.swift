@@ -58,8 +58,8 @@ struct WorkloadController {
             throw FerryError.invalid("name", "\"\(bodyName)\" does not match the URL's \"\(name)\"")
         }
         members["name"] = .string(name)
-        let (workload, result) = try engine.apply(.object(members))
-        return try JSONResponse.make(ApplyView(result: result, workload: view(workload)), status: result == .created ? .created : .ok)
+        let applied = try engine.applyShowingSecrets(.object(members))
+        return try JSONResponse.make(ApplyView(applied, workload: view(applied.workload), engine: engine), status: applied.result == .created ? .created : .ok)
     }
 
     /// Applies a whole workload file (YAML or JSON, one or many documents). Every document is
@@ -77,8 +77,8 @@ struct WorkloadController {
         }
         var results: [ApplyView] = []
         for document in documents {
-            let (workload, result) = try engine.apply(document.value)
-            results.append(ApplyView(result: result, workload: view(workload)))
+            let applied = try engine.applyShowingSecrets(document.value)
+            results.append(ApplyView(applied, workload: view(applied.workload), engine: engine))
         }
         return try JSONResponse.make(results)
     }
@@ -87,4 +87,17 @@ struct WorkloadController {
 struct ApplyView: Encodable {
     var result: ApplyResult
     var workload: WorkloadView
+    /// Webhook secrets this apply generated, by binding id: shown here once, never again.
+    var secrets: [String: String]?
+    /// The hook URL of each binding in `secrets`.
+    var hooks: [String: String]?
+
+    init(_ applied: AppliedWorkload, workload: WorkloadView, engine: Engine) {
+        result = applied.result
+        self.workload = workload
+        if !applied.secrets.isEmpty {
+            secrets = applied.secrets
+            hooks = Dictionary(uniqueKeysWithValues: applied.secrets.keys.map { ($0, "\(engine.publicURL)/hooks/\($0)") })
+        }
+    }
 }

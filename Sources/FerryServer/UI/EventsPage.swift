@@ -8,7 +8,7 @@ struct EventsPage {
     let ui: UIContext
     let lang: String
 
-    static let outcomes: [Event.Outcome] = [.accepted, .duplicate, .ignored, .refused, .filtered]
+    static let outcomes: [Event.Outcome] = [.accepted, .duplicate, .ignored, .refused, .filtered, .stale]
 
     static func row(_ e: Event, catalog: Catalog, lang: String) -> [String: Any] {
         [
