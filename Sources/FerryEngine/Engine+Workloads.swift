@@ -14,6 +14,7 @@ extension Engine {
     /// `apply`, also answering the webhook secrets it generated for inline triggers (shown once).
     public func applyShowingSecrets(_ document: JSONValue) throws -> AppliedWorkload {
         let validated = try validator.validate(document)
+        try Caller.require(.administer, on: validated.name)
         let completed = try completingInlineTriggers(validated)
         let spec = try sealTriggerSecrets(in: sealSecrets(in: completed.spec))
         try checkAbsoluteVolumes(spec)
@@ -26,6 +27,7 @@ extension Engine {
         }
         let result = try database.applyWorkload(spec, inlineBindings: bindings, now: at)
         sourceKinds.withLock { $0[spec.name] = spec.source.kind }
+        surfaceAccess.withLock { $0[spec.name] = spec.access }
         _ = surfaceContexts.withLock { $0.removeValue(forKey: spec.name) }
         if result.1 != .unchanged {
             logger.info("workload \(spec.name) \(result.1.rawValue) (generation \(result.0.generation))")
@@ -63,6 +65,7 @@ extension Engine {
         try? FileManager.default.removeItem(at: paths.workload(name))
         _ = liveBuilds.withLock { $0.removeValue(forKey: name) }
         _ = sourceKinds.withLock { $0.removeValue(forKey: name) }
+        _ = surfaceAccess.withLock { $0.removeValue(forKey: name) }
         _ = surfaceContexts.withLock { $0.removeValue(forKey: name) }
         watchers.wake()
         logger.info("workload \(name) deleted")
@@ -99,6 +102,15 @@ extension Engine {
         guard let workload = try database.workload(name) else { return nil }
         sourceKinds.withLock { $0[name] = workload.spec.source.kind }
         return workload.spec.source.kind
+    }
+
+    /// Whether a workload's surfaces need a token; nil when there is no such workload. Cached
+    /// like `sourceKind`, for the same reason.
+    public func surfaceAccess(of name: String) throws -> WorkloadAccess? {
+        if let access = surfaceAccess.withLock({ $0[name] }) { return access }
+        guard let workload = try database.workload(name) else { return nil }
+        surfaceAccess.withLock { $0[name] = workload.spec.access }
+        return workload.spec.access
     }
 
     /// The build a workload serves now, with its manifest; cached until `current` moves.

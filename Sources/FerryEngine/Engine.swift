@@ -62,6 +62,8 @@ public final class Engine: Sendable {
     public let activator: BuildActivator
     /// Seals and opens secret env values; its key comes from FERRY_SECRET_KEY or `<data>/secret.key`.
     public let secrets: SecretBox
+    /// Tokens, users and sessions.
+    public let access: AccessControl
     let validator: WorkloadValidator
     /// Outbound HTTP shared by sources and watchers.
     public let http: any HTTPFetcher
@@ -71,11 +73,12 @@ public final class Engine: Sendable {
     let runsWatchers: Bool
     let runsRetention: Bool
     let now: @Sendable () -> Date
-    let logger: Logger
+    public let logger: Logger
     let liveBuilds = Mutex<[String: LiveBuild]>([:])
     /// Source kind per workload name, so serving a request needs no database read; kept
     /// current by `apply` and `delete`, the only ways a workload's kind changes.
     let sourceKinds = Mutex<[String: String]>([:])
+    let surfaceAccess = Mutex<[String: WorkloadAccess]>([:])
     /// What each workload's surface may read, built on first request and dropped by `apply`/`delete`.
     let surfaceContexts = Mutex<[String: any SurfaceContext]>([:])
 
@@ -103,6 +106,7 @@ public final class Engine: Sendable {
         self.paths = paths
         self.activator = activator
         self.secrets = secrets
+        self.access = AccessControl(database: database, now: now)
         self.runner = runner
         self.dispatcher = dispatcher
         self.reconciler = Reconciler(

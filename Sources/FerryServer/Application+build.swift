@@ -2,6 +2,7 @@ import FerryCore
 import FerryEngine
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 
 /// Builds the whole Ferry application: engine, routes and services. The `serve` command and
@@ -10,6 +11,7 @@ public func buildApplication(
     _ config: ServerConfiguration, registry: PluginRegistry = BuiltinPlugins.registry(), logger: Logger? = nil
 ) throws -> (application: some ApplicationProtocol, engine: Engine) {
     let logger = logger ?? Logger(label: "ferry")
+    try config.auth.check(listenHost: config.host, port: config.port)
     var registry = registry
     registry.git = GitPolicy(fileRoots: config.gitFileRoots)
     var engineConfig = Engine.Configuration(
@@ -21,8 +23,12 @@ public func buildApplication(
     engineConfig.publicURL = config.baseURL
     let engine = try Engine(configuration: engineConfig, registry: registry, logger: logger)
 
-    let router = Router(context: BasicRequestContext.self)
+    let router = Router(context: FerryRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware(surfaceMounts: Set(engine.registry.sources.values.map { type(of: $0).mount })))
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: HostCheckMiddleware(config))
+    router.add(middleware: APIContentTypeMiddleware())
+    router.add(middleware: AuthMiddleware(engine: engine, config: config.auth))
     let limits = config.limits
     let ingress = HookIngress(capacity: limits.hookQueue)
     SystemController(engine: engine, limits: limits, ingress: ingress).register(on: router)
@@ -35,10 +41,12 @@ public func buildApplication(
     HookController(engine: engine, limits: limits, ingress: ingress).register(on: router)
     ArtifactController(engine: engine).register(on: router)
     ListingController(engine: engine, limits: limits).register(on: router)
+    AccessController(engine: engine, limits: limits).register(on: router)
     try UIController(engine: engine, configuration: config, logger: logger)?.register(on: router)
 
     var app = Application(
         router: router,
+        server: try config.tls.map { try .tls(tlsConfiguration: $0.configuration()) } ?? .http1(),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "ferry"),
         services: engine.services,
         logger: logger)

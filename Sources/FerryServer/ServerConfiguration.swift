@@ -8,6 +8,11 @@ public struct ServerConfiguration: Sendable {
     public var dataDirectory = URL(fileURLWithPath: "data")
     /// Base of absolute URLs Ferry writes; defaults to http://<listen>.
     public var publicURL: String?
+    /// More Host names the server answers besides localhost, the listen host and publicURL's host
+    /// (`hosts:`); any other Host is refused, against DNS rebinding.
+    public var hosts: [String] = []
+    /// Serve HTTPS directly (`tls: {cert, key}`); nil serves plain HTTP, e.g. behind a proxy.
+    public var tls: ServerTLS?
     public var allowedVolumeRoots: [String] = []
     /// Host folders under which `file://` git repositories may sit (`git.fileRoots`), made
     /// absolute against the working directory; none by default, so local repositories are refused.
@@ -28,15 +33,22 @@ public struct ServerConfiguration: Sendable {
     public var webDirectory = "web"
     /// Bounds on request bodies, documents, listings and webhook intake (`limits:`).
     public var limits = ServerLimits()
+    /// Who may do what (`auth:`): tokens by default.
+    public var auth = AuthConfiguration()
 
     public init() {}
 
-    public var baseURL: String { publicURL ?? "http://\(host):\(port)" }
+    public var baseURL: String { publicURL ?? "\(tls == nil ? "http" : "https")://\(host):\(port)" }
+
+    /// Browsers reach this server over https (itself or through a proxy), so cookies can be Secure.
+    public var isHTTPS: Bool { tls != nil || baseURL.lowercased().hasPrefix("https://") }
 
     static let schema = ConfigSchema.object([
         .init("listen", .string("HOST:PORT to listen on", default: "127.0.0.1:8080", pattern: "^[^:]+:[0-9]{1,5}$")),
         .init("data", .string("data directory", default: "./data")),
         .init("publicURL", .string("base of absolute URLs Ferry writes", format: .url)),
+        .init("hosts", .array(.string(), "more Host names to answer besides localhost, the listen host and publicURL's host")),
+        .init("tls", ServerTLS.schema),
         .init("volumes", .object([.init("allow", .array(.string(), "host paths `absolute` volumes may point under"))])),
         .init("git", .object([.init("fileRoots", .array(.string(), "host folders file:// git repositories may sit under (default: none)"))])),
         .init("jobs", .object([
@@ -55,6 +67,7 @@ public struct ServerConfiguration: Sendable {
         .init("apply", .array(.string(), "workload files applied at start-up")),
         .init("web", .string("folder of the web UI's templates, static files and message catalogues", default: "./web")),
         .init("limits", ServerLimits.schema),
+        .init("auth", AuthConfiguration.schema),
     ])
 
     /// Reads a config file; errors name the file and the field.
@@ -73,6 +86,8 @@ public struct ServerConfiguration: Sendable {
         if let listen = value["listen"]?.stringValue { try config.setListen(listen) }
         if let dataDir = value["data"]?.stringValue { config.dataDirectory = URL(fileURLWithPath: dataDir) }
         config.publicURL = value["publicURL"]?.stringValue
+        if case .array(let names)? = value["hosts"] { config.hosts = names.compactMap(\.stringValue) }
+        config.tls = ServerTLS.read(value["tls"])
         if case .array(let roots)? = value["volumes"]?["allow"] { config.allowedVolumeRoots = roots.compactMap(\.stringValue) }
         if case .array(let roots)? = value["git"]?["fileRoots"] {
             config.gitFileRoots = roots.compactMap(\.stringValue).map { URL(fileURLWithPath: $0).standardizedFileURL.path }
@@ -83,6 +98,7 @@ public struct ServerConfiguration: Sendable {
             if let n = try value.integerIfPresent(at: "jobs.recoveryAttempts", in: 1...100) { config.recoveryAttempts = n }
             config.retention = try RetentionPolicy(json: value["retention"])
             config.limits = try ServerLimits.read(value["limits"])
+            config.auth = try AuthConfiguration.read(value["auth"])
         } catch {
             throw FerryError(.invalidInput, "\(file): \(error.message)", field: error.field)
         }

@@ -20,13 +20,19 @@ extension FerryDatabase {
             .order(EventRecord.Columns.receivedAt).fetchOne(db)?.model()
     }
 
-    /// Newest first, optionally only one outcome or kind.
-    public func events(outcome: Event.Outcome? = nil, kind: String? = nil, limit: Int = 100) throws -> [Event] {
+    /// Newest first, optionally only one outcome, kind or caller (`by`).
+    public func events(outcome: Event.Outcome? = nil, kind: String? = nil, by: String? = nil, limit: Int = 100) throws -> [Event] {
         try read { db in
             var request = EventRecord.all()
+            if let by { request = request.filter(EventRecord.Columns.by == by) }
             if let outcome { request = request.filter(EventRecord.Columns.outcome == outcome.rawValue) }
             if let kind { request = request.filter(EventRecord.Columns.kind == kind) }
             return try request.order(EventRecord.Columns.receivedAt.desc).limit(limit).fetchAll(db).map { try $0.model() }
         }
+    }
+
+    /// Stores an event that queues nothing: what a request changed, or an authentication refused.
+    public func record(_ event: Event) throws {
+        try write { db in try EventRecord(event).insert(db) }
     }
 }

@@ -100,6 +100,36 @@ extension FerryDatabase {
             }
             try db.alter(table: "jobs") { t in t.add(column: "details", .text) }
         }
+        migrator.registerMigration("v3 tokens, users, sessions, events.by") { db in
+            try db.alter(table: "events") { t in t.add(column: "by", .text) }
+            try db.create(index: "events_by", on: "events", columns: ["by", "receivedAt"])
+            try db.create(table: "tokens") { t in
+                t.primaryKey("name", .text)
+                t.column("hash", .text).notNull().unique()
+                t.column("role", .text).notNull()
+                t.column("scope", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("createdBy", .text)
+                t.column("lastUsedAt", .datetime)
+                t.column("expiresAt", .datetime)
+            }
+            try db.create(table: "users") { t in
+                t.primaryKey("name", .text)
+                t.column("passwordHash", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("scope", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("lastSignInAt", .datetime)
+            }
+            try db.create(table: "sessions") { t in
+                t.primaryKey("hash", .text)
+                t.column("principal", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("csrf", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull().indexed()
+            }
+        }
         return migrator
     }
 }

@@ -29,7 +29,7 @@ final class FerryProcess: @unchecked Sendable {
     func start() throws {
         let testFolder = dataDirectory.deletingLastPathComponent()
         let config = testFolder.appendingPathComponent("ferry-serve.yaml")
-        try Data("git: { fileRoots: [\"\(testFolder.standardizedFileURL.path)\"] }\n".utf8).write(to: config)
+        try Data("auth: { mode: none }\ngit: { fileRoots: [\"\(testFolder.standardizedFileURL.path)\"] }\n".utf8).write(to: config)
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = ["serve", "--config", config.path, "--data", dataDirectory.path, "--listen", "127.0.0.1:\(port)"]

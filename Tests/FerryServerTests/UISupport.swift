@@ -24,6 +24,7 @@ enum UIFerry {
         config.port = 0
         config.dataDirectory = temp.url.appendingPathComponent("data")
         config.reconcile = false
+        config.auth.mode = .none
         config.gitFileRoots = [temp.url.standardizedFileURL.path]
         config.webDirectory = webDirectory
         var logger = Logger(label: "ferry-ui-test")

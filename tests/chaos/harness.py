@@ -71,7 +71,8 @@ class FerryServer:
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.config = self.workdir / "ferry.yaml"
-        self.config.write_text(config_text)
+        # The chaos runs test durability, not the trust boundary: loopback, no tokens.
+        self.config.write_text("auth: { mode: none }\n" + config_text)
         self.process = None
         self.starts = 0
 

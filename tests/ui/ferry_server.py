@@ -59,7 +59,7 @@ class FerryServer:
         allowed.mkdir()
         config = self.dir / "ferry.yaml"
         # Local repositories are allowed only under git.fileRoots: the test's own folder.
-        config.write_text(f"volumes: {{ allow: [{allowed}] }}\ngit: {{ fileRoots: [{self.dir}] }}\nreconcileInterval: 2s\n")
+        config.write_text(f"auth: {{ mode: none }}\nvolumes: {{ allow: [{allowed}] }}\ngit: {{ fileRoots: [{self.dir}] }}\nreconcileInterval: 2s\n")
         self.log = open(self.dir / "server.log", "w")
         self.process = subprocess.Popen(
             [str(binary), "serve", "--data", str(self.dir / "data"), "--listen", f"127.0.0.1:{self.port}", "--config", str(config)],

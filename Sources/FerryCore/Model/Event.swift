@@ -18,18 +18,21 @@ public struct Event: Codable, Sendable, Equatable {
     public var causes: [String]
     /// Free-form details the trigger parsed (commit, branch, pusher, changed paths, params).
     public var payload: JSONValue
+    /// Who caused it when a person or a token did (`token:ci`, `user:alice`); nil for triggers
+    /// and the controller itself.
+    public var by: String?
 
     public enum Outcome: String, Codable, Sendable {
         case accepted, duplicate, ignored, refused, filtered
-    }
-
-    public init(
         /// Verified, but its commit is behind what is live (or was replaced on its branch):
         /// an old signed body sent again must not roll the workload back. Nothing is queued.
         case stale
+    }
+
+    public init(
         id: String, kind: String, summary: String, deliveryID: String? = nil, bindingID: String? = nil,
         receivedAt: Date, outcome: Outcome = .accepted, reason: String? = nil, causes: [String] = [],
-        payload: JSONValue = .object([:])
+        payload: JSONValue = .object([:]), by: String? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -41,5 +44,6 @@ public struct Event: Codable, Sendable, Equatable {
         self.reason = reason
         self.causes = causes
         self.payload = payload
+        self.by = by
     }
 }

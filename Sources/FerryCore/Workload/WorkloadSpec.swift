@@ -10,10 +10,14 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
     public var triggers: [TriggerRef]
     /// A suspended workload is left alone by triggers and the reconciler; manual runs still work.
     public var suspend: Bool
+    /// Who may read what the workload serves: anyone, or callers with a token (or user) whose
+    /// scope covers it. Public by default, as before tokens existed.
+    public var access: WorkloadAccess
 
     public init(
         name: String, source: SourceRef, env: [String: EnvValue] = [:], volumes: [VolumeSpec] = [],
-        parent: String? = nil, triggers: [TriggerRef] = [], suspend: Bool = false
+        parent: String? = nil, triggers: [TriggerRef] = [], suspend: Bool = false,
+        access: WorkloadAccess = .public
     ) {
         self.name = name
         self.source = source
@@ -22,9 +26,10 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         self.parent = parent
         self.triggers = triggers
         self.suspend = suspend
+        self.access = access
     }
 
-    private enum CodingKeys: String, CodingKey { case name, source, env, volumes, parent, triggers, suspend }
+    private enum CodingKeys: String, CodingKey { case name, source, env, volumes, parent, triggers, suspend, access }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -35,6 +40,7 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         parent = try c.decodeIfPresent(String.self, forKey: .parent)
         triggers = try c.decodeIfPresent([TriggerRef].self, forKey: .triggers) ?? []
         suspend = try c.decodeIfPresent(Bool.self, forKey: .suspend) ?? false
+        access = try c.decodeIfPresent(WorkloadAccess.self, forKey: .access) ?? .public
     }
 }
 
@@ -57,6 +63,10 @@ public struct SourceRef: Codable, Sendable, Equatable {
 
 /// An inline trigger in a workload file: the 1:1 shorthand for a binding.
 public struct TriggerRef: Codable, Sendable, Equatable {
+    /// The binding's id, so its hook URL. Given in the file, or filled in at apply: kept from
+    /// the stored trigger at the same position, else random, so hook URLs cannot be guessed
+    /// and do not change when the same file is applied again.
+    public var id: String?
     public var kind: String
     public var action: String
     public var config: JSONValue
@@ -64,23 +74,19 @@ public struct TriggerRef: Codable, Sendable, Equatable {
         self.id = id
         self.kind = kind
         self.action = action
-    /// The binding's id, so its hook URL. Given in the file, or filled in at apply: kept from
-    /// the stored trigger at the same position, else random, so hook URLs cannot be guessed
-    /// and do not change when the same file is applied again.
-    public var id: String?
         self.config = config
     }
 
     private enum CodingKeys: String, CodingKey { case id, kind, action, config }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decodeIfPresent(String.self, forKey: .id)
         kind = try c.decode(String.self, forKey: .kind)
         action = try c.decodeIfPresent(String.self, forKey: .action) ?? "deploy"
         config = try c.decodeIfPresent(JSONValue.self, forKey: .config) ?? .object([:])
     }
 }
 
-        id = try c.decodeIfPresent(String.self, forKey: .id)
 /// One env entry. Written either as a plain string or as `{secret: true, value: "…"}`.
 public struct EnvValue: Codable, Sendable, Equatable {
     public var value: String

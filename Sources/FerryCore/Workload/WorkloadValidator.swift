@@ -12,7 +12,7 @@ public struct WorkloadValidator: Sendable {
     /// DNS-label rules: safe in URLs (`/sites/<name>/`) and as a directory name.
     public static let namePattern = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
     static let envKeyPattern = "^[A-Za-z_][A-Za-z0-9_]*$"
-    static let topLevelKeys: Set = ["name", "source", "env", "volumes", "parent", "triggers", "suspend"]
+    static let topLevelKeys: Set = ["name", "source", "env", "volumes", "parent", "triggers", "suspend", "access"]
 
     public func validate(_ document: JSONValue, prefix: String = "") throws -> WorkloadSpec {
         func path(_ p: String) -> String { prefix + p }
@@ -46,6 +46,12 @@ public struct WorkloadValidator: Sendable {
         }
         var spec = WorkloadSpec(name: name, source: SourceRef(kind: kind, config: config), parent: parent)
         spec.suspend = try bool(members["suspend"], path("suspend")) ?? false
+        if let access = try string(members["access"], path("access"), required: false) {
+            guard let parsed = WorkloadAccess(rawValue: access) else {
+                throw FerryError.invalid(path("access"), "expected public or token, got \"\(access)\"")
+            }
+            spec.access = parsed
+        }
         spec.env = try env(members["env"], path("env"))
         spec.volumes = try volumes(members["volumes"], path("volumes"))
         spec.triggers = try triggers(members["triggers"], path("triggers"), source: plugin)

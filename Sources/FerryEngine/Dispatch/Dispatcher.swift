@@ -42,7 +42,7 @@ public struct Dispatcher: Sendable {
         let event = Event(
             id: IDs.make("e", at: at), kind: request.kind, summary: request.summary, deliveryID: request.deliveryID,
             bindingID: request.bindingID, receivedAt: at, outcome: request.outcome, reason: request.reason,
-            causes: request.causes, payload: request.payload)
+            causes: request.causes, payload: request.payload, by: Caller.current?.label)
         for i in jobs.indices { jobs[i].eventID = event.id }
         // A sender's delivery is checked for duplicates inside the same transaction that stores it.
         let (final, stored) = event.deliveryID != nil && event.bindingID != nil

@@ -8,7 +8,7 @@ struct ArtifactController {
     let engine: Engine
     private let fileIO = FileIO()
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         let api = router.group("api")
         api.get("artifacts") { request, _ in
             let workload = request.uri.queryParameters.get("workload")

@@ -9,7 +9,7 @@ struct BindingController {
     let limits: ServerLimits
     let baseURL: String
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         let api = router.group("api")
         api.get("bindings") { _, _ in try JSONResponse.make(try engine.database.bindings().map { view($0) }) }
         api.post("bindings") { request, _ in

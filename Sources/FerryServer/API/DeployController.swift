@@ -8,7 +8,7 @@ struct DeployController {
     let engine: Engine
     let limits: ServerLimits
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         let api = router.group("api")
         api.get("workloads/{name}/deploys") { _, context in
             let name = try context.parameters.require("name")

@@ -32,7 +32,7 @@ struct EnvController {
         var secret: Bool?
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         let api = router.group("api")
         api.get("workloads/{name}/env") { _, context in
             try JSONResponse.make(entries(try engine.workload(try context.parameters.require("name"))))
@@ -56,7 +56,7 @@ struct EnvController {
         workload.spec.env.keys.sorted().map { Entry(key: $0, workload.spec.env[$0]!) }
     }
 
-    @Sendable func setOne(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func setOne(_ request: Request, context: FerryRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
         let key = try context.parameters.require("key")
         let body = try JSONDecoder().decode(SetBody.self, from: try await RequestBody.json(request, limits))
@@ -68,7 +68,7 @@ struct EnvController {
     }
 
     /// Body: `{KEY: "value", KEY2: {"value": "…", "secret": true}}`, the whole new env.
-    @Sendable func replaceAll(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func replaceAll(_ request: Request, context: FerryRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
         let body = try JSONDecoder().decode(JSONValue.self, from: try await RequestBody.json(request, limits))
         guard case .object = body else { throw FerryError.invalid("env", "expected an object of KEY: value") }

@@ -16,7 +16,7 @@ struct HookController {
     /// Seconds a sender is asked to wait when the intake is full.
     static let retryAfterSeconds = 5
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         router.post("hooks/{id}") { request, context in
             let id = try context.parameters.require("id")
             guard ingress.enter() else {

@@ -9,7 +9,7 @@ struct JobController {
     let engine: Engine
     let limits: ServerLimits
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         let api = router.group("api")
         api.post("workloads/{name}/actions/{action}", use: runAction)
         api.get("jobs") { request, _ in
@@ -24,14 +24,14 @@ struct JobController {
         api.get("jobs/{id}/log", use: log)
     }
 
-    private func job(_ context: BasicRequestContext) throws -> Job {
+    private func job(_ context: FerryRequestContext) throws -> Job {
         let id = try context.parameters.require("id")
         guard let job = try engine.database.job(id) else { throw FerryError.notFound("job", id) }
         return job
     }
 
     /// Body: `{"params": {...}}` (or the params object itself). Answers 202 with the queued job.
-    @Sendable func runAction(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func runAction(_ request: Request, context: FerryRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
         let action = try context.parameters.require("action")
         _ = try engine.workload(name)
@@ -45,7 +45,7 @@ struct JobController {
     /// The job's log as text. `?follow=true` keeps the response open until the job ends;
     /// `Accept: text/event-stream` sends the same as server-sent events (one `data:` per line,
     /// then an `end` event carrying the job's final state).
-    @Sendable func log(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func log(_ request: Request, context: FerryRequestContext) async throws -> Response {
         let job = try job(context)
         let sse = request.headers[.accept]?.contains("text/event-stream") == true
         let follow = sse || request.uri.queryParameters["follow"].map { $0 == "true" || $0 == "1" } == true

@@ -16,7 +16,7 @@ struct ListingController {
         let items: [JSONValue]
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         router.group("api").get("workloads/{name}/{listing}") { request, context in
             let name = try context.parameters.require("name")
             let listing = try context.parameters.require("listing")

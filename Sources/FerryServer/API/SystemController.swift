@@ -12,7 +12,7 @@ struct SystemController {
     let ingress: HookIngress
     let startedAt = Date()
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         router.get("api/health") { _, _ in
             try JSONResponse.make(Health(
                 status: "ok", journalMode: try engine.database.journalMode(), runningJobs: engine.runner.runningJobIDs.count,
@@ -21,8 +21,9 @@ struct SystemController {
         router.get("api/events") { request, _ in
             let outcome = request.uri.queryParameters["outcome"].flatMap { Event.Outcome(rawValue: String($0)) }
             let kind = request.uri.queryParameters["kind"].map(String.init)
+            let by = request.uri.queryParameters["by"].map(String.init)
             let page = try PageQuery(request, maxLimit: limits.pageSize)
-            return try JSONResponse.make(try engine.database.events(outcome: outcome, kind: kind, limit: page.limit))
+            return try JSONResponse.make(try engine.database.events(outcome: outcome, kind: kind, by: by, limit: page.limit))
         }
         router.get("metrics") { _, _ in
             Response(

@@ -9,7 +9,7 @@ struct WorkloadController {
     let engine: Engine
     let limits: ServerLimits
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         let api = router.group("api")
         api.get("kinds") { _, _ in try JSONResponse.make(KindsView(engine.registry)) }
         api.get("workloads") { _, _ in
@@ -37,7 +37,7 @@ struct WorkloadController {
     }
 
     /// POST creates; an existing name is a conflict (PUT or `ferry apply` change it).
-    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: FerryRequestContext) async throws -> Response {
         let documents = try await JSONResponse.documents(request, limits: limits)
         guard documents.count == 1 else { throw FerryError(.invalidInput, "POST /api/workloads takes one workload; use /api/apply for several") }
         if let name = documents[0]["name"]?.stringValue, try engine.database.workload(name) != nil {
@@ -48,7 +48,7 @@ struct WorkloadController {
     }
 
     /// PUT applies the body under the path's name (a body naming another workload is refused).
-    @Sendable func replace(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func replace(_ request: Request, context: FerryRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
         let documents = try await JSONResponse.documents(request, limits: limits)
         guard documents.count == 1, case .object(var members) = documents[0] else {
@@ -64,7 +64,7 @@ struct WorkloadController {
 
     /// Applies a whole workload file (YAML or JSON, one or many documents). Every document is
     /// validated before any is stored, so a bad document leaves everything as it was.
-    @Sendable func applyMany(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func applyMany(_ request: Request, context: FerryRequestContext) async throws -> Response {
         let text = try await RequestBody.text(request, limits.api)
         let fileName = request.uri.queryParameters["file"].map(String.init) ?? "request body"
         let documents = try WorkloadFile.parse(text, fileName: fileName, limits: limits.documents)

@@ -12,7 +12,7 @@ struct SurfaceController {
     let limits: ServerLimits
     private let fileIO = FileIO()
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         let mounts = Set(engine.registry.sources.values.map { type(of: $0).mount })
         for mount in mounts.sorted() {
             for method in [HTTPRequest.Method.get, .head, .post] {
@@ -31,9 +31,9 @@ struct SurfaceController {
         }
     }
 
-    private func name(_ context: BasicRequestContext) throws -> String { try context.parameters.require("name") }
+    private func name(_ context: FerryRequestContext) throws -> String { try context.parameters.require("name") }
 
-    private func serve(_ request: Request, _ context: BasicRequestContext, mount: String, name: String) async throws -> Response {
+    private func serve(_ request: Request, _ context: FerryRequestContext, mount: String, name: String) async throws -> Response {
         guard let plugin = engine.registry.source(mountedAt: mount), try engine.sourceKind(of: name) == type(of: plugin).kind
         else { throw FerryError(.notFound, "no \(mount) workload named \(name)") }
         guard let live = engine.liveBuild(name) else {
@@ -51,7 +51,7 @@ struct SurfaceController {
         return try await response(surface, request: request, context: context)
     }
 
-    private func response(_ surface: SurfaceResponse, request: Request, context: BasicRequestContext) async throws -> Response {
+    private func response(_ surface: SurfaceResponse, request: Request, context: FerryRequestContext) async throws -> Response {
         var fields = HTTPFields()
         for (name, value) in surface.headers {
             if let field = HTTPField.Name(name) { fields[field] = value }

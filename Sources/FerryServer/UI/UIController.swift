@@ -32,7 +32,7 @@ struct UIController {
         self.statics = statics
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         router.get("/") { request, _ in
             await ui.guarded(request) { r in
                 let model = try DashboardPage(ui: ui, lang: r.lang).model()

@@ -9,7 +9,7 @@ import Hummingbird
 struct WizardController {
     let ui: UIContext
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         router.get("new") { request, _ in
             await ui.guarded(request) { r in
                 let kind = r.query["kind"].flatMap { ui.engine.registry.sources[$0] != nil ? $0 : nil }

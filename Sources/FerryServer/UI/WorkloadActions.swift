@@ -10,7 +10,7 @@ import Hummingbird
 struct WorkloadActions {
     let ui: UIContext
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FerryRequestContext>) {
         post(router, "workloads/{name}/actions/{action}") { request, p, r in
             let name = try p.require("name"), actionName = try p.require("action")
             let workload = try ui.engine.workload(name)
@@ -88,7 +88,7 @@ struct WorkloadActions {
     }
 
     private func post(
-        _ router: Router<BasicRequestContext>, _ path: RouterPath,
+        _ router: Router<FerryRequestContext>, _ path: RouterPath,
         _ body: @escaping @Sendable (Request, Parameters, UIRequest) async throws -> Response
     ) {
         router.post(path) { request, context in

@@ -10,6 +10,7 @@ struct EventRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
         static let deliveryID = Column(CodingKeys.deliveryID)
         static let outcome = Column(CodingKeys.outcome)
         static let kind = Column(CodingKeys.kind)
+        static let by = Column(CodingKeys.by)
     }
 
     var id: String
@@ -22,6 +23,7 @@ struct EventRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var reason: String?
     var causes: String
     var payload: String
+    var by: String?
 
     init(_ e: Event) {
         id = e.id
@@ -34,12 +36,13 @@ struct EventRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
         reason = e.reason
         causes = JSONColumn.encode(e.causes)
         payload = JSONColumn.encode(e.payload)
+        by = e.by
     }
 
     func model() throws -> Event {
         Event(
             id: id, kind: kind, summary: summary, deliveryID: deliveryID, bindingID: bindingID, receivedAt: receivedAt,
             outcome: Event.Outcome(rawValue: outcome) ?? .accepted, reason: reason,
-            causes: try JSONColumn.decode([String].self, causes), payload: try JSONColumn.decode(JSONValue.self, payload))
+            causes: try JSONColumn.decode([String].self, causes), payload: try JSONColumn.decode(JSONValue.self, payload), by: by)
     }
 }

@@ -26,6 +26,7 @@ enum TestFerry {
         config.port = 0
         config.dataDirectory = temp.url.appendingPathComponent("data")
         config.reconcile = false
+        config.auth.mode = .none
         config.gitFileRoots = [temp.url.standardizedFileURL.path]
         configure(&config)
         var logger = logs?.logger() ?? Logger(label: "ferry-test")
