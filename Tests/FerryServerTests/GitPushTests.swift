@@ -123,13 +123,14 @@ import Testing
 
             let stored = try #require(try engine.database.workload("inline"))
             #expect(stored.spec.triggers[0].config["secret"]?.plainText.hasPrefix("enc:v1:") == true)
-            for uri in ["/api/workloads/inline", "/api/workloads", "/api/bindings", "/api/bindings/inline.0"] {
+            let id = try #require(stored.spec.triggers[0].id)
+            for uri in ["/api/workloads/inline", "/api/workloads", "/api/bindings", "/api/bindings/\(id)"] {
                 #expect(!(try await client.page(uri).1.contains(secret)), "\(uri) shows the secret")
             }
             let body = try Webhook.githubPush(branch: "main", commit: commit)
-            let (status, answer) = try await client.deliver(to: "inline.0", body: body, secret: secret)
+            let (status, answer) = try await client.deliver(to: id, body: body, secret: secret)
             #expect(status == .accepted, "\(answer)")
-            #expect(try await client.deliver(to: "inline.0", body: body, secret: "not it").0 == .unauthorized)
+            #expect(try await client.deliver(to: id, body: body, secret: "not it").0 == .unauthorized)
         }
     }
 }

@@ -67,10 +67,11 @@ import Testing
             #expect(unset.location == "/workloads/envy?notice=envUnset")
             #expect(try engine.workload("envy").spec.env["API_TOKEN"] == nil)
 
-            let rotated = try await browser.post("/workloads/envy/bindings/envy.0/rotate-secret", [])
+            let hook = try #require(try engine.workload("envy").spec.triggers[0].id)
+            let rotated = try await browser.post("/workloads/envy/bindings/\(hook)/rotate-secret", [])
             #expect(rotated.status == .ok)
             #expect(rotated.html.contains(#"id="new-secret""#))
-            let binding = try engine.binding("envy.0")
+            let binding = try engine.binding(hook)
             let secret = try engine.secrets.open(binding.config["secret"]!.stringValue!)
             #expect(secret != "first")
             #expect(rotated.html.contains(secret), "the new secret is shown once")

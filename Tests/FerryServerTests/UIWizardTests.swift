@@ -44,8 +44,9 @@ import Testing
             #expect(try engine.workload("wiz").status.health == .healthy)
             let shown = try await browser.get("/workloads/wiz?notice=created")
             #expect(shown.html.contains(#"class="notice""#))
-            #expect(shown.html.contains(#"data-binding="wiz.0""#))
-            #expect(shown.html.contains("/hooks/wiz.0"))
+            let hook = try #require(try engine.workload("wiz").spec.triggers[0].id)
+            #expect(shown.html.contains("data-binding=\"\(hook)\""))
+            #expect(shown.html.contains("/hooks/\(hook)"))
             #expect(!shown.html.contains("hook-secret-1") && !shown.html.contains("tok-123"))
         }
     }

@@ -19,9 +19,11 @@ import Testing
         """
 
     @Test func scheduleBindingsShowTheirNextThreeFireTimes() async throws {
-        try await TestFerry.run { client, _, _ in
+        try await TestFerry.run { client, engine, _ in
             try await client.apply(Self.timetable)
-            let gaps: [String: TimeInterval] = ["repo.0": 300, "repo.1": 3600, "repo.2": 43200, "repo.3": 86400]
+            let ids = try engine.workload("repo").spec.triggers.compactMap(\.id)
+            try #require(ids.count == 4)
+            let gaps: [String: TimeInterval] = [ids[0]: 300, ids[1]: 3600, ids[2]: 43200, ids[3]: 86400]
             for (id, gap) in gaps {
                 let binding = try await client.json("/api/bindings/\(id)")
                 guard case .array(let fires)? = binding["status"]?["nextFires"] else {
@@ -32,7 +34,7 @@ import Testing
                 #expect(dates.count == 3, "\(id)")
                 #expect(zip(dates, dates.dropFirst()).allSatisfy { $1.timeIntervalSince($0) == gap }, "\(id): \(fires)")
             }
-            #expect(try await client.json("/api/bindings/repo.3")["status"]?["timezone"] == .string("Europe/Berlin"))
+            #expect(try await client.json("/api/bindings/\(ids[3])")["status"]?["timezone"] == .string("Europe/Berlin"))
         }
     }
 

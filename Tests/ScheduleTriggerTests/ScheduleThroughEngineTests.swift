@@ -54,11 +54,12 @@ import ScheduleTrigger
         #expect(try events().map(\.0) == [.accepted, .accepted])
         #expect(try first.database.jobs().count == 1, "the 00:10 slot merged into the job still queued")
 
-        _ = try first.setSuspended(binding: "repo.0", true)
+        let hook = try #require(try first.workload("repo").spec.triggers[0].id)
+        _ = try first.setSuspended(binding: hook, true)
         try await clock.step()
         let skipped = try #require(try first.database.events(kind: "schedule").first)
         #expect(skipped.outcome == .ignored && skipped.reason?.contains("suspended") == true)
-        _ = try first.setSuspended(binding: "repo.0", false)
+        _ = try first.setSuspended(binding: hook, false)
         await first.watchers.stopAll()
 
         // Down from 00:15 to 03:07; a new process on the same data directory catches up once.

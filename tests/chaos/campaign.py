@@ -89,7 +89,7 @@ class Campaign:
             return "deploy"
         delivery = str(uuid.UUID(int=self.rng.getrandbits(128)))
         payload = github_push(commit)
-        status, _, body = self.server.request("POST", "/hooks/site.1", payload, github_headers(payload, delivery))
+        status, _, body = self.server.request("POST", "/hooks/site-hook", payload, github_headers(payload, delivery))
         self.note_accepted(status, body.get("event") if isinstance(body, dict) else None, f"push {delivery}")
         return "deploy (webhook)"
 

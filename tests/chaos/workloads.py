@@ -95,7 +95,7 @@ def workload_file(root, site, lib, npm_upstream, storage):
 source: {{ kind: static-site, config: {{ repo: "{site.url}", folder: public }} }}
 triggers:
   - {{ kind: manual, action: deploy }}
-  - {{ kind: git-push, action: deploy, config: {{ secret: "{HOOK_SECRET}", branches: [main] }} }}
+  - {{ id: site-hook, kind: git-push, action: deploy, config: {{ secret: "{HOOK_SECRET}", branches: [main] }} }}
 ---
 name: site-prod
 parent: site

@@ -29,6 +29,8 @@ public struct FerryError: Error, Sendable, CustomStringConvertible {
             case forbidden = "forbidden"
             case tooManyRequests = "too_many_requests"
             case payloadTooLarge = "payload_too_large"
+            case unsupportedMediaType = "unsupported_media_type"
+            case misdirected = "misdirected"
             case unavailable = "unavailable"
             case failed = "failed"
             case `internal` = "internal"
@@ -46,6 +48,10 @@ public struct FerryError: Error, Sendable, CustomStringConvertible {
         /// Too many failed authentications from one client; retry later.
         public static let tooManyRequests = Code(.tooManyRequests)
         public static let payloadTooLarge = Code(.payloadTooLarge)
+        /// A state-changing API body that is not JSON or YAML (a cross-site form post, say).
+        public static let unsupportedMediaType = Code(.unsupportedMediaType)
+        /// The request named a Host this server is not configured to answer (DNS rebinding).
+        public static let misdirected = Code(.misdirected)
         public static let unavailable = Code(.unavailable)
         /// A job or external tool failed; the message says which and why.
         public static let failed = Code(.failed)
@@ -63,6 +69,8 @@ public struct FerryError: Error, Sendable, CustomStringConvertible {
             case .notFound: 404
             case .conflict: 409
             case .payloadTooLarge: 413
+            case .unsupportedMediaType: 415
+            case .misdirected: 421
             case .unavailable: 503
             case .failed: 422
             case .internal: 500
@@ -79,6 +87,8 @@ public struct FerryError: Error, Sendable, CustomStringConvertible {
             case .forbidden: 5
             case .tooManyRequests: 6
             case .payloadTooLarge: 2
+            case .unsupportedMediaType: 2
+            case .misdirected: 2
             case .unavailable: 6
             case .failed: 1
             case .internal: 70

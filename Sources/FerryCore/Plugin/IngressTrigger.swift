@@ -9,7 +9,8 @@ public protocol IngressTrigger: TriggerPlugin {
     var filterSchema: ConfigSchema { get }
 
     /// Verifies and parses one delivery. `secret` is the binding's secret, decrypted, or nil
-    /// when the binding has none (then unsigned requests are accepted).
+    /// when the binding has none; the engine passes nil only for a binding whose config says
+    /// `insecure: true` and refuses every other delivery to a binding without a secret.
     func receive(_ request: IngressRequest, secret: String?) -> IngressVerdict
 
     /// Whether a parsed delivery concerns one target, and why not when it does not.

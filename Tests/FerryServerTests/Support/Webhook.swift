@@ -14,11 +14,14 @@ enum Webhook {
         return try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: url))
     }
 
-    /// GitHub's push fixture, pointed at `branch` and `commit`, touching `paths`.
-    static func githubPush(branch: String, commit: String, paths: [String] = ["public/index.html"]) throws -> String {
+    /// GitHub's push fixture, pointed at `branch` and `commit`, touching `paths`; `before` is the
+    /// commit the branch left (the fixture's when nil), `forced` GitHub's force-push mark.
+    static func githubPush(branch: String, commit: String, paths: [String] = ["public/index.html"], before: String? = nil, forced: Bool = false) throws -> String {
         guard case .object(var body) = try fixture("github-push") else { throw FerryError(.internal, "fixture is not an object") }
         body["ref"] = .string("refs/heads/\(branch)")
         body["after"] = .string(commit)
+        if let before { body["before"] = .string(before) }
+        body["forced"] = .bool(forced)
         body["deleted"] = .bool(false)
         body["commits"] = .array([.object(["id": .string(commit), "added": .array([]), "removed": .array([]), "modified": .array(paths.map(JSONValue.string))])])
         return String(decoding: JSONValue.object(body).canonicalData(), as: UTF8.self)
