@@ -133,7 +133,7 @@ let package = Package(
         .executableTarget(
             name: "ferry",
             dependencies: [
-                "FerryCore", "FerryServer", "NpmMirrorSource",
+                "FerryCore", "FerryStore", "FerryEngine", "FerryServer", "NpmMirrorSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

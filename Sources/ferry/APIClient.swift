@@ -9,6 +9,8 @@ import NIOHTTP1
 /// mapping as the API's statuses.
 struct APIClient: Sendable {
     let base: String
+    /// Sent as `Authorization: Bearer`; never printed.
+    var token: String? = nil
 
     func get(_ path: String) async throws -> Data { try await send(.GET, path) }
     func post(_ path: String, json: JSONValue? = nil) async throws -> Data {
@@ -38,6 +40,7 @@ struct APIClient: Sendable {
         var request = HTTPClientRequest(url: base.trimmingSuffix("/") + path)
         request.method = method
         request.headers.add(name: "User-Agent", value: "ferry-cli")
+        if let token, !token.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {
             request.body = .bytes(ByteBuffer(data: body))
             request.headers.add(name: "Content-Type", value: contentType ?? "application/octet-stream")

@@ -9,7 +9,12 @@ struct ClientOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Output format: text or json.")
     var output: OutputFormat = .text
 
-    var client: APIClient { APIClient(base: server) }
+    @Option(name: .long, help: "API token (or FERRY_TOKEN, or the credentials `ferry login` saved).")
+    var token: String?
+
+    var client: APIClient {
+        APIClient(base: server, token: token ?? ProcessInfo.processInfo.environment["FERRY_TOKEN"] ?? CredentialsFile.token(for: server))
+    }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, Sendable {

@@ -10,6 +10,6 @@ struct Ferry: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, ApplyCommand.self, GetCommand.self, DescribeCommand.self, RunCommand.self,
             LogsCommand.self, RollbackCommand.self, PromoteCommand.self, DeleteCommand.self, BindingCommand.self, EnvCommand.self,
-            SuspendCommand.self, ResumeCommand.self, NpmCommand.self,
+            SuspendCommand.self, ResumeCommand.self, NpmCommand.self, TokenCommand.self, UserCommand.self, LoginCommand.self,
         ])
 }

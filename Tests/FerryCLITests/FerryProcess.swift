@@ -11,6 +11,8 @@ final class FerryProcess: @unchecked Sendable {
     let dataDirectory: URL
     let port: Int
     private var process: Process?
+    /// The server's `auth.mode`: none (loopback) unless a test is about tokens.
+    var authMode = "none"
     var server: String { "http://127.0.0.1:\(port)" }
 
     /// The `ferry` executable next to the test bundle (SwiftPM builds it for this test target).
@@ -29,7 +31,7 @@ final class FerryProcess: @unchecked Sendable {
     func start() throws {
         let testFolder = dataDirectory.deletingLastPathComponent()
         let config = testFolder.appendingPathComponent("ferry-serve.yaml")
-        try Data("auth: { mode: none }\ngit: { fileRoots: [\"\(testFolder.standardizedFileURL.path)\"] }\n".utf8).write(to: config)
+        try Data("auth: { mode: \(authMode) }\ngit: { fileRoots: [\"\(testFolder.standardizedFileURL.path)\"] }\n".utf8).write(to: config)
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = ["serve", "--config", config.path, "--data", dataDirectory.path, "--listen", "127.0.0.1:\(port)"]
@@ -73,10 +75,11 @@ final class FerryProcess: @unchecked Sendable {
         try Self.run(arguments + ["--server", server])
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> CLIResult {
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> CLIResult {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -87,7 +87,7 @@ import Testing
                 jobs: [Job(id: "j-test", workload: "cancel", action: "deploy", createdAt: Date().addingTimeInterval(3600))],
                 decide: { _, request in .insert(request) })[0]
             let response = try await client.send(.post, "/api/jobs/\(job.id)/cancel")
-            #expect(response.status == .accepted || response.status == .conflict)
+            #expect(response.status == .accepted || response.status == .conflict, "\(response.status) \(String(buffer: response.body))")
             let after = try await client.waitFor(job: job.id)
             #expect(after["state"] == .string("cancelled") || after["state"] == .string("succeeded"))
         }

@@ -321,6 +321,7 @@ func withProbeFerry(expecting: String, _ body: @Sendable (TestFerry.Client, Engi
     config.port = 0
     config.dataDirectory = temp.url.appendingPathComponent("data")
     config.reconcile = false
+    config.auth.mode = .none
     config.gitFileRoots = [temp.url.standardizedFileURL.path]
     var logger = Logger(label: "ferry-test")
     logger.logLevel = .warning

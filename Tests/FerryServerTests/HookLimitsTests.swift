@@ -45,7 +45,7 @@ import Testing
             #expect(try await client.deliver(to: "nobody", body: "{}", secret: nil).0 == .notFound)
             #expect(try await Self.metric("ferry_hook_deliveries_busy_total", client) == 10)
             #expect(try await Self.metric("ferry_hook_deliveries_in_flight", client) == 0)
-            #expect(try engine.database.events(limit: 100).isEmpty)
+            #expect(try engine.database.events(kind: "git-push", limit: 100).isEmpty)
         }
     }
 
@@ -57,8 +57,8 @@ import Testing
                 #expect(answer["message"] == .string("no binding \(id)"))
             }
             #expect(try await Self.metric("ferry_hook_deliveries_unknown_binding_total", client) == 3)
-            #expect(try engine.database.events(limit: 100).isEmpty)
-            #expect(try await client.json("/api/events") == .array([]))
+            #expect(try engine.database.events(kind: "git-push", limit: 100).isEmpty)
+            #expect(try await client.json("/api/events?kind=git-push") == .array([]))
         }
     }
 
@@ -69,7 +69,7 @@ import Testing
             let (status, answer) = try await client.deliver(to: "big", body: String(repeating: "x", count: 8192), secret: nil)
             #expect(status == .contentTooLarge)
             #expect(answer["message"] == .string("request body is larger than 4 KiB (limits.hookBody)"))
-            #expect(try engine.database.events(limit: 10).map(\.reason) == ["request body is larger than 4 KiB (limits.hookBody)"])
+            #expect(try engine.database.events(kind: "git-push", limit: 10).map(\.reason) == ["request body is larger than 4 KiB (limits.hookBody)"])
         }
     }
 }

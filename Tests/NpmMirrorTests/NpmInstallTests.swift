@@ -19,6 +19,7 @@ import Testing
         config.port = 0
         config.dataDirectory = fixture.temp.url.appendingPathComponent("data")
         config.reconcile = false
+        config.auth.mode = .none
         config.allowedVolumeRoots = [fixture.temp.url.path]
         var logger = Logger(label: "ferry-npm-test")
         logger.logLevel = .warning

@@ -28,10 +28,10 @@ struct APIContentTypeMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// A body is announced by a non-zero Content-Length or by chunked transfer; a typed request
-    /// is checked whatever its length says.
+    /// An untyped body counts when its Content-Length says it has bytes. An untyped chunked
+    /// request (clients send one for an empty POST) passes: browsers type every body they send,
+    /// so a foreign page cannot produce one. A typed request is checked whatever its length.
     static func hasBody(_ headers: HTTPFields) -> Bool {
-        if let length = headers[.contentLength] { return length != "0" }
-        return headers[.transferEncoding] != nil
+        headers[.contentLength].map { $0 != "0" } ?? false
     }
 }

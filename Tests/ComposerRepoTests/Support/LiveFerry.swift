@@ -20,6 +20,7 @@ enum LiveFerry {
         config.publicURL = "http://127.0.0.1:\(port)"
         config.dataDirectory = temp.appendingPathComponent("data")
         config.reconcile = false
+        config.auth.mode = .none
         config.gitFileRoots = [temp.standardizedFileURL.path]
         var logger = Logger(label: "ferry-composer-test")
         logger.logLevel = .warning
