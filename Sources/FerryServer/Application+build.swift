@@ -12,6 +12,7 @@ public func buildApplication(
 ) throws -> (application: some ApplicationProtocol, engine: Engine) {
     let logger = logger ?? Logger(label: "ferry")
     try config.auth.check(listenHost: config.host, port: config.port)
+    let tls = try config.tls?.configuration()
     var registry = registry
     registry.git = GitPolicy(fileRoots: config.gitFileRoots)
     var engineConfig = Engine.Configuration(
@@ -42,11 +43,12 @@ public func buildApplication(
     ArtifactController(engine: engine).register(on: router)
     ListingController(engine: engine, limits: limits).register(on: router)
     AccessController(engine: engine, limits: limits).register(on: router)
+    SignInController(engine: engine, limits: limits, secureCookies: config.isHTTPS).register(on: router)
     try UIController(engine: engine, configuration: config, logger: logger)?.register(on: router)
 
     var app = Application(
         router: router,
-        server: try config.tls.map { try .tls(tlsConfiguration: $0.configuration()) } ?? .http1(),
+        server: try tls.map { try .tls(tlsConfiguration: $0) } ?? .http1(),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "ferry"),
         services: engine.services,
         logger: logger)

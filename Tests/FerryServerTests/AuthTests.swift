@@ -150,4 +150,32 @@ import Testing
         config.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-auth-\(UUID().uuidString)")
         #expect(throws: FerryError.self) { _ = try buildApplication(config) }
     }
+
+    @Test func aBrowserIsSentToSignInAndGetsAStrictHttpOnlyCookie() async throws {
+        try await withAuth { client, engine, _ in
+            _ = try engine.access.createUser(name: "alice", role: .viewer, password: "correct horse battery")
+            let page = try await client.get("/events")
+            #expect(page.status == .seeOther)
+            #expect(page.headers[.location] == "/signin?next=%2Fevents")
+            let wrong = try await client.send(.post, "/signin", "name=alice&password=nope&next=%2Fevents", contentType: "application/x-www-form-urlencoded")
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.headers[.setCookie] == nil)
+            let signed = try await client.send(
+                .post, "/signin", "name=alice&password=correct+horse+battery&next=%2Fevents", contentType: "application/x-www-form-urlencoded")
+            #expect(signed.status == .seeOther)
+            #expect(signed.headers[.location] == "/events")
+            let cookie = try #require(signed.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            let session = String(cookie.split(separator: ";")[0])
+            let events = try await client.get("/api/whoami", headers: [.cookie: session])
+            #expect(String(buffer: events.body).contains("alice"))
+            // The cookie alone may not change state through the API.
+            let change = try await client.raw.execute(
+                uri: "/api/tokens", method: .post, headers: [.cookie: session, .contentType: "application/json"],
+                body: .init(string: #"{"name": "x", "role": "admin"}"#))
+            #expect(change.status == .forbidden)
+            let offsite = try await client.send(.post, "/signin", "next=https%3A%2F%2Fevil.example", contentType: "application/x-www-form-urlencoded")
+            #expect(offsite.headers[.location] == nil)
+        }
+    }
 }

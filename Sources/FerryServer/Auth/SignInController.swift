@@ -1,0 +1,78 @@
+import FerryCore
+import FerryEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `/signin` and `/signout`: a browser trades a user name and password, or a token, for an
+/// HttpOnly, SameSite=Strict session cookie (Secure when Ferry is reached over https). The page
+/// is plain HTML with no script, so the UI's CSP holds on it too. Wrong credentials count
+/// against the client's failure limit through the same middleware path as every other refusal.
+struct SignInController {
+    let engine: Engine
+    let limits: ServerLimits
+    let secureCookies: Bool
+
+    func register(on router: Router<FerryRequestContext>) {
+        router.get("signin") { request, _ in
+            page(next: Self.safeNext(request.uri.queryParameters["next"].map(String.init)), error: nil)
+        }
+        router.post("signin") { request, _ in
+            try UIContext.checkSameOrigin(request)
+            let form = try await FormData.read(request, limits: limits)
+            let next = Self.safeNext(form.nonEmpty("next"))
+            let caller: Caller?
+            if let token = form.nonEmpty("token") {
+                caller = try engine.access.caller(token: token)
+            } else {
+                caller = try engine.access.caller(user: form.nonEmpty("name") ?? "", password: form.nonEmpty("password") ?? "")
+            }
+            guard let caller else {
+                var response = page(next: next, error: "Those credentials were not accepted.")
+                response.status = .unauthorized
+                return response
+            }
+            let (cookie, _) = try engine.access.startSession(for: caller)
+            let lifetime = Int(engine.access.sessionLifetime)
+            return Response(status: .seeOther, headers: [
+                .location: next,
+                .setCookie: "\(Credential.cookieName)=\(cookie); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(lifetime)\(secureCookies ? "; Secure" : "")",
+            ])
+        }
+        router.post("signout") { request, _ in
+            try UIContext.checkSameOrigin(request)
+            if let cookie = Credential.cookie(Credential.cookieName, in: request) { try engine.access.endSession(cookie: cookie) }
+            return Response(status: .seeOther, headers: [
+                .location: "/signin",
+                .setCookie: "\(Credential.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+            ])
+        }
+    }
+
+    /// Only a path on this server, so the page cannot be used to bounce a user elsewhere.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        return next
+    }
+
+    private func page(next: String, error: String?) -> Response {
+        let html = """
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in · Ferry</title>
+            <link rel="stylesheet" href="/static/ferry.css"></head><body><main class="signin">
+            <h1>Sign in to Ferry</h1>\(error.map { "<p class=\"error\" role=\"alert\">\(Self.escape($0))</p>" } ?? "")
+            <form method="post" action="/signin"><input type="hidden" name="next" value="\(Self.escape(next))">
+            <label>User <input name="name" autocomplete="username"></label>
+            <label>Password <input name="password" type="password" autocomplete="current-password"></label>
+            <p>or</p><label>Token <input name="token" type="password" autocomplete="off"></label>
+            <button type="submit">Sign in</button></form></main></body></html>
+            """
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: .init(string: html)))
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
