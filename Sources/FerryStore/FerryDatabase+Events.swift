@@ -16,7 +16,7 @@ extension FerryDatabase {
     static func trustedDelivery(_ db: Database, bindingID: String, deliveryID: String) throws -> Event? {
         try EventRecord
             .filter(EventRecord.Columns.bindingID == bindingID && EventRecord.Columns.deliveryID == deliveryID
-                && [Event.Outcome.accepted, .filtered, .ignored].map(\.rawValue).contains(EventRecord.Columns.outcome))
+                && [Event.Outcome.accepted, .filtered, .ignored, .stale].map(\.rawValue).contains(EventRecord.Columns.outcome))
             .order(EventRecord.Columns.receivedAt).fetchOne(db)?.model()
     }
 

@@ -224,13 +224,17 @@ class Burst:
             self.problems.append(f"{workload} had {queued} queued jobs at once (at the write of job {job_id})")
 
     def check_live(self, rows):
-        """Pushes coalesce into a build of the newest commit: each site ends on the last one it accepted."""
+        """Pushes coalesce into a build of the newest commit: each site ends on the last one it accepted.
+        A delivery accepted for some targets may be stale for others (behind what they serve); those
+        targets did not accept it, and the event's reason names them."""
         last = {}
-        for (_, binding, _, outcome, payload) in rows:
+        reasons = dict(self.server.query("SELECT id, coalesce(reason, '') FROM events WHERE kind = 'git-push' AND bindingID LIKE 'burst-%'"))
+        for (event_id, binding, _, outcome, payload) in rows:
             if outcome == "accepted":
                 commit = json.loads(payload).get("commit")
                 for workload in BINDINGS[binding.removeprefix("burst-")]:
-                    last[workload] = commit
+                    if f"{workload}: stale" not in reasons.get(event_id, ""):
+                        last[workload] = commit
         for workload, commit in last.items():
             live = self.server.get(f"/api/workloads/{workload}")["status"].get("liveRevision")
             if live != commit:
