@@ -22,11 +22,11 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CLIOutput.guarded {
-                guard let role = Role(rawValue: role) else { throw FerryError.invalid("role", "expected one of \(Role.names), got \"\(role)\"") }
+                let role = try Role(parsing: role)
                 let scope = try workloads.map { try WorkloadScope(parsing: $0) } ?? .all
                 let secret: String
                 if let data {
-                    let expiresIn = try expires.map(TokenCommand.seconds)
+                    let expiresIn = try expires.map { try Duration.lifetime($0, field: "expires") }
                     secret = try TokenCommand.store(data).createToken(name: name, role: role, scope: scope, expiresIn: expiresIn).secret
                 } else {
                     var body: [String: JSONValue] = ["name": .string(name), "role": .string(role.rawValue), "workloads": .string(scope.description)]
@@ -85,10 +85,5 @@ struct TokenCommand: AsyncParsableCommand {
         let paths = FerryPaths(root: URL(fileURLWithPath: data))
         try FileManager.default.createDirectory(at: paths.root, withIntermediateDirectories: true)
         return AccessControl(database: try FerryDatabase(path: paths.database.path))
-    }
-
-    static func seconds(_ text: String) throws -> TimeInterval {
-        guard let d = Duration.parse(text), d > .zero else { throw FerryError.invalid("expires", "expected a duration such as 90d or 12h, got \"\(text)\"") }
-        return Double(d.components.seconds)
     }
 }

@@ -22,7 +22,7 @@ struct UserCommand: AsyncParsableCommand {
                 guard passwordStdin, let password = readLine(strippingNewline: true), !password.isEmpty else {
                     throw FerryError.invalid("password", "pass --password-stdin and the password on standard input")
                 }
-                guard let parsed = Role(rawValue: role) else { throw FerryError.invalid("role", "expected one of \(Role.names), got \"\(role)\"") }
+                let parsed = try Role(parsing: role)
                 let scope = try workloads.map { try WorkloadScope(parsing: $0) } ?? .all
                 if let data {
                     _ = try TokenCommand.store(data).createUser(name: name, role: parsed, scope: scope, password: password)

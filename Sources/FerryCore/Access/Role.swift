@@ -19,6 +19,12 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// Parses `--role` and the API's `role`; the error names the field and what is accepted.
+    public init(parsing text: String, field: String = "role") throws(FerryError) {
+        guard let role = Role(rawValue: text) else { throw FerryError.invalid(field, "expected one of \(Role.names), got \"\(text)\"") }
+        self = role
+    }
+
     /// The roles, for error messages naming what is accepted.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

@@ -21,6 +21,11 @@ public struct WorkloadScope: Sendable, Hashable, Codable, CustomStringConvertibl
         patterns = parts
     }
 
+    /// A scope as `description` wrote it (the store, JSON): trusted, so not checked again.
+    public init(stored text: String) {
+        patterns = text.split(separator: ",").map(String.init)
+    }
+
     public var isAll: Bool { patterns.contains("*") }
 
     public func contains(_ workload: String) -> Bool {
@@ -30,7 +35,7 @@ public struct WorkloadScope: Sendable, Hashable, Codable, CustomStringConvertibl
     public var description: String { patterns.joined(separator: ",") }
 
     public init(from decoder: any Decoder) throws {
-        patterns = try decoder.singleValueContainer().decode(String.self).split(separator: ",").map(String.init)
+        self.init(stored: try decoder.singleValueContainer().decode(String.self))
     }
 
     public func encode(to encoder: any Encoder) throws {

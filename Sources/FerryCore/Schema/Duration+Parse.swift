@@ -1,4 +1,11 @@
 extension Duration {
+    /// Parses a lifetime people give a token or a sign-in (`90d`, `12h`), in whole seconds; refuses
+    /// anything not a positive duration with an error naming `field`.
+    public static func lifetime(_ text: String, field: String) throws(FerryError) -> Double {
+        guard let d = parse(text), d > .zero else { throw FerryError.invalid(field, "expected a duration such as 90d or 12h, got \"\(text)\"") }
+        return Double(d.components.seconds)
+    }
+
     /// Parses the durations people write in workload files: `500ms`, `30s`, `5m`, `12h`, `1d`,
     /// or a combination like `1h30m`. Returns nil for anything else.
     public static func parse(_ text: String) -> Duration? {

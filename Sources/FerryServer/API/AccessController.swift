@@ -46,8 +46,8 @@ struct AccessController {
         api.post("tokens") { request, _ in
             let body = try JSONDecoder().decode(TokenBody.self, from: try await RequestBody.json(request, limits))
             let (token, secret) = try engine.access.createToken(
-                name: body.name, role: try Self.role(body.role), scope: try Self.scope(body.workloads),
-                expiresIn: try body.expires.map(Self.expiry))
+                name: body.name, role: try Role(parsing: body.role), scope: try Self.scope(body.workloads),
+                expiresIn: try body.expires.map { try Duration.lifetime($0, field: "expires") })
             return try JSONResponse.make(Created(token: token, secret: secret), status: .created)
         }
         api.delete("tokens/{name}") { _, context in
@@ -59,7 +59,7 @@ struct AccessController {
         api.post("users") { request, _ in
             let body = try JSONDecoder().decode(UserBody.self, from: try await RequestBody.json(request, limits))
             let user = try engine.access.createUser(
-                name: body.name, role: try Self.role(body.role), scope: try Self.scope(body.workloads), password: body.password)
+                name: body.name, role: try Role(parsing: body.role), scope: try Self.scope(body.workloads), password: body.password)
             return try JSONResponse.make(user, status: .created)
         }
         api.delete("users/{name}") { _, context in
@@ -69,17 +69,7 @@ struct AccessController {
         }
     }
 
-    static func role(_ text: String) throws -> Role {
-        guard let role = Role(rawValue: text) else { throw FerryError.invalid("role", "expected one of \(Role.names), got \"\(text)\"") }
-        return role
-    }
-
     static func scope(_ text: String?) throws -> WorkloadScope {
         try text.map { try WorkloadScope(parsing: $0) } ?? .all
-    }
-
-    static func expiry(_ text: String) throws -> TimeInterval {
-        guard let d = Duration.parse(text), d > .zero else { throw FerryError.invalid("expires", "expected a duration such as 90d or 12h, got \"\(text)\"") }
-        return Double(d.components.seconds)
     }
 }

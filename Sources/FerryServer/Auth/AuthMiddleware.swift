@@ -30,7 +30,7 @@ struct AuthMiddleware: RouterMiddleware {
         let requirement = policy.requirement(method: request.method, path: request.uri.path)
         if config.mode == .none {
             context.caller = .anonymous
-            return try await Caller.$current.withValue(.anonymous) { try await audited(request, context, next) }
+            return try await Caller.$current.withValue(.anonymous) { try await audited(request, requirement, context, next) }
         }
         if requirement == .open { return try await next(request, context) }
         if case .surface(let name) = requirement, (try engine.surfaceAccess(of: name)) != .token {
@@ -38,17 +38,16 @@ struct AuthMiddleware: RouterMiddleware {
         }
         let client = context.clientAddress
         if let wait = limiter.retryAfter(client) {
-            var response = try JSONResponse.make(
-                ["error": ["code": FerryError.Code.tooManyRequests.description, "message": "too many failed authentications from \(client); try again in \(wait) s"]],
-                status: .tooManyRequests)
+            var response = try FerryError(.tooManyRequests, "too many failed authentications from \(client); try again in \(wait) s")
+                .response(from: request, context: context)
             response.headers[.retryAfter] = String(wait)
             return response
         }
-        guard let credential = Credential(request) else { return challenge(request, requirement, message: "authentication required") }
+        guard let credential = Credential(request) else { return try challenge(request, context, requirement, message: "authentication required") }
         guard let (caller, session) = try authenticate(credential) else {
             limiter.fail(client)
             record(request, by: nil, outcome: .refused, reason: "authentication failed from \(client)")
-            return challenge(request, requirement, message: "the credentials were not accepted")
+            return try challenge(request, context, requirement, message: "the credentials were not accepted")
         }
         if case .session = credential, !Self.isSafe(request.method), !policy.isUI(request.uri.path) {
             // A cookie alone may not change state through the API: a page on another site could
@@ -63,7 +62,7 @@ struct AuthMiddleware: RouterMiddleware {
             record(request, by: caller, outcome: .refused, reason: refusal)
             throw FerryError(.forbidden, refusal)
         }
-        return try await Caller.$current.withValue(caller) { try await audited(request, context, next) }
+        return try await Caller.$current.withValue(caller) { try await audited(request, requirement, context, next) }
     }
 
     private func authenticate(_ credential: Credential) throws -> (Caller, Session?)? {
@@ -98,15 +97,12 @@ struct AuthMiddleware: RouterMiddleware {
 
     /// No or bad credentials: a sign-in page for the UI's pages, a Basic challenge for surfaces
     /// (Composer, npm and curl answer it), a Bearer challenge for the API.
-    private func challenge(_ request: Request, _ requirement: RoutePolicy.Requirement, message: String) -> Response {
+    private func challenge(_ request: Request, _ context: Context, _ requirement: RoutePolicy.Requirement, message: String) throws -> Response {
         if policy.isUI(request.uri.path), Self.isSafe(request.method) {
             let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
             return Response(status: .seeOther, headers: [.location: "/signin?next=" + UIRequest.encode(next)])
         }
-        let body = #"{"error":{"code":"unauthorized","message":"\#(message)"}}"#
-        var response = Response(
-            status: .unauthorized, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: .init(string: body)))
+        var response = try FerryError(.unauthorized, message).response(from: request, context: context)
         if case .surface(let name) = requirement {
             response.headers[.wwwAuthenticate] = #"Basic realm="ferry \#(name)", charset="UTF-8""#
         } else {
@@ -116,9 +112,11 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     /// Runs the request and, when it changed something, records who did it.
-    private func audited(_ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response) async throws -> Response {
+    private func audited(
+        _ request: Request, _ requirement: RoutePolicy.Requirement, _ context: Context, _ next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let response = try await next(request, context)
-        if !Self.isSafe(request.method), response.status.code < 400, case .right = policy.requirement(method: request.method, path: request.uri.path) {
+        if !Self.isSafe(request.method), response.status.code < 400, case .right = requirement {
             record(request, by: context.caller, outcome: .accepted, reason: nil)
         }
         return response

@@ -32,17 +32,7 @@ enum Credential: Sendable {
             }
             return
         }
-        guard let cookie = Self.cookie(Self.cookieName, in: request) else { return nil }
+        guard let cookie = request.cookie(named: Self.cookieName) else { return nil }
         self = .session(cookie)
-    }
-
-    static func cookie(_ name: String, in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let trimmed = pair.trimmingCharacters(in: .whitespaces)
-                if trimmed.hasPrefix(name + "=") { return String(trimmed.dropFirst(name.count + 1)) }
-            }
-        }
-        return nil
     }
 }

@@ -41,7 +41,7 @@ struct SignInController {
         }
         router.post("signout") { request, _ in
             try UIContext.checkSameOrigin(request)
-            if let cookie = Credential.cookie(Credential.cookieName, in: request) { try engine.access.endSession(cookie: cookie) }
+            if let cookie = request.cookie(named: Credential.cookieName) { try engine.access.endSession(cookie: cookie) }
             return Response(status: .seeOther, headers: [
                 .location: "/signin",
                 .setCookie: "\(Credential.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",

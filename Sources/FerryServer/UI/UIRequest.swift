@@ -12,10 +12,7 @@ struct UIRequest: Sendable {
     init(_ request: Request, catalog: Catalog) {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let cookie = request.headers[.cookie].flatMap { header in
-            header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-                .first { $0.hasPrefix("ferry_lang=") }.map { String($0.dropFirst("ferry_lang=".count)) }
-        }
+        let cookie = request.cookie(named: "ferry_lang")
         let requested = query["lang"].flatMap { catalog.flat[$0] != nil ? $0 : nil }
         lang = catalog.negotiate(query: requested, cookie: cookie, acceptLanguage: request.headers[.acceptLanguage])
         chosenLang = requested

@@ -33,7 +33,7 @@ struct TokenRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     func model() throws -> AccessToken {
         guard let role = Role(rawValue: role) else { throw FerryError(.internal, "token \(name) has an unknown role \(role)") }
         return AccessToken(
-            name: name, role: role, scope: WorkloadScope(patterns: scope.split(separator: ",").map(String.init)),
+            name: name, role: role, scope: WorkloadScope(stored: scope),
             createdAt: createdAt, createdBy: createdBy, lastUsedAt: lastUsedAt, expiresAt: expiresAt)
     }
 }
@@ -61,7 +61,7 @@ struct UserRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     func model() throws -> UserAccount {
         guard let role = Role(rawValue: role) else { throw FerryError(.internal, "user \(name) has an unknown role \(role)") }
         return UserAccount(
-            name: name, role: role, scope: WorkloadScope(patterns: scope.split(separator: ",").map(String.init)),
+            name: name, role: role, scope: WorkloadScope(stored: scope),
             createdAt: createdAt, lastSignInAt: lastSignInAt)
     }
 }
