@@ -157,15 +157,15 @@ import Testing
             let page = try await client.get("/events")
             #expect(page.status == .seeOther)
             #expect(page.headers[.location] == "/signin?next=%2Fevents")
-            let wrong = try await client.send(.post, "/signin", "name=alice&password=nope&next=%2Fevents", contentType: "application/x-www-form-urlencoded")
+            let wrong = try await signIn(client, "name=alice&password=nope&next=%2Fevents")
             #expect(wrong.status == .unauthorized)
             #expect(wrong.headers[.setCookie] == nil)
-            let signed = try await client.send(
-                .post, "/signin", "name=alice&password=correct+horse+battery&next=%2Fevents", contentType: "application/x-www-form-urlencoded")
+            let signed = try await signIn(client, "name=alice&password=correct+horse+battery&next=%2Fevents")
             #expect(signed.status == .seeOther)
             #expect(signed.headers[.location] == "/events")
             let cookie = try #require(signed.headers[.setCookie])
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            #expect(cookie.contains("Max-Age=43200"), "the default auth.sessionLifetime is 12h: \(cookie)")
             let session = String(cookie.split(separator: ";")[0])
             let events = try await client.get("/api/whoami", headers: [.cookie: session])
             #expect(String(buffer: events.body).contains("alice"))
@@ -174,8 +174,54 @@ import Testing
                 uri: "/api/tokens", method: .post, headers: [.cookie: session, .contentType: "application/json"],
                 body: .init(string: #"{"name": "x", "role": "admin"}"#))
             #expect(change.status == .forbidden)
-            let offsite = try await client.send(.post, "/signin", "next=https%3A%2F%2Fevil.example", contentType: "application/x-www-form-urlencoded")
+            let offsite = try await signIn(client, "next=https%3A%2F%2Fevil.example")
             #expect(offsite.headers[.location] == nil)
         }
+    }
+
+    @Test func theSessionLastsAsLongAsTheServerConfigSays() async throws {
+        try await withAuth(configure: { $0.auth.sessionLifetime = .seconds(90) }) { client, engine, _ in
+            _ = try engine.access.createUser(name: "bob", role: .viewer, password: "correct horse battery")
+            let signed = try await signIn(client, "name=bob&password=correct+horse+battery")
+            let cookie = try #require(signed.headers[.setCookie])
+            #expect(cookie.contains("Max-Age=90"), "\(cookie)")
+        }
+    }
+
+    @Test func aSignInFormWithoutItsPagesTokenOrFromAnotherSiteIsRefused() async throws {
+        try await withAuth { client, engine, _ in
+            _ = try engine.access.createUser(name: "carol", role: .viewer, password: "correct horse battery")
+            let fields = "name=carol&password=correct+horse+battery"
+            let headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .origin: "http://localhost"]
+            let tokenless = try await client.raw.execute(uri: "/signin", method: .post, headers: headers, body: .init(string: fields))
+            #expect(tokenless.status == .forbidden)
+            #expect(tokenless.headers[.setCookie] == nil)
+            var foreign = headers
+            foreign[.origin] = "http://evil.example"
+            let token = try await formToken(client)
+            let offsite = try await client.raw.execute(uri: "/signin", method: .post, headers: foreign, body: .init(string: fields + "&_csrf=" + token))
+            #expect(offsite.status == .forbidden)
+            var originless = headers
+            originless[.origin] = nil
+            let bare = try await client.raw.execute(uri: "/signin", method: .post, headers: originless, body: .init(string: fields + "&_csrf=" + token))
+            #expect(bare.status == .forbidden)
+        }
+    }
+
+    /// The anti-forgery token the sign-in page puts in its form.
+    func formToken(_ client: TestFerry.Client, cookie: String? = nil) async throws -> String {
+        let page = String(buffer: try await client.get("/signin").body)
+        let marker = #"name="_csrf" value=""#
+        let start = try #require(page.range(of: marker)).upperBound
+        return String(page[start...].prefix { $0 != "\"" })
+    }
+
+    /// Posts the sign-in form as a browser on the sign-in page does: same origin, with its token.
+    func signIn(_ client: TestFerry.Client, _ fields: String) async throws -> TestResponse {
+        let token = try await formToken(client)
+        return try await client.raw.execute(
+            uri: "/signin", method: .post,
+            headers: [.contentType: "application/x-www-form-urlencoded", .origin: "http://localhost"],
+            body: .init(string: fields + "&_csrf=" + token))
     }
 }

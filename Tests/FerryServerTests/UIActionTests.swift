@@ -95,16 +95,38 @@ import Testing
         try await UIFerry.run { browser, engine, temp in
             let repo = try GitRepo(in: temp)
             try engine.applyText(siteWorkload("guarded", repo: repo))
-            let foreign = try await browser.post("/workloads/guarded/env", [("key", "X"), ("value", "1")], origin: "http://evil.example")
-            #expect(foreign.status == .unauthorized)
+            let env = [("key", "X"), ("value", "1")]
+            let foreign = try await browser.post("/workloads/guarded/env", env, origin: "http://evil.example")
+            #expect(foreign.status == .forbidden)
             #expect(foreign.html.contains("http://evil.example"))
             let wizard = try await browser.post("/new", siteForm("sneaky", repo: repo.url), origin: "http://evil.example")
-            #expect(wizard.status == .unauthorized)
+            #expect(wizard.status == .forbidden)
+            // A missing Origin no longer passes, nor a form without its page's token or with a made-up one.
+            #expect(try await browser.post("/workloads/guarded/env", env, origin: nil).status == .forbidden)
+            #expect(try await browser.post("/workloads/guarded/env", env, csrf: .some(nil)).status == .forbidden)
+            #expect(try await browser.post("/workloads/guarded/env", env, csrf: "f_guess").status == .forbidden)
+            #expect(try await browser.post("/workloads/guarded/suspend", [], csrf: .some(nil)).status == .forbidden)
             #expect(try engine.workload("guarded").spec.env.isEmpty)
+            #expect(try engine.workload("guarded").spec.suspend == false)
             #expect(try engine.database.workload("sneaky") == nil)
-            let own = try await browser.post("/workloads/guarded/env", [("key", "X"), ("value", "1")], origin: "http://127.0.0.1:8080", host: "127.0.0.1:8080")
+            let own = try await browser.post("/workloads/guarded/env", env, origin: "http://127.0.0.1:8080", host: "127.0.0.1:8080")
             #expect(own.status == .seeOther)
             #expect(try engine.workload("guarded").spec.env["X"] == EnvValue("1"))
+        }
+    }
+
+    @Test func everyFormOnThePagesCarriesTheToken() async throws {
+        try await UIFerry.run { browser, engine, temp in
+            let repo = try GitRepo(in: temp)
+            try engine.applyText(siteWorkload("formed", repo: repo))
+            let token = try await browser.formToken()
+            #expect(!token.isEmpty)
+            for path in ["/workloads/formed", "/new?kind=static-site"] {
+                let html = try await browser.get(path).html
+                let forms = html.components(separatedBy: #"<form method="post""#).count - 1
+                let tokens = html.components(separatedBy: #"name="_csrf" value="\#(token)""#).count - 1
+                #expect(forms > 0 && tokens == forms, "\(path): \(forms) forms, \(tokens) tokens")
+            }
         }
     }
 

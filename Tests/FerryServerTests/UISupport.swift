@@ -45,16 +45,34 @@ enum UIFerry {
             return Page(try await raw.execute(uri: uri, method: .get, headers: headers))
         }
 
-        /// Posts a form as a browser encodes it (`application/x-www-form-urlencoded`).
-        func post(_ uri: String, _ fields: [(String, String)], origin: String? = nil, host: String? = nil) async throws -> Page {
+        /// Posts a form as a browser on Ferry's own pages does: `application/x-www-form-urlencoded`,
+        /// from this server's origin, with the anti-forgery token the pages carry (read from the
+        /// dashboard's `ferry-csrf` meta tag) unless `csrf` names another or `nil` leaves it out.
+        func post(
+            _ uri: String, _ fields: [(String, String)], origin: String? = "http://localhost", host: String? = nil,
+            csrf: String?? = .none, cookie: String? = nil
+        ) async throws -> Page {
+            let token: String? = switch csrf {
+            case .none: try await formToken(cookie: cookie)
+            case .some(let given): given
+            }
             let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._*"))
-            let body = fields.map { name, value in
+            let body = (fields + (token.map { [("_csrf", $0)] } ?? [])).map { name, value in
                 "\(name.addingPercentEncoding(withAllowedCharacters: allowed)!)=\(value.addingPercentEncoding(withAllowedCharacters: allowed)!)"
             }.joined(separator: "&")
             var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
             if let origin { headers[.origin] = origin }
             if let host { headers[HTTPField.Name("host")!] = host }
+            if let cookie { headers[.cookie] = cookie }
             return Page(try await raw.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)))
+        }
+
+        /// The token a page's forms carry, as the dashboard shows it.
+        func formToken(cookie: String? = nil) async throws -> String {
+            let html = try await get("/", cookie: cookie).html
+            let marker = #"<meta name="ferry-csrf" content=""#
+            let start = try #require(html.range(of: marker), "the dashboard carries no form token").upperBound
+            return String(html[start...].prefix { $0 != "\"" })
         }
 
         /// Waits (polling, at most two minutes) for a job to end.

@@ -57,6 +57,15 @@ public enum Shell {
         return text
     }
 
+    /// `run` on a thread of its own, for a test that waits on a client (curl) talking to a
+    /// server in the same process: blocking a task's thread could starve the server of the
+    /// few cooperative threads there are, and both would wait forever.
+    public static func output(_ arguments: [String], in directory: URL? = nil) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try run(arguments, in: directory) }) }.start()
+        }
+    }
+
     public struct ShellError: Error, CustomStringConvertible {
         let message: String
         public var description: String { message }

@@ -9,8 +9,10 @@ public struct AccessControl: Sendable {
     let database: FerryDatabase
     let now: @Sendable () -> Date
     let hasher = PasswordHasher()
-    /// How long a UI sign-in lasts.
-    public var sessionLifetime: TimeInterval = 12 * 3600
+    /// The anti-forgery token of UI forms sent by a browser with no session (`auth: {mode: none}`,
+    /// or HTTP basic auth): new at each start, so a page from before a restart must be reloaded.
+    /// Other sites cannot read it, which is all a form token needs.
+    public let serverFormToken = SecretToken.make(prefix: "f_")
 
     /// Token and user names: short, URL- and log-safe.
     public static let namePattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"
@@ -86,14 +88,16 @@ public struct AccessControl: Sendable {
 
     // MARK: Sessions
 
-    /// A new sign-in for `caller`: the cookie value to set, and the session with its CSRF token.
-    public func startSession(for caller: Caller) throws -> (cookie: String, session: Session) {
+    /// A new sign-in for `caller` lasting `lifetime` (the server config's `auth.sessionLifetime`):
+    /// the cookie value to set, and the session with its CSRF token.
+    public func startSession(for caller: Caller, lifetime: TimeInterval) throws -> (cookie: String, session: Session) {
+        guard lifetime > 0 else { throw FerryError.invalid("auth.sessionLifetime", "must be a positive duration such as 12h") }
         guard caller.kind != .anonymous else { throw FerryError(.invalidInput, "nobody to sign in") }
         let at = now()
         let cookie = SecretToken.make(prefix: "s_")
         let session = Session(
             principal: caller.kind, name: caller.name, csrf: SecretToken.make(prefix: ""), createdAt: at,
-            expiresAt: at.addingTimeInterval(sessionLifetime))
+            expiresAt: at.addingTimeInterval(lifetime))
         try database.insertSession(session, hash: SecretToken.hash(cookie))
         return (cookie, session)
     }

@@ -25,11 +25,27 @@ public struct AuthConfiguration: Sendable {
     static func read(_ value: JSONValue?) throws(FerryError) -> AuthConfiguration {
         var auth = AuthConfiguration()
         guard let value, value != .null else { return auth }
-        if let mode = value["mode"]?.stringValue { auth.mode = Mode(rawValue: mode) ?? .token }
-        if let text = value["sessionLifetime"]?.stringValue, let d = Duration.parse(text) { auth.sessionLifetime = d }
+        if let mode = value["mode"]?.stringValue {
+            guard let parsed = Mode(rawValue: mode) else { throw FerryError.invalid("auth.mode", "must be token or none, not \"\(mode)\"") }
+            auth.mode = parsed
+        }
+        if let d = try duration(value, "sessionLifetime") { auth.sessionLifetime = d }
         if let n = try value.integerIfPresent(at: "failureLimit", in: 1...100_000) { auth.failureLimit = n }
-        if let text = value["failureWindow"]?.stringValue, let d = Duration.parse(text) { auth.failureWindow = d }
+        if let d = try duration(value, "failureWindow") { auth.failureWindow = d }
         return auth
+    }
+
+    private static func duration(_ value: JSONValue, _ key: String) throws(FerryError) -> Duration? {
+        guard let text = value[key]?.stringValue else { return nil }
+        guard let d = Duration.parse(text), d > .zero else {
+            throw FerryError.invalid("auth.\(key)", "\"\(text)\" is not a positive duration such as 12h or 30m")
+        }
+        return d
+    }
+
+    var sessionSeconds: TimeInterval {
+        let (seconds, attoseconds) = sessionLifetime.components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 
     /// Refuses to start an open server that others can reach.

@@ -27,6 +27,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        context.formToken = engine.access.serverFormToken
         let requirement = policy.requirement(method: request.method, path: request.uri.path)
         if config.mode == .none {
             context.caller = .anonymous
@@ -58,6 +59,7 @@ struct AuthMiddleware: RouterMiddleware {
         }
         context.caller = caller
         context.session = session
+        if let session { context.formToken = session.csrf }
         if let refusal = try refusal(requirement, caller) {
             record(request, by: caller, outcome: .refused, reason: refusal)
             throw FerryError(.forbidden, refusal)

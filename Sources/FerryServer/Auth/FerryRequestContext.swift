@@ -11,6 +11,9 @@ public struct FerryRequestContext: RequestContext, RemoteAddressRequestContext {
     public var caller: Caller?
     /// The browser session the request came with, for its CSRF token.
     public var session: Session?
+    /// The anti-forgery token this request's pages put in their forms and its form posts must
+    /// carry (`FormGuard`): the session's own, or the server's when no session signs the browser in.
+    public var formToken: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -70,7 +70,7 @@ struct RoutePolicy: Sendable {
         }
         switch p.first {
         case "new": return .right(.administer, .body)
-        case "workloads" where p.count >= 3 && p[2] == "edit": return .right(.administer, .workload(p[1]))
+        case "workloads" where p.count >= 3 && (p[2] == "edit" || p[2] == "bindings"): return .right(.administer, .workload(p[1]))
         case "workloads" where p.count >= 2: return .right(.operate, .workload(p[1]))
         case "jobs" where p.count >= 2: return .right(.operate, .job(p[1]))
         default: return .right(.administer, .none)

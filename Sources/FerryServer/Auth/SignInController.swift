@@ -12,13 +12,15 @@ struct SignInController {
     let engine: Engine
     let limits: ServerLimits
     let secureCookies: Bool
+    let sessionLifetime: TimeInterval
 
     func register(on router: Router<FerryRequestContext>) {
-        router.get("signin") { request, _ in
-            page(next: Self.safeNext(request.uri.queryParameters["next"].map(String.init)), error: nil)
+        router.get("signin") { request, context in
+            page(next: Self.safeNext(request.uri.queryParameters["next"].map(String.init)), error: nil, context)
         }
-        router.post("signin") { request, _ in
-            try UIContext.checkSameOrigin(request)
+        router.post("signin") { request, context in
+            var request = request
+            try await FormGuard.check(&request, context, limits: limits)
             let form = try await FormData.read(request, limits: limits)
             let next = Self.safeNext(form.nonEmpty("next"))
             let caller: Caller?
@@ -28,19 +30,20 @@ struct SignInController {
                 caller = try engine.access.caller(user: form.nonEmpty("name") ?? "", password: form.nonEmpty("password") ?? "")
             }
             guard let caller else {
-                var response = page(next: next, error: "Those credentials were not accepted.")
+                var response = page(next: next, error: "Those credentials were not accepted.", context)
                 response.status = .unauthorized
                 return response
             }
-            let (cookie, _) = try engine.access.startSession(for: caller)
-            let lifetime = Int(engine.access.sessionLifetime)
+            let (cookie, _) = try engine.access.startSession(for: caller, lifetime: sessionLifetime)
+            let lifetime = Int(sessionLifetime)
             return Response(status: .seeOther, headers: [
                 .location: next,
                 .setCookie: "\(Credential.cookieName)=\(cookie); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(lifetime)\(secureCookies ? "; Secure" : "")",
             ])
         }
-        router.post("signout") { request, _ in
-            try UIContext.checkSameOrigin(request)
+        router.post("signout") { request, context in
+            var request = request
+            try await FormGuard.check(&request, context, limits: limits)
             if let cookie = request.cookie(named: Credential.cookieName) { try engine.access.endSession(cookie: cookie) }
             return Response(status: .seeOther, headers: [
                 .location: "/signin",
@@ -55,12 +58,13 @@ struct SignInController {
         return next
     }
 
-    private func page(next: String, error: String?) -> Response {
+    private func page(next: String, error: String?, _ context: FerryRequestContext) -> Response {
         let html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in · Ferry</title>
             <link rel="stylesheet" href="/static/ferry.css"></head><body><main class="signin">
             <h1>Sign in to Ferry</h1>\(error.map { "<p class=\"error\" role=\"alert\">\(Self.escape($0))</p>" } ?? "")
             <form method="post" action="/signin"><input type="hidden" name="next" value="\(Self.escape(next))">
+            <input type="hidden" name="\(FormGuard.field)" value="\(Self.escape(context.formToken ?? ""))">
             <label>User <input name="name" autocomplete="username"></label>
             <label>Password <input name="password" type="password" autocomplete="current-password"></label>
             <p>or</p><label>Token <input name="token" type="password" autocomplete="off"></label>

@@ -7,6 +7,8 @@ import Foundation
 struct JobPage {
     let ui: UIContext
     let lang: String
+    /// Who the page is for: cancel shows only to one who may operate the job's workload.
+    let caller: Caller
 
     /// What the dashboard and the workload page show of a job.
     static func summary(_ job: Job, catalog: Catalog, lang: String) -> [String: Any] {
@@ -38,6 +40,7 @@ struct JobPage {
         m["failed"] = job.state == .failed || job.state == .cancelled
         m["hasParams"] = job.params != .object([:])
         m["params"] = UIFormat.json(job.params)
+        m["mayOperate"] = caller.may(.operate, on: job.workload)
         return m
     }
 }

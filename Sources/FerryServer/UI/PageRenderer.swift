@@ -34,6 +34,10 @@ struct PageRenderer: Sendable {
         var context = data
         context["t"] = catalog.tree(ui.lang)
         context["lang"] = ui.lang
+        context["csrf"] = ui.formToken
+        context["viewer"] = ui.caller.label
+        context["signedIn"] = ui.caller.kind != .anonymous
+        context["mayAdminister"] = ui.caller.may(.administer)
         context["languages"] = catalog.languages.map { code in
             ["code": code, "name": catalog.text("language.name", code), "current": code == ui.lang, "href": ui.switchHref(code)] as [String: Any]
         }

@@ -11,7 +11,9 @@ struct UIContext: Sendable {
     let baseURL: String
     let limits: ServerLimits
 
-    func request(_ request: Request) -> UIRequest { UIRequest(request, catalog: renderer.catalog) }
+    func request(_ request: Request, _ context: FerryRequestContext) -> UIRequest {
+        UIRequest(request, context: context, catalog: renderer.catalog)
+    }
 
     func text(_ key: String, _ ui: UIRequest, _ values: [String: String] = [:]) -> String {
         renderer.catalog.text(key, ui.lang, values)
@@ -32,19 +34,20 @@ struct UIContext: Sendable {
     }
 
     /// Runs a page handler, turning its errors into an error page.
-    func guarded(_ request: Request, _ body: (UIRequest) async throws -> Response) async -> Response {
-        let ui = self.request(request)
+    func guarded(_ request: Request, _ context: FerryRequestContext, _ body: (UIRequest) async throws -> Response) async -> Response {
+        let ui = self.request(request, context)
         do { return try await body(ui) } catch { return errorPage(error, ui) }
     }
 
-    /// Refuses a form posted from another site. Browsers send a form POST across sites without
-    /// asking (unlike the API's JSON requests, which need CORS), but they name its `Origin`.
-    static func checkSameOrigin(_ request: Request) throws {
-        guard let origin = request.headers[.origin] else { return }
-        let host = request.headers[HTTPField.Name("host")!] ?? request.head.authority
-        let from = URLComponents(string: origin).map { c in c.host.map { h in c.port.map { "\(h):\($0)" } ?? h } } ?? nil
-        guard let host, let from, from == host else {
-            throw FerryError(.unauthorized, "a form from \(origin) may not change this Ferry; use the pages it serves itself")
+    /// Runs a form post's handler once `FormGuard` has accepted the form; `body` gets the request
+    /// with the body the guard read.
+    func guardedForm(
+        _ request: Request, _ context: FerryRequestContext, _ body: (Request, UIRequest) async throws -> Response
+    ) async -> Response {
+        await guarded(request, context) { r in
+            var request = request
+            try await FormGuard.check(&request, context, limits: limits)
+            return try await body(request, r)
         }
     }
 

@@ -33,26 +33,26 @@ struct UIController {
     }
 
     func register(on router: Router<FerryRequestContext>) {
-        router.get("/") { request, _ in
-            await ui.guarded(request) { r in
+        router.get("/") { request, context in
+            await ui.guarded(request, context) { r in
                 let model = try DashboardPage(ui: ui, lang: r.lang).model()
                 return ui.renderer.page("dashboard", model.merging(ui.banner(r)) { $1 }, ui: r)
             }
         }
         router.get("workloads/{name}") { request, context in
-            await ui.guarded(request) { r in
-                let model = try WorkloadPage(ui: ui, lang: r.lang).model(try context.parameters.require("name"))
+            await ui.guarded(request, context) { r in
+                let model = try WorkloadPage(ui: ui, lang: r.lang, caller: r.caller).model(try context.parameters.require("name"))
                 return ui.renderer.page("workload", model.merging(ui.banner(r)) { $1 }, ui: r)
             }
         }
         router.get("jobs/{id}") { request, context in
-            await ui.guarded(request) { r in
-                let model = try JobPage(ui: ui, lang: r.lang).model(try context.parameters.require("id"))
+            await ui.guarded(request, context) { r in
+                let model = try JobPage(ui: ui, lang: r.lang, caller: r.caller).model(try context.parameters.require("id"))
                 return ui.renderer.page("job", model.merging(ui.banner(r)) { $1 }, ui: r)
             }
         }
-        router.get("events") { request, _ in
-            await ui.guarded(request) { r in
+        router.get("events") { request, context in
+            await ui.guarded(request, context) { r in
                 let model = try EventsPage(ui: ui, lang: r.lang).model(outcome: r.query["outcome"], kind: r.query["kind"])
                 return ui.renderer.page("events", model, ui: r)
             }

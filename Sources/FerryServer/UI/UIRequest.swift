@@ -1,15 +1,21 @@
+import FerryCore
 import Foundation
 import Hummingbird
 
 /// What a page needs to know about the request: its language, whether `?lang=` chose it just
-/// now (then the choice is remembered in a cookie), and the path for the language links.
+/// now (then the choice is remembered in a cookie), the path for the language links, who is
+/// asking (pages show only the buttons the caller may use), and the token its forms carry.
 struct UIRequest: Sendable {
     let lang: String
     let chosenLang: String?
     let path: String
     let query: [String: String]
+    let caller: Caller
+    let formToken: String
 
-    init(_ request: Request, catalog: Catalog) {
+    init(_ request: Request, context: FerryRequestContext, catalog: Catalog) {
+        caller = context.caller ?? .anonymous
+        formToken = context.formToken ?? ""
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         let cookie = request.cookie(named: "ferry_lang")

@@ -10,21 +10,23 @@ struct WizardController {
     let ui: UIContext
 
     func register(on router: Router<FerryRequestContext>) {
-        router.get("new") { request, _ in
-            await ui.guarded(request) { r in
+        router.get("new") { request, context in
+            await ui.guarded(request, context) { r in
                 let kind = r.query["kind"].flatMap { ui.engine.registry.sources[$0] != nil ? $0 : nil }
                 return try render(kind.map(WizardState.init(kind:)), editing: nil, r)
             }
         }
-        router.post("new") { request, _ in await ui.guarded(request) { r in try await submit(request, editing: nil, r) } }
+        router.post("new") { request, context in
+            await ui.guardedForm(request, context) { request, r in try await submit(request, editing: nil, r) }
+        }
         router.get("workloads/{name}/edit") { request, context in
-            await ui.guarded(request) { r in
+            await ui.guarded(request, context) { r in
                 let workload = try ui.engine.workload(try context.parameters.require("name"))
                 return try render(WizardState(spec: workload.spec, registry: ui.engine.registry), editing: workload.name, r)
             }
         }
         router.post("workloads/{name}/edit") { request, context in
-            await ui.guarded(request) { r in
+            await ui.guardedForm(request, context) { request, r in
                 let name = try context.parameters.require("name")
                 _ = try ui.engine.workload(name)
                 return try await submit(request, editing: name, r)
@@ -38,7 +40,6 @@ struct WizardController {
     }
 
     private func submit(_ request: Request, editing: String?, _ r: UIRequest) async throws -> Response {
-        try UIContext.checkSameOrigin(request)
         let form = try await FormData.read(request, limits: ui.limits)
         let registry = ui.engine.registry
         var shown = try WizardState(form: form, registry: registry, keepEmpty: true)

@@ -26,7 +26,7 @@ struct WorkloadActions {
                 let job = try ui.engine.run(workload: name, action: actionName, params: params, by: "ui")
                 return UIContext.redirect("/jobs/\(job.id)")
             } catch let error as FerryError where error.code == .invalidInput {
-                let model = try WorkloadPage(ui: ui, lang: r.lang).model(
+                let model = try WorkloadPage(ui: ui, lang: r.lang, caller: r.caller).model(
                     name, actionErrors: [error.field ?? "params": error.message], failedAction: actionName)
                 return ui.renderer.page("workload", model.merging(["hasFlashError": true, "flashError": error.message]) { $1 }, ui: r, status: .badRequest)
             }
@@ -70,7 +70,7 @@ struct WorkloadActions {
             let name = try p.require("name"), id = try p.require("id")
             do {
                 let (_, secret) = try ui.engine.rotateSecret(id)
-                let model = try WorkloadPage(ui: ui, lang: r.lang).model(name, newSecret: (id, secret))
+                let model = try WorkloadPage(ui: ui, lang: r.lang, caller: r.caller).model(name, newSecret: (id, secret))
                 return ui.renderer.page("workload", model, ui: r)
             } catch let error as FerryError {
                 return UIContext.back("/workloads/\(name)", error: error.message)
@@ -92,10 +92,7 @@ struct WorkloadActions {
         _ body: @escaping @Sendable (Request, Parameters, UIRequest) async throws -> Response
     ) {
         router.post(path) { request, context in
-            await ui.guarded(request) { r in
-                try UIContext.checkSameOrigin(request)
-                return try await body(request, context.parameters, r)
-            }
+            await ui.guardedForm(request, context) { request, r in try await body(request, context.parameters, r) }
         }
     }
 

@@ -8,6 +8,8 @@ import Foundation
 struct WorkloadPage {
     let ui: UIContext
     let lang: String
+    /// Who the page is for: it shows only the buttons this caller may use (the server checks anyway).
+    let caller: Caller
 
     func model(_ name: String, actionErrors: [String: String] = [:], failedAction: String? = nil, newSecret: (String, String)? = nil) throws -> [String: Any] {
         let catalog = ui.renderer.catalog
@@ -64,6 +66,8 @@ struct WorkloadPage {
         m["hasChain"] = !view.chain.isEmpty
         m["parent"] = workload.spec.parent ?? ""
         m["canPromote"] = workload.spec.parent != nil
+        m["mayOperate"] = caller.may(.operate, on: name)
+        m["mayEdit"] = caller.may(.administer, on: name)
         let panels = SourcePanels(ui: ui, lang: lang, workload: workload)
         m["actions"] = panels.actions(errors: actionErrors, failed: failedAction)
         m["listings"] = try panels.listings()
