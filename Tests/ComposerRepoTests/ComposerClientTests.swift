@@ -90,6 +90,42 @@ import Testing
         }
     }
 
+    @Test func aPrivateRepositoryNeedsAReadTokenInAuthJSON() async throws {
+        let up = try Upstreams()
+        try await up.wp.run { wpBase in
+            try await LiveFerry.run(in: up.temp.url, auth: true) { ferry, engine in
+                let applied = try await ferry.post("/api/apply", up.workload(wpBase) + "\naccess: token\n", contentType: "application/yaml")
+                #expect(applied.status == 200, "\(String(decoding: applied.body, as: UTF8.self))")
+                _ = try await ferry.run("wp", "deploy")
+                let (_, reader) = try engine.access.createToken(name: "team", role: .reader, scope: try WorkloadScope(parsing: "wp"))
+
+                let composer = try ComposerClient(in: up.temp.url, repository: "\(ferry.base)/composer/wp")
+                // Without credentials composer names the 401, not a missing package.
+                let refused = await #expect(throws: ComposerClient.Failure.self) {
+                    try await composer.run(["require", "wp-plugin/hello-dolly:^1.6"])
+                }
+                #expect(refused?.description.contains("401") == true, "\(refused?.description ?? "")")
+
+                let host = "127.0.0.1:\(ferry.base.split(separator: ":").last!)"
+                try Data(#"{"http-basic": {"\#(host)": {"username": "team", "password": "\#(reader)"}}}"#.utf8)
+                    .write(to: composer.project.appendingPathComponent("auth.json"))
+                try await composer.run(["require", "wp-plugin/hello-dolly:^1.6", "acme/lib:^1.0"])
+                #expect(composer.installed("acme/lib/src/Lib.php")?.contains("'one'") == true)
+                let lock = try String(contentsOf: composer.project.appendingPathComponent("composer.lock"), encoding: .utf8)
+                #expect(!lock.contains(reader), "a dist URL carries the token")
+
+                // Bearer works as well; a token without the workload in scope gets 403.
+                try Data(#"{"bearer": {"\#(host)": "\#(reader)"}}"#.utf8).write(to: composer.project.appendingPathComponent("auth.json"))
+                try await composer.run(["update", "--no-cache"])
+                let (_, other) = try engine.access.createToken(name: "others", role: .reader, scope: try WorkloadScope(parsing: "site"))
+                let forbidden = try await ferry.get("/composer/wp/packages.json", headers: ["Authorization": "Bearer \(other)"])
+                #expect(forbidden.status == 403)
+                let notify = try await ferry.get("/composer/wp/packages.json", headers: ["Authorization": "Bearer nope"])
+                #expect(notify.status == 401)
+            }
+        }
+    }
+
     @Test func closedPluginsLeaveTheNextBuildAndThePagesShowIt() async throws {
         let up = try Upstreams()
         try await up.wp.run { wpBase in

@@ -13,19 +13,21 @@ import Glibc
 /// the absolute URLs it writes (notify-batch, dist URLs) are the ones clients reach it at. (The
 /// Hummingbird test harness always listens on a port of its own choosing, hence this runner.)
 enum LiveFerry {
-    static func run<T: Sendable>(in temp: URL, _ body: @escaping @Sendable (Client, Engine) async throws -> T) async throws -> T {
+    /// With `auth`, the server runs with tokens on and the client sends an admin token.
+    static func run<T: Sendable>(in temp: URL, auth: Bool = false, _ body: @escaping @Sendable (Client, Engine) async throws -> T) async throws -> T {
         let port = try freePort()
         var config = ServerConfiguration()
         config.port = port
         config.publicURL = "http://127.0.0.1:\(port)"
         config.dataDirectory = temp.appendingPathComponent("data")
         config.reconcile = false
-        config.auth.mode = .none
+        config.auth.mode = auth ? .token : .none
         config.gitFileRoots = [temp.standardizedFileURL.path]
         var logger = Logger(label: "ferry-composer-test")
         logger.logLevel = .warning
         let (app, engine) = try buildApplication(config, logger: logger)
-        let client = Client(base: "http://127.0.0.1:\(port)")
+        let admin = auth ? try engine.access.createToken(name: "root", role: .admin).secret : nil
+        let client = Client(base: "http://127.0.0.1:\(port)", token: admin)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await app.runService(gracefulShutdownSignals: [])
@@ -46,12 +48,23 @@ enum LiveFerry {
     /// Plain HTTP to the running Ferry, through the engine's own client.
     struct Client: Sendable {
         let base: String
+        /// The admin token sent with every request, when the server has auth on.
+        let token: String?
         private let http = UpstreamHTTP()
 
-        init(base: String) { self.base = base }
+        init(base: String, token: String? = nil) {
+            self.base = base
+            self.token = token
+        }
+
+        private func authorized(_ headers: [String: String]) -> [String: String] {
+            var headers = headers
+            if let token, headers["Authorization"] == nil { headers["Authorization"] = "Bearer \(token)" }
+            return headers
+        }
 
         func get(_ uri: String, headers: [String: String] = [:]) async throws -> FetchResponse {
-            try await http.fetch(FetchRequest(url: base + uri, headers: headers, timeout: .seconds(60)))
+            try await http.fetch(FetchRequest(url: base + uri, headers: authorized(headers), timeout: .seconds(60)))
         }
 
         func bytes(_ uri: String) async throws -> [UInt8] {
@@ -67,7 +80,7 @@ enum LiveFerry {
         }
 
         func post(_ uri: String, _ body: String, contentType: String = "application/json") async throws -> FetchResponse {
-            try await http.fetch(FetchRequest(url: base + uri, method: "POST", headers: ["Content-Type": contentType], body: Array(body.utf8), timeout: .seconds(60)))
+            try await http.fetch(FetchRequest(url: base + uri, method: "POST", headers: authorized(["Content-Type": contentType]), body: Array(body.utf8), timeout: .seconds(60)))
         }
 
         /// Runs an action through the API and waits for its job; returns the finished job.
@@ -76,7 +89,7 @@ enum LiveFerry {
             #expect(response.status == 202, "\(action): \(String(decoding: response.body, as: UTF8.self))")
             let job = try JSONDecoder().decode(JSONValue.self, from: Data(response.body))
             let id = try #require(job["id"]?.stringValue)
-            _ = try await http.fetch(FetchRequest(url: base + "/api/jobs/\(id)/log?follow=true", timeout: .seconds(300)))
+            _ = try await http.fetch(FetchRequest(url: base + "/api/jobs/\(id)/log?follow=true", headers: authorized([:]), timeout: .seconds(300)))
             let done = try await json("/api/jobs/\(id)")
             let log = try await text("/api/jobs/\(id)/log")
             #expect(done["state"] == .string("succeeded"), "\(action) job: \(done)\n\(log)")
