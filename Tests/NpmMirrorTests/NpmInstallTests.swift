@@ -1,4 +1,5 @@
 import FerryCore
+import FerryEngine
 import FerryServer
 import FerryTestSupport
 import Foundation
@@ -14,17 +15,19 @@ import Testing
 /// npm-mirror workload over a Verdaccio storage of real tarballs, and the real npm client
 /// installs packages with dependencies from it, integrity checks on.
 @Suite struct NpmInstallTests {
-    private func withFerry<T: Sendable>(_ fixture: MirrorFixture, _ body: @Sendable (any TestClientProtocol, Int) async throws -> T) async throws -> T {
+    private func withFerry<T: Sendable>(
+        _ fixture: MirrorFixture, auth: Bool = false, _ body: @Sendable (any TestClientProtocol, Int, Engine) async throws -> T
+    ) async throws -> T {
         var config = ServerConfiguration()
         config.port = 0
         config.dataDirectory = fixture.temp.url.appendingPathComponent("data")
         config.reconcile = false
-        config.auth.mode = .none
+        config.auth.mode = auth ? .token : .none
         config.allowedVolumeRoots = [fixture.temp.url.path]
         var logger = Logger(label: "ferry-npm-test")
         logger.logLevel = .warning
-        let (app, _) = try buildApplication(config, logger: logger)
-        return try await app.test(.live) { client in try await body(client, client.port!) }
+        let (app, engine) = try buildApplication(config, logger: logger)
+        return try await app.test(.live) { client in try await body(client, client.port!, engine) }
     }
 
     private func workload(_ fixture: MirrorFixture, upstream: String) -> String {
@@ -59,13 +62,51 @@ import Testing
         return done
     }
 
+    @Test func aPrivateMirrorNeedsTheReadTokenFromNpmrc() async throws {
+        let fixture = try await MirrorFixture.make()
+        let project = fixture.temp.url.appendingPathComponent("project")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        try Data("{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true}".utf8).write(to: project.appendingPathComponent("package.json"))
+        try await withFerry(fixture, auth: true) { client, port, engine in
+            let (_, admin) = try engine.access.createToken(name: "root", role: .admin)
+            let (_, reader) = try engine.access.createToken(name: "ci", role: .reader, scope: try WorkloadScope(parsing: "mirror"))
+            let bearer: HTTPFields = [.authorization: "Bearer \(admin)", .contentType: "application/yaml"]
+            let applied = try await client.execute(
+                uri: "/api/apply", method: .post, headers: bearer,
+                body: ByteBuffer(string: workload(fixture, upstream: "http://127.0.0.1:9/") + "\naccess: token\n"))
+            #expect(applied.status == .ok, "\(String(buffer: applied.body))")
+            let started = try await client.execute(
+                uri: "/api/workloads/mirror/actions/deploy", method: .post, headers: [.authorization: "Bearer \(admin)", .contentType: "application/json"],
+                body: ByteBuffer(string: "{}"))
+            let job = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(buffer: started.body))["id"]?.stringValue)
+            for _ in 0..<600 where try engine.database.job(job)?.state.isFinished != true { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(try engine.database.job(job)?.state == .succeeded)
+
+            let registry = "http://127.0.0.1:\(port)/npm/mirror/"
+            let npmrc = fixture.temp.url.appendingPathComponent("npmrc")
+            let install = [
+                "npm_config_cache=\(fixture.temp.url.path)/npm-cache", "npm_config_userconfig=\(npmrc.path)",
+                "npm", "install", "--registry", registry, "--no-audit", "--no-fund", "--loglevel=error", "tar@^6",
+            ]
+            try Data().write(to: npmrc)
+            let refused = await #expect(throws: Shell.ShellError.self) { try await Shell.output(install, in: project) }
+            #expect(refused?.description.contains("E401") == true, "\(refused?.description ?? "")")
+
+            try Data("//127.0.0.1:\(port)/npm/mirror/:_authToken=\(reader)\n".utf8).write(to: npmrc)
+            try await Shell.output(install, in: project)
+            let lock = try String(contentsOf: project.appendingPathComponent("package-lock.json"), encoding: .utf8)
+            #expect(lock.contains("\"node_modules/tar\""))
+            #expect(!lock.contains(reader), "a tarball URL carries the token")
+        }
+    }
+
     @Test func npmInstallsPackagesWithDependenciesFromTheMirror() async throws {
         let fixture = try await MirrorFixture.make()
         let project = fixture.temp.url.appendingPathComponent("project")
         try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
         try Data("{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true}".utf8).write(to: project.appendingPathComponent("package.json"))
         try Data().write(to: fixture.temp.url.appendingPathComponent("npmrc"))
-        try await withFerry(fixture) { client, port in
+        try await withFerry(fixture) { client, port, _ in
             let (applied, answer) = try await json(client, .post, "/api/apply", workload(fixture, upstream: "http://127.0.0.1:9/"), type: "application/yaml")
             #expect(applied == .ok, "\(answer)")
             _ = try await run(client, "deploy")
@@ -97,7 +138,7 @@ import Testing
         let fixture = try await MirrorFixture.make(mirrored: ["yallist"])
         try fixture.publish([try PackedPackages.made("yallist", "4.1.0", in: fixture.temp.url)])
         try await fixture.upstream.run { upstream in
-            try await withFerry(fixture) { client, _ in
+            try await withFerry(fixture) { client, _, _ in
                 _ = try await json(client, .post, "/api/apply", workload(fixture, upstream: upstream), type: "application/yaml")
                 let refresh = try await run(client, "refresh-full")
                 #expect(refresh["details"]?["fetched"] == .array([.string("yallist@4.1.0")]), "\(refresh)")
