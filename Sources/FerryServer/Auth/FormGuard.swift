@@ -14,17 +14,20 @@ import Hummingbird
 ///    `Origin` on a form POST, so a post without one is not a browser following these pages and is
 ///    refused too.
 ///
-/// Every UI POST handler starts here; the body it collects stays in the request for the handler.
+/// Every UI POST handler starts here and gets the form the guard read, so the body is read once.
 enum FormGuard {
     /// The hidden field every form carries.
     static let field = "_csrf"
 
-    static func check(_ request: inout Request, _ context: FerryRequestContext, limits: ServerLimits) async throws {
+    /// The posted form, once it has passed both locks.
+    static func form(_ request: Request, _ context: FerryRequestContext, limits: ServerLimits) async throws -> FormData {
         try checkOrigin(request)
-        let form = FormData(encoded: String(buffer: try await RequestBody.keep(&request, limits.form)))
-        guard let expected = context.formToken, let sent = form[field], equal(sent, expected) else {
+        let form = try await FormData.read(request, limits: limits)
+        guard let expected = context.formToken, let sent = form[field],
+              ConstantTime.equal(Array(sent.utf8), Array(expected.utf8)) else {
             throw FerryError(.forbidden, "this form was not sent from a page of this Ferry, or the page is too old; reload it and send the form again")
         }
+        return form
     }
 
     static func checkOrigin(_ request: Request) throws {
@@ -36,13 +39,5 @@ enum FormGuard {
         guard let host, let from, from.lowercased() == host.lowercased() else {
             throw FerryError(.forbidden, "a form from \(origin.prefix(100)) may not change this Ferry; use the pages it serves itself")
         }
-    }
-
-    /// Compares in time independent of where the strings differ, so the token cannot be guessed
-    /// a character at a time.
-    static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -19,9 +19,7 @@ struct SignInController {
             page(next: Self.safeNext(request.uri.queryParameters["next"].map(String.init)), error: nil, context)
         }
         router.post("signin") { request, context in
-            var request = request
-            try await FormGuard.check(&request, context, limits: limits)
-            let form = try await FormData.read(request, limits: limits)
+            let form = try await FormGuard.form(request, context, limits: limits)
             let next = Self.safeNext(form.nonEmpty("next"))
             let caller: Caller?
             if let token = form.nonEmpty("token") {
@@ -42,8 +40,7 @@ struct SignInController {
             ])
         }
         router.post("signout") { request, context in
-            var request = request
-            try await FormGuard.check(&request, context, limits: limits)
+            _ = try await FormGuard.form(request, context, limits: limits)
             if let cookie = request.cookie(named: Credential.cookieName) { try engine.access.endSession(cookie: cookie) }
             return Response(status: .seeOther, headers: [
                 .location: "/signin",

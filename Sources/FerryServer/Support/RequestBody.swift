@@ -9,12 +9,6 @@ import NIOCore
 enum RequestBody {
     static func collect(_ request: Request, _ limit: BodyLimit) async throws -> ByteBuffer {
         var request = request
-        return try await keep(&request, limit)
-    }
-
-    /// Collects the body and leaves it in `request`, for a check that reads the body before the
-    /// handler reads it again.
-    static func keep(_ request: inout Request, _ limit: BodyLimit) async throws -> ByteBuffer {
         do { return try await request.collectBody(upTo: limit.bytes) } catch let error as NIOTooManyBytesError {
             throw FerryError(.payloadTooLarge, limit.refusal, cause: error)
         }

@@ -39,15 +39,12 @@ struct UIContext: Sendable {
         do { return try await body(ui) } catch { return errorPage(error, ui) }
     }
 
-    /// Runs a form post's handler once `FormGuard` has accepted the form; `body` gets the request
-    /// with the body the guard read.
+    /// Runs a form post's handler once `FormGuard` has accepted the form; `body` gets the form.
     func guardedForm(
-        _ request: Request, _ context: FerryRequestContext, _ body: (Request, UIRequest) async throws -> Response
+        _ request: Request, _ context: FerryRequestContext, _ body: (FormData, UIRequest) async throws -> Response
     ) async -> Response {
         await guarded(request, context) { r in
-            var request = request
-            try await FormGuard.check(&request, context, limits: limits)
-            return try await body(request, r)
+            try await body(try await FormGuard.form(request, context, limits: limits), r)
         }
     }
 

@@ -17,7 +17,7 @@ struct WizardController {
             }
         }
         router.post("new") { request, context in
-            await ui.guardedForm(request, context) { request, r in try await submit(request, editing: nil, r) }
+            await ui.guardedForm(request, context) { form, r in try submit(form, editing: nil, r) }
         }
         router.get("workloads/{name}/edit") { request, context in
             await ui.guarded(request, context) { r in
@@ -26,10 +26,10 @@ struct WizardController {
             }
         }
         router.post("workloads/{name}/edit") { request, context in
-            await ui.guardedForm(request, context) { request, r in
+            await ui.guardedForm(request, context) { form, r in
                 let name = try context.parameters.require("name")
                 _ = try ui.engine.workload(name)
-                return try await submit(request, editing: name, r)
+                return try submit(form, editing: name, r)
             }
         }
     }
@@ -39,8 +39,7 @@ struct WizardController {
         return ui.renderer.page("wizard", model, ui: r, status: errors.isEmpty ? .ok : .badRequest)
     }
 
-    private func submit(_ request: Request, editing: String?, _ r: UIRequest) async throws -> Response {
-        let form = try await FormData.read(request, limits: ui.limits)
+    private func submit(_ form: FormData, editing: String?, _ r: UIRequest) throws -> Response {
         let registry = ui.engine.registry
         var shown = try WizardState(form: form, registry: registry, keepEmpty: true)
         if let editing { shown.name = editing }

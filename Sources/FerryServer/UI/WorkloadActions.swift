@@ -11,12 +11,11 @@ struct WorkloadActions {
     let ui: UIContext
 
     func register(on router: Router<FerryRequestContext>) {
-        post(router, "workloads/{name}/actions/{action}") { request, p, r in
+        post(router, "workloads/{name}/actions/{action}") { form, p, r in
             let name = try p.require("name"), actionName = try p.require("action")
             let workload = try ui.engine.workload(name)
             let source = try ui.engine.registry.source(workload.spec.source.kind)
             guard let action = source.action(named: actionName) else { throw FerryError.notFound("action", actionName) }
-            let form = try await FormData.read(request, limits: ui.limits)
             var mapper = FormMapper()
             var params = mapper.config(form.tree(under: "params"), action.params, path: "params")
             for (path, typed) in mapper.secrets {
@@ -31,9 +30,9 @@ struct WorkloadActions {
                 return ui.renderer.page("workload", model.merging(["hasFlashError": true, "flashError": error.message]) { $1 }, ui: r, status: .badRequest)
             }
         }
-        post(router, "workloads/{name}/rollback") { request, p, _ in
+        post(router, "workloads/{name}/rollback") { form, p, _ in
             let name = try p.require("name")
-            let to = try await FormData.read(request, limits: ui.limits).nonEmpty("to")
+            let to = form.nonEmpty("to")
             return try back(name) { _ = try ui.engine.rollback(workload: name, to: to); return "rolledBack" }
         }
         post(router, "workloads/{name}/promote") { _, p, _ in
@@ -45,9 +44,8 @@ struct WorkloadActions {
                 return UIContext.back("/workloads/\(name)", error: error.message)
             }
         }
-        post(router, "workloads/{name}/env") { request, p, _ in
+        post(router, "workloads/{name}/env") { form, p, _ in
             let name = try p.require("name")
-            let form = try await FormData.read(request, limits: ui.limits)
             return try back(name) {
                 guard let key = form.nonEmpty("key") else { throw FerryError.invalid("env", "name the entry (KEY)") }
                 _ = try ui.engine.setEnv(workload: name, key: key, value: form["value"] ?? "", secret: form["secret"] == "true")
@@ -89,10 +87,10 @@ struct WorkloadActions {
 
     private func post(
         _ router: Router<FerryRequestContext>, _ path: RouterPath,
-        _ body: @escaping @Sendable (Request, Parameters, UIRequest) async throws -> Response
+        _ body: @escaping @Sendable (FormData, Parameters, UIRequest) async throws -> Response
     ) {
         router.post(path) { request, context in
-            await ui.guardedForm(request, context) { request, r in try await body(request, context.parameters, r) }
+            await ui.guardedForm(request, context) { form, r in try await body(form, context.parameters, r) }
         }
     }
 
