@@ -43,7 +43,7 @@ public func buildApplication(
     ArtifactController(engine: engine).register(on: router)
     ListingController(engine: engine, limits: limits).register(on: router)
     AccessController(engine: engine, limits: limits).register(on: router)
-    SignInController(engine: engine, limits: limits, secureCookies: config.isHTTPS, sessionLifetime: config.auth.sessionSeconds).register(on: router)
+    SignInController(engine: engine, limits: limits, secureCookies: config.isHTTPS, sessionLifetime: config.auth.sessionLifetime.inSeconds).register(on: router)
     try UIController(engine: engine, configuration: config, logger: logger)?.register(on: router)
 
     var app = Application(

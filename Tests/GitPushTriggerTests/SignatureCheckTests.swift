@@ -1,3 +1,4 @@
+import FerryCore
 import GitPushTrigger
 import Testing
 
@@ -55,7 +56,7 @@ struct SignatureCheckTests {
         ([0x80], [0x00], false),
     ])
     func constantTimeEquals(_ a: [UInt8], _ b: [UInt8], _ equal: Bool) {
-        #expect(SignatureCheck.constantTimeEquals(a, b) == equal)
+        #expect(ConstantTime.equal(a, b) == equal)
     }
 
     @Test func garbageHexIsAMismatchNotACrash() {

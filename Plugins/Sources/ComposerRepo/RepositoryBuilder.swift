@@ -231,6 +231,6 @@ struct RepositoryBuilder {
     }
 
     private func seconds(_ d: Duration) -> Double {
-        ((Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) * 1000).rounded() / 1000
+        (d.inSeconds * 1000).rounded() / 1000
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import FerryCore
 
 /// Verifies that a webhook came from someone who knows the binding's secret.
 ///
@@ -49,18 +50,9 @@ public enum SignatureCheck {
     }
 
     /// Compares a plain token to the secret without leaking its length or a matching prefix:
-    /// both are hashed to 32 bytes first, then compared with `constantTimeEquals`.
+    /// both are hashed to 32 bytes first, then compared with `ConstantTime.equal`.
     public static func tokenMatches(_ presented: String, secret: String) -> Bool {
-        constantTimeEquals(Array(SHA256.hash(data: Array(presented.utf8))), Array(SHA256.hash(data: Array(secret.utf8))))
-    }
-
-    /// XOR-accumulates every byte so the time taken does not depend on where arrays differ.
-    /// Arrays of different length are unequal (callers pass fixed-length digests).
-    public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for i in a.indices { difference |= a[i] ^ b[i] }
-        return difference == 0
+        ConstantTime.equal(Array(SHA256.hash(data: Array(presented.utf8))), Array(SHA256.hash(data: Array(secret.utf8))))
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -37,7 +37,7 @@ struct LogScanConfig: Sendable {
             guard let d = Duration.parse(text), d >= .milliseconds(100) else {
                 throw FerryError.invalid("config.pollInterval", "expected a duration of at least 100ms")
             }
-            pollInterval = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            pollInterval = d.inSeconds
         }
         maxLineLength = try config.integerIfPresent(at: "maxLineLength", in: 256...(16 << 20), prefix: "config.") ?? Self.defaultMaxLineLength
         matchBudget = try config.integerIfPresent(at: "matchBudget", in: 1...1_000_000, prefix: "config.") ?? BoundedRegex.defaultBudget

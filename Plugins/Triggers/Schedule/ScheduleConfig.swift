@@ -27,7 +27,7 @@ struct ScheduleConfig: Sendable {
         jitter = 0
         if let j = config["jitter"]?.stringValue {
             guard let d = Duration.parse(j) else { throw FerryError.invalid("config.jitter", "expected a duration like 30s") }
-            jitter = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            jitter = d.inSeconds
         }
         let mode = config["catchUp"]?.stringValue ?? CatchUp.once.rawValue
         guard let catchUp = CatchUp(rawValue: mode) else { throw FerryError.invalid("config.catchUp", "must be once or skip") }

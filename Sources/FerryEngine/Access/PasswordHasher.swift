@@ -29,7 +29,7 @@ struct PasswordHasher: Sendable {
               let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5]),
               let actual = try? derive(password, salt: salt, logN: logN, r: r, p: p)
         else { return false }
-        return Self.constantTimeEqual(actual, expected)
+        return ConstantTime.equal(Array(actual), Array(expected))
     }
 
     private func derive(_ password: String, salt: Data, logN: Int, r: Int, p: Int) throws -> Data {
@@ -37,10 +37,5 @@ struct PasswordHasher: Sendable {
             from: Data(password.utf8), salt: salt, outputByteCount: 32, rounds: 1 << logN, blockSize: r, parallelism: p,
             maxMemory: 256 * 1024 * 1024)
         return key.withUnsafeBytes { Data($0) }
-    }
-
-    static func constantTimeEqual(_ a: Data, _ b: Data) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

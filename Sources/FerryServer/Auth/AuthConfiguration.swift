@@ -43,11 +43,6 @@ public struct AuthConfiguration: Sendable {
         return d
     }
 
-    var sessionSeconds: TimeInterval {
-        let (seconds, attoseconds) = sessionLifetime.components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
-
     /// Refuses to start an open server that others can reach.
     func check(listenHost host: String, port: Int) throws {
         guard mode == .none, !Self.isLoopback(host) else { return }

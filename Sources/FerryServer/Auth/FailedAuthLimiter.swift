@@ -12,7 +12,7 @@ final class FailedAuthLimiter: Sendable {
 
     init(limit: Int, window: Duration) {
         self.limit = limit
-        self.window = Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18
+        self.window = window.inSeconds
     }
 
     /// Seconds until the client may try again, or nil when it may now.
