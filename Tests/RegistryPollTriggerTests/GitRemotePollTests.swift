@@ -56,13 +56,26 @@ import Testing
 
     @Test func theTokenReachesGitAsAHeaderInTheEnvironmentOnly() throws {
         let upstream = try GitUpstream(url: "https://git.example.com/docs.git", branch: "main", tokenEnv: nil, git: GitPolicy())
-        let env = upstream.environment(token: "ghp_s3cret")
+        let env = try upstream.environment(token: "ghp_s3cret")
         #expect(env["GIT_ALLOW_PROTOCOL"] == "https")
         #expect(env["GIT_TERMINAL_PROMPT"] == "0")
         #expect(env["GIT_CONFIG_KEY_0"] == "http.extraHeader")
         #expect(env["GIT_CONFIG_VALUE_0"] == "Authorization: Basic \(Data("x-access-token:ghp_s3cret".utf8).base64EncodedString())")
         #expect(!upstream.key.contains("ghp_s3cret"))
         let local = try GitUpstream(url: "file:///srv/git/docs.git", branch: "main", tokenEnv: nil, git: GitPolicy(fileRoots: ["/srv/git"]))
-        #expect(local.environment(token: "ghp_s3cret")["GIT_CONFIG_COUNT"] == nil)
+        #expect(try local.environment(token: "ghp_s3cret")["GIT_CONFIG_COUNT"] == nil)
+    }
+
+    @Test func aTokenDoesNotCrossPlainHTTPToAnotherHostUnlessAllowed() throws {
+        let remote = try GitUpstream(url: "http://git.example.com/docs.git", branch: "main", tokenEnv: nil, git: GitPolicy())
+        let refusal = #expect(throws: FerryError.self) { try remote.environment(token: "ghp_s3cret") }
+        #expect(refusal?.field == "config.git.url")
+        #expect(refusal?.message.contains("allowInsecure") == true)
+        #expect(refusal?.message.contains("ghp_s3cret") == false)
+        #expect(try remote.environment(token: nil)["GIT_CONFIG_COUNT"] == nil)
+        let allowed = try GitUpstream(url: "http://git.example.com/docs.git", branch: "main", tokenEnv: nil, allowInsecure: true, git: GitPolicy())
+        #expect(try allowed.environment(token: "ghp_s3cret")["GIT_CONFIG_KEY_0"] == "http.extraHeader")
+        let loopback = try GitUpstream(url: "http://127.0.0.1:3000/docs.git", branch: "main", tokenEnv: nil, git: GitPolicy())
+        #expect(try loopback.environment(token: "ghp_s3cret")["GIT_CONFIG_KEY_0"] == "http.extraHeader")
     }
 }

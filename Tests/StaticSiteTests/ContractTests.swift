@@ -19,12 +19,12 @@ import Testing
     @Test func schemaDefaultsAndValidation() throws {
         let schema = StaticSiteSource().schema
         #expect(schema.required == ["repo"])
-        #expect(schema.properties.map(\.name) == ["repo", "branch", "folder", "markdown", "tokenEnv"])
+        #expect(schema.properties.map(\.name) == ["repo", "branch", "folder", "markdown", "tokenEnv", "allowInsecure"])
         #expect(schema.property("repo")?.format == .url)
         let filled = try SchemaValidator().validated(.object(["repo": .string("https://git.example.com/a.git")]), against: schema, at: "source.config")
         #expect(filled == .object([
             "repo": .string("https://git.example.com/a.git"), "branch": .string("main"), "folder": .string(""),
-            "markdown": .bool(false), "tokenEnv": .string("GIT_TOKEN"),
+            "markdown": .bool(false), "tokenEnv": .string("GIT_TOKEN"), "allowInsecure": .bool(false),
         ]))
         #expect(throws: FerryError.self) { try SchemaValidator().validated(.object([:]), against: schema, at: "source.config") }
     }

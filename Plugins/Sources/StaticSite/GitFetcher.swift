@@ -33,14 +33,9 @@ struct GitFetcher: Sendable {
 
     /// The environment for every git command, built from the config and the workload's env.
     var environment: [String: String] {
-        var env = remote.environment
-        if remote.takesToken, let token = context.env[config.tokenEnv], !token.isEmpty {
-            let basic = Data("x-access-token:\(token)".utf8).base64EncodedString()
-            env["GIT_CONFIG_COUNT"] = "1"
-            env["GIT_CONFIG_KEY_0"] = "http.extraHeader"
-            env["GIT_CONFIG_VALUE_0"] = "Authorization: Basic \(basic)"
+        get throws {
+            try remote.environment(token: context.env[config.tokenEnv], allowInsecure: config.allowInsecure, field: "source.config.repo")
         }
-        return env
     }
 
     /// The commit the branch points at upstream, asked with `git ls-remote` (no clone needed).
@@ -112,6 +107,7 @@ struct GitFetcher: Sendable {
 
     /// Runs one git command; a failure becomes a `FerryError` that says which step failed.
     private func git(_ arguments: [String], in directory: URL?, doing step: String) async throws -> String {
+        let environment = try self.environment
         do {
             return try await context.run(["git"] + arguments, in: directory, environment: environment).stdout
         } catch let error as FerryError {

@@ -14,19 +14,23 @@ struct StaticSiteConfig: Decodable, Sendable, Equatable {
     var folder: String
     var markdown: Bool
     var tokenEnv: String
+    /// Lets the token travel over plain http to a host off this machine (a trusted network).
+    var allowInsecure: Bool
 
     static let defaultBranch = "main"
     static let defaultTokenEnv = "GIT_TOKEN"
 
-    init(repo: String, branch: String = defaultBranch, folder: String = "", markdown: Bool = false, tokenEnv: String = defaultTokenEnv) {
+    init(repo: String, branch: String = defaultBranch, folder: String = "", markdown: Bool = false, tokenEnv: String = defaultTokenEnv,
+         allowInsecure: Bool = false) {
         self.repo = repo
         self.branch = branch
         self.folder = folder
         self.markdown = markdown
         self.tokenEnv = tokenEnv
+        self.allowInsecure = allowInsecure
     }
 
-    private enum CodingKeys: String, CodingKey { case repo, branch, folder, markdown, tokenEnv }
+    private enum CodingKeys: String, CodingKey { case repo, branch, folder, markdown, tokenEnv, allowInsecure }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -35,7 +39,8 @@ struct StaticSiteConfig: Decodable, Sendable, Equatable {
             branch: try c.decodeIfPresent(String.self, forKey: .branch) ?? Self.defaultBranch,
             folder: try c.decodeIfPresent(String.self, forKey: .folder) ?? "",
             markdown: try c.decodeIfPresent(Bool.self, forKey: .markdown) ?? false,
-            tokenEnv: try c.decodeIfPresent(String.self, forKey: .tokenEnv) ?? Self.defaultTokenEnv)
+            tokenEnv: try c.decodeIfPresent(String.self, forKey: .tokenEnv) ?? Self.defaultTokenEnv,
+            allowInsecure: try c.decodeIfPresent(Bool.self, forKey: .allowInsecure) ?? false)
     }
 
     /// Decodes and checks a workload's config, turning decoding errors into field-named input errors.

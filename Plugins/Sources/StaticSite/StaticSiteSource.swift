@@ -25,6 +25,7 @@ public struct StaticSiteSource: SourcePlugin {
             .init("folder", .string("the folder within the repo to publish; \"\" or \".\" = repo root", default: "")),
             .init("markdown", .boolean("render *.md to HTML pages (index.md or README.md becomes the folder's index.html)", default: false)),
             .init("tokenEnv", .string("name of the workload env entry holding an access token for a private https repo", default: StaticSiteConfig.defaultTokenEnv)),
+            .init("allowInsecure", .boolean("send the token even over plain http to a host off this machine (a trusted network only)", default: false)),
         ], required: ["repo"])
     }
 

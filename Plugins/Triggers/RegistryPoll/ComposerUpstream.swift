@@ -8,6 +8,7 @@ struct ComposerUpstream: Upstream {
     var url: String
     var package: String?
 
+    var endpoint: String? { url }
     var key: String { "composer:\(url)\(package.map { "#\($0)" } ?? "")" }
 
     func check(_ c: UpstreamCheck) async throws -> UpstreamAnswer {

@@ -14,11 +14,13 @@ struct GitUpstream: Upstream {
     var remote: GitRemote
     var branch: String
     var tokenEnv: String
+    /// The binding's `allowInsecure`: the token may cross plain http to another host.
+    var allowInsecure: Bool
 
     static let defaultTokenEnv = "GIT_TOKEN"
 
     /// Checks `config.git`'s values; errors name the field (`config.git.url`).
-    init(url: String, branch: String, tokenEnv: String?, git: GitPolicy) throws {
+    init(url: String, branch: String, tokenEnv: String?, allowInsecure: Bool = false, git: GitPolicy) throws {
         let tokenEnv = tokenEnv ?? Self.defaultTokenEnv
         remote = try git.remote(
             url, field: "config.git.url",
@@ -26,25 +28,21 @@ struct GitUpstream: Upstream {
         try GitRefName.checkBranch(branch, field: "config.git.branch")
         self.branch = branch
         self.tokenEnv = tokenEnv
+        self.allowInsecure = allowInsecure
     }
 
     var url: String { remote.url }
+    var endpoint: String? { nil }
     var key: String { "git:\(url)#\(branch)" }
 
     /// The remote's environment, with the token header when there is a token to send.
-    func environment(token: String?) -> [String: String] {
-        var env = remote.environment
-        if remote.takesToken, let token, !token.isEmpty {
-            env["GIT_CONFIG_COUNT"] = "1"
-            env["GIT_CONFIG_KEY_0"] = "http.extraHeader"
-            env["GIT_CONFIG_VALUE_0"] = "Authorization: Basic \(Data("x-access-token:\(token)".utf8).base64EncodedString())"
-        }
-        return env
+    func environment(token: String?) throws -> [String: String] {
+        try remote.environment(token: token, allowInsecure: allowInsecure, field: "config.git.url")
     }
 
     func check(_ c: UpstreamCheck) async throws -> UpstreamAnswer {
         let ref = "refs/heads/\(branch)"
-        let output = try await c.run(["git", "ls-remote", "--", url, ref], environment(token: c.env(tokenEnv)))
+        let output = try await c.run(["git", "ls-remote", "--", url, ref], try environment(token: c.env(tokenEnv)))
         guard let line = output.stdout.split(separator: "\n").first(where: { $0.hasSuffix("\t\(ref)") }),
             let commit = line.split(separator: "\t").first, GitRefName.isCommit(String(commit))
         else { throw FerryError(.unavailable, "\(url) has no branch \(branch)") }

@@ -8,6 +8,7 @@ struct NpmUpstream: Upstream {
     var package: String
     var distTag: String
 
+    var endpoint: String? { registry }
     var key: String { "npm:\(package)@\(distTag)" }
 
     func check(_ c: UpstreamCheck) async throws -> UpstreamAnswer {

@@ -9,6 +9,7 @@ struct OCIUpstream: Upstream {
     var repository: String
     var policy: TagPolicy
 
+    var endpoint: String? { registry }
     var key: String { "oci:\(registry)/\(repository)|\(policy)" }
 
     func check(_ c: UpstreamCheck) async throws -> UpstreamAnswer {

@@ -11,6 +11,8 @@ struct PollConfig: Sendable {
     var upstream: any Upstream
     var interval: TimeInterval
     var auth: Auth?
+    /// Lets a credential cross plain http to a host off this machine (a trusted network).
+    var allowInsecure: Bool
     var params: [String: String]
 
     struct Auth: Sendable {
@@ -34,6 +36,8 @@ struct PollConfig: Sendable {
             }
             return value
         }
+        let allowInsecure = config["allowInsecure"] == .bool(true)
+        self.allowInsecure = allowInsecure
         switch kind {
         case "npm":
             upstream = NpmUpstream(registry: try string("registry")!, package: try string("package")!, distTag: try string("distTag", required: false) ?? "latest")
@@ -52,7 +56,7 @@ struct PollConfig: Sendable {
         default:
             upstream = try GitUpstream(
                 url: try string("url")!, branch: try string("branch", required: false) ?? "main",
-                tokenEnv: try string("tokenEnv", required: false), git: git)
+                tokenEnv: try string("tokenEnv", required: false), allowInsecure: allowInsecure, git: git)
         }
         let text = config["interval"]?.stringValue ?? "5m"
         guard let d = Duration.parse(text) else { throw FerryError.invalid("config.interval", "expected a duration like 30s, 5m or 12h") }
@@ -60,6 +64,10 @@ struct PollConfig: Sendable {
         if let a = config["auth"], a != .null {
             guard let env = a["env"]?.stringValue, !env.isEmpty else { throw FerryError.invalid("config.auth.env", "required: the env key holding the credential") }
             auth = Auth(env: env, header: a["header"]?.stringValue ?? "Authorization", prefix: a["prefix"]?.stringValue ?? "Bearer ")
+            if let endpoint = upstream.endpoint, let refusal = CredentialTransport.refusal(
+                toSend: "the credential in auth.env (\(env))", to: endpoint, allowInsecure: allowInsecure, field: "config.\(kind)") {
+                throw refusal
+            }
         }
         params = (config["params"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
     }

@@ -12,7 +12,8 @@ struct Poller: Sendable {
         let answer: UpstreamAnswer
         do {
             answer = try await upstream.check(UpstreamCheck(
-                http: context.http, headers: try authHeaders(context), etag: state.etag, lastModified: state.lastModified,
+                http: context.http, headers: try authHeaders(context), credentialHeaders: Set(config.auth.map { [$0.header] } ?? []),
+                allowInsecure: config.allowInsecure, etag: state.etag, lastModified: state.lastModified,
                 run: { try await context.run($0, environment: $1) },
                 env: { [first = context.binding.workloads.first?.name] key in first.flatMap { try? context.env(of: $0)[key] } }))
         } catch let error as CancellationError {

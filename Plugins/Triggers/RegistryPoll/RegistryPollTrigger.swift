@@ -48,7 +48,8 @@ public struct RegistryPollTrigger: WatchTrigger {
                 .init("env", .string("Env key of the bound workload holding the credential (never the value)")),
                 .init("header", .string("Header to send (default Authorization)")),
                 .init("prefix", .string("Written before the value (default \"Bearer \")")),
-            ], required: ["env"], "Credential for the upstream")),
+            ], required: ["env"], "Credential for the upstream, sent only to its origin and only over https (or http to loopback)")),
+            .init("allowInsecure", .boolean("Send the credential even over plain http to a host off this machine (a trusted network only)", default: false)),
             .init("params", .map(.string(), "Job parameters; $version and $revision are replaced")),
         ])
     }

@@ -6,6 +6,9 @@ import Foundation
 protocol Upstream: Sendable {
     /// Identifies what is watched (`npm:lodash@latest`); the cursor's key.
     var key: String { get }
+    /// The URL an `auth` credential is sent to, checked when the binding is stored; nil for
+    /// upstreams that take no `auth` header (git has its own `tokenEnv`).
+    var endpoint: String? { get }
     func check(_ request: UpstreamCheck) async throws -> UpstreamAnswer
 }
 
@@ -13,6 +16,9 @@ protocol Upstream: Sendable {
 struct UpstreamCheck: Sendable {
     var http: any HTTPFetcher
     var headers: [String: String]
+    /// Which of `headers` carry the credential: the fetcher keeps them to the configured origin.
+    var credentialHeaders: Set<String> = []
+    var allowInsecure = false
     var etag: String?
     var lastModified: String?
     var run: @Sendable ([String], [String: String]) async throws -> CommandOutput
@@ -25,7 +31,9 @@ struct UpstreamCheck: Sendable {
         headers["Accept"] = headers["Accept"] ?? "application/json"
         if conditional, let etag { headers["If-None-Match"] = etag }
         if conditional, let lastModified { headers["If-Modified-Since"] = lastModified }
-        let response = try await http.fetch(FetchRequest(url: url, headers: headers, timeout: .seconds(30), maxBytes: 32 << 20))
+        let response = try await http.fetch(FetchRequest(
+            url: url, headers: headers, timeout: .seconds(30), maxBytes: 32 << 20,
+            credentialHeaders: credentialHeaders, allowInsecure: allowInsecure))
         guard response.isSuccess || response.status == 304 else {
             throw FerryError(.unavailable, "\(url) answered \(response.status)")
         }

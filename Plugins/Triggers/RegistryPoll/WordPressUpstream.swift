@@ -8,6 +8,7 @@ struct WordPressUpstream: Upstream {
     var api: String
     var plugins: [String]
 
+    var endpoint: String? { api }
     var key: String { "wordpress:\(plugins.joined(separator: ","))" }
 
     func check(_ c: UpstreamCheck) async throws -> UpstreamAnswer {

@@ -39,6 +39,23 @@ public struct GitRemote: Sendable, Hashable, CustomStringConvertible {
         ["GIT_TERMINAL_PROMPT": "0", "GIT_ALLOW_PROTOCOL": transport.rawValue]
     }
 
+    /// `environment` plus, when there is a token, the header git sends it in (`http.extraHeader`
+    /// in `GIT_CONFIG_*`, never in the URL or the arguments, so it shows in no process list).
+    /// Plain http to a host off this machine would put the token on the wire: refused, naming
+    /// `field`, unless the config says `allowInsecure: true`. On a redirect to another host,
+    /// curl (under git) drops the header.
+    public func environment(token: String?, allowInsecure: Bool, field: String) throws(FerryError) -> [String: String] {
+        var env = environment
+        guard takesToken, let token, !token.isEmpty else { return env }
+        if let refusal = CredentialTransport.refusal(toSend: "the access token", to: url, allowInsecure: allowInsecure, field: field) {
+            throw refusal
+        }
+        env["GIT_CONFIG_COUNT"] = "1"
+        env["GIT_CONFIG_KEY_0"] = "http.extraHeader"
+        env["GIT_CONFIG_VALUE_0"] = "Authorization: Basic \(Data("x-access-token:\(token)".utf8).base64EncodedString())"
+        return env
+    }
+
     init(_ text: String, field: String, policy: GitPolicy, credentialHint: String) throws(FerryError) {
         func refuse(_ why: String) -> FerryError { FerryError.invalid(field, why) }
         let credentials = refuse(

@@ -19,10 +19,16 @@ public struct FetchRequest: Sendable {
     public var body: [UInt8]?
     public var timeout: Duration
     public var maxBytes: Int
+    /// Names of the headers in `headers` that carry a credential. The fetcher sends them only
+    /// where `CredentialTransport` allows: never over plain http to another host unless
+    /// `allowInsecure`, and never after a redirect to another origin.
+    public var credentialHeaders: Set<String>
+    public var allowInsecure: Bool
 
     public init(
         url: String, method: String = "GET", headers: [String: String] = [:], body: [UInt8]? = nil,
-        timeout: Duration = .seconds(30), maxBytes: Int = 64 << 20
+        timeout: Duration = .seconds(30), maxBytes: Int = 64 << 20,
+        credentialHeaders: Set<String> = [], allowInsecure: Bool = false
     ) {
         self.url = url
         self.method = method
@@ -30,6 +36,8 @@ public struct FetchRequest: Sendable {
         self.body = body
         self.timeout = timeout
         self.maxBytes = maxBytes
+        self.credentialHeaders = credentialHeaders
+        self.allowInsecure = allowInsecure
     }
 }
 

@@ -56,6 +56,39 @@ public struct UpstreamHTTP: HTTPFetcher {
     }
 
     private func execute(_ request: FetchRequest) async throws -> HTTPClientResponse {
+        guard !request.credentialHeaders.isEmpty else { return try await send(request, on: HTTPClient.shared) }
+        if let refusal = CredentialTransport.refusal(
+            toSend: "the credential", to: request.url, allowInsecure: request.allowInsecure, field: Self.redacted(request.url)) {
+            throw refusal
+        }
+        // With a credential on board, redirects are followed here rather than by the client, so
+        // that the credential headers (whatever their names) stay behind when the origin changes.
+        var hop = request
+        for _ in 0...Self.maxRedirects {
+            let response = try await send(hop, on: Self.unredirected)
+            guard [301, 302, 303, 307, 308].contains(Int(response.status.code)),
+                let location = response.headers.first(name: "location"),
+                let target = URL(string: location, relativeTo: URL(string: hop.url))?.absoluteString
+            else { return response }
+            if !CredentialTransport.sameOrigin(hop.url, target) {
+                for name in hop.credentialHeaders { hop.headers = hop.headers.filter { $0.key.lowercased() != name.lowercased() } }
+                hop.credentialHeaders = []
+            }
+            if response.status == .seeOther { hop.method = "GET"; hop.body = nil }
+            hop.url = target
+            if hop.credentialHeaders.isEmpty { return try await send(hop, on: HTTPClient.shared) }
+        }
+        throw FerryError(.unavailable, "\(Self.redacted(request.url)) redirected more than \(Self.maxRedirects) times")
+    }
+
+    private static let maxRedirects = 5
+
+    /// A client that hands redirects back to `execute` instead of following them.
+    private static let unredirected = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+
+    private func send(_ request: FetchRequest, on client: HTTPClient) async throws -> HTTPClientResponse {
         var outbound = HTTPClientRequest(url: request.url)
         outbound.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outbound.headers.add(name: name, value: value) }
@@ -64,7 +97,7 @@ public struct UpstreamHTTP: HTTPFetcher {
         let timeout = TimeAmount.nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000
             + request.timeout.components.attoseconds / 1_000_000_000)
         do {
-            return try await HTTPClient.shared.execute(outbound, timeout: timeout)
+            return try await client.execute(outbound, timeout: timeout)
         } catch {
             throw FerryError(.unavailable, "\(request.method) \(Self.redacted(request.url)) failed: \(error)", cause: error)
         }
