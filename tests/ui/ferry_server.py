@@ -47,7 +47,11 @@ class GitRepo:
 
 
 class FerryServer:
-    def __init__(self):
+    """`auth="token"` starts it as a network-facing Ferry would run: sign-in required. The
+    admin token (made with `ferry token create --data`, before the server starts) is `self.token`,
+    and `user(...)` adds people who sign in with a password."""
+
+    def __init__(self, auth="none"):
         self.temp = tempfile.TemporaryDirectory(prefix="ferry-ui-")
         self.dir = Path(self.temp.name)
         self.port = free_port()
@@ -55,14 +59,20 @@ class FerryServer:
         binary = REPO_ROOT / ".build" / "debug" / "ferry"
         if not binary.exists():
             raise SystemExit(f"{binary} is missing: run `swift build --product ferry` first")
+        self.binary = binary
+        self.data = self.dir / "data"
+        self.token = None
+        if auth == "token":
+            out = self.ferry("token", "create", "--data", str(self.data), "--name", "ui-admin", "--role", "admin")
+            self.token = out.strip().splitlines()[-1]
         allowed = self.dir / "volumes"
         allowed.mkdir()
         config = self.dir / "ferry.yaml"
         # Local repositories are allowed only under git.fileRoots: the test's own folder.
-        config.write_text(f"auth: {{ mode: none }}\nvolumes: {{ allow: [{allowed}] }}\ngit: {{ fileRoots: [{self.dir}] }}\nreconcileInterval: 2s\n")
+        config.write_text(f"auth: {{ mode: {auth} }}\nvolumes: {{ allow: [{allowed}] }}\ngit: {{ fileRoots: [{self.dir}] }}\nreconcileInterval: 2s\n")
         self.log = open(self.dir / "server.log", "w")
         self.process = subprocess.Popen(
-            [str(binary), "serve", "--data", str(self.dir / "data"), "--listen", f"127.0.0.1:{self.port}", "--config", str(config)],
+            [str(binary), "serve", "--data", str(self.data), "--listen", f"127.0.0.1:{self.port}", "--config", str(config)],
             cwd=REPO_ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -74,13 +84,35 @@ class FerryServer:
         self.stop()
         raise SystemExit("ferry serve did not start; see " + str(self.dir / "server.log"))
 
+    def ferry(self, *args, input=None):
+        """Runs the CLI; a failure stops the test with what it printed."""
+        done = subprocess.run([str(self.binary), *args], input=input, capture_output=True, text=True, cwd=REPO_ROOT)
+        if done.returncode != 0:
+            raise AssertionError(f"ferry {' '.join(args[:2])} failed: {done.stderr}")
+        return done.stdout
+
+    def user(self, name, role, password):
+        self.ferry("user", "create", name, "--role", role, "--password-stdin", "--data", str(self.data), input=password + "\n")
+
+    def request(self, path, data=None, content_type="application/json"):
+        request = urllib.request.Request(self.base + path, data=data)
+        if self.token:
+            request.add_header("Authorization", f"Bearer {self.token}")
+        if data is not None:
+            request.add_header("Content-Type", content_type)
+        return request
+
+    def apply(self, document):
+        with urllib.request.urlopen(self.request("/api/apply", json.dumps(document).encode()), timeout=10) as response:
+            return json.loads(response.read())
+
     def get_json(self, path):
-        with urllib.request.urlopen(self.base + path, timeout=10) as response:
+        with urllib.request.urlopen(self.request(path), timeout=10) as response:
             return json.loads(response.read())
 
     def status(self, path):
         try:
-            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+            with urllib.request.urlopen(self.request(path), timeout=10) as response:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code

@@ -16,6 +16,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from ferry_server import REPO_ROOT, FerryServer
+from signin import SignInTests
 from slow_git import SlowGitHost
 
 SHOTS = REPO_ROOT / ".ui-screenshots"
@@ -224,41 +225,58 @@ class UITests:
         self.click('a[data-lang="en"]')
 
 
+def run_suite(suite, tests, log_server):
+    """Runs each test method, printing ok/FAIL; a failure leaves a screenshot and the server log."""
+    passed = failed = 0
+    for name in tests:
+        started = time.time()
+        try:
+            getattr(suite, name)()
+            passed += 1
+            print(f"ok   {name} ({time.time() - started:.1f}s)")
+        except Exception:
+            failed += 1
+            print(f"FAIL {name}")
+            traceback.print_exc()
+            try:
+                getattr(suite, "ui", suite).shot(f"FAILED-{name}")
+            except Exception:
+                pass
+    log = log_server.dir / "server.log"
+    if failed and log.exists():
+        print("--- server log (last 40 lines) ---")
+        print("\n".join(log.read_text().splitlines()[-40:]))
+    return passed, failed
+
+
 def main():
     SHOTS.mkdir(exist_ok=True)
     for old in SHOTS.glob("*.png"):
         old.unlink()
-    server = FerryServer()
     driver = None
     passed = failed = 0
+    servers = []
     try:
         driver = browser()
+        server = FerryServer()
+        servers.append(server)
         suite = UITests(server, driver)
         tests = [name for name in dir(UITests) if name.startswith("test_")]
         # The events/dashboard test reads what the others created: run it last.
         tests.sort(key=lambda n: (n == "test_events_dashboard_and_russian", 0))
-        for name in tests:
-            started = time.time()
-            try:
-                getattr(suite, name)()
-                passed += 1
-                print(f"ok   {name} ({time.time() - started:.1f}s)")
-            except Exception:
-                failed += 1
-                print(f"FAIL {name}")
-                traceback.print_exc()
-                try:
-                    suite.shot(f"FAILED-{name}")
-                except Exception:
-                    pass
+        p, f = run_suite(suite, tests, server)
+        passed, failed = passed + p, failed + f
+
+        guarded = FerryServer(auth="token")
+        servers.append(guarded)
+        signin = SignInTests(guarded, UITests(guarded, driver))
+        p, f = run_suite(signin, sorted(n for n in dir(SignInTests) if n.startswith("test_")), guarded)
+        passed, failed = passed + p, failed + f
     finally:
         if driver:
             driver.quit()
-        log = (server.dir / "server.log")
-        if failed and log.exists():
-            print("--- server log (last 40 lines) ---")
-            print("\n".join(log.read_text().splitlines()[-40:]))
-        server.stop()
+        for server in servers:
+            server.stop()
     print(f"screenshots: {SHOTS}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
