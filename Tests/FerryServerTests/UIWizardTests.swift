@@ -25,7 +25,7 @@ import Testing
             let spec = try engine.workload("wiz").spec
             #expect(spec.source.config == .object([
                 "repo": .string(repo.url), "branch": .string("main"), "folder": .string("public"),
-                "markdown": .bool(true), "tokenEnv": .string("GIT_TOKEN"),
+                "markdown": .bool(true), "tokenEnv": .string("GIT_TOKEN"), "allowInsecure": .bool(false),
             ]))
             #expect(spec.triggers.count == 1)
             #expect(spec.triggers[0].kind == "git-push")
