@@ -10,12 +10,7 @@ import Testing
     let source = ComposerRepoSource()
 
     func pipeline(_ ctx: PluginTestContext, build: String) async throws -> StepContext {
-        _ = try await source.run(action: "discover", revision: nil, params: .object([:]), context: ctx)
-        _ = try await source.run(action: "update", revision: nil, params: .object([:]), context: ctx)
-        let step = try StepContext(ctx, build: build)
-        let outcome = try await source.run(action: "build", revision: nil, params: .object([:]), context: step)
-        guard case .built = outcome else { throw FerryError(.failed, "build returned \(outcome)") }
-        return step
+        try await composerPipeline(ctx, build: build)
     }
 
     @Test func malformedAnswersAreRecordedPerPackageAndNeverBreakTheBuild() async throws {

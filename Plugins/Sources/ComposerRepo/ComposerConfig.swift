@@ -14,7 +14,11 @@ struct ComposerConfig: Decodable, Sendable {
         var svn: String?
         var themesSvn: String?
         /// Walk the info API's "recently updated" feed to find packages changed since the last sync.
+        /// An accelerator only: without it, or when it fails, every package is checked.
         var changes: Bool?
+        /// How often `update` checks every package against the info API even when the feed
+        /// works, to catch what the feed dropped.
+        var fullCheck: String?
         var concurrency: Int?
         var timeout: String?
 
@@ -24,6 +28,7 @@ struct ComposerConfig: Decodable, Sendable {
         var themesSvnBase: String { trimmed(themesSvn ?? "https://themes.svn.wordpress.org") }
         var parallel: Int { max(1, min(concurrency ?? 8, 64)) }
         var requestTimeout: Duration { timeout.flatMap(Duration.parse) ?? .seconds(20) }
+        var fullCheckInterval: Duration { fullCheck.flatMap(Duration.parse) ?? .seconds(24 * 3600) }
     }
 
     struct Vcs: Decodable, Sendable {
@@ -88,7 +93,8 @@ struct ComposerConfig: Decodable, Sendable {
                 .init("api", .string("base URL of the WordPress.org API", default: "https://api.wordpress.org", format: .url)),
                 .init("downloads", .string("base URL of the plugin and theme zips", default: "https://downloads.wordpress.org", format: .url)),
                 .init("svn", .string("base URL of the plugin directory listing", default: "https://plugins.svn.wordpress.org", format: .url)),
-                .init("changes", .boolean("find changed packages from the API's recently-updated feed", default: true)),
+                .init("changes", .boolean("find changed packages quickly from the API's recently-updated feed; without it, or when it fails, every package is checked", default: true)),
+                .init("fullCheck", .string("how often every package is checked against the info API even when the feed works", default: "24h", format: .duration)),
                 .init("concurrency", .integer("parallel info requests", default: 8, minimum: 1, maximum: 64)),
                 .init("timeout", .string("time limit of one upstream request", default: "20s", format: .duration)),
             ], "WordPress.org plugins and themes")),

@@ -43,7 +43,17 @@ struct PackageSync {
             }
             if wp.changes != false {
                 context.progress(0.3, "reading the recently-updated feed")
-                counts["changed"] = try await markChanged(upstream, plugins: !plugins.isEmpty, themes: !(wp.themes ?? []).isEmpty)
+                do {
+                    counts["changed"] = try await markChanged(upstream, plugins: !plugins.isEmpty, themes: !(wp.themes ?? []).isEmpty)
+                } catch let error where !Task.isCancelled && !(error is CancellationError) {
+                    // The feed is an accelerator: its failure costs time (a full check), never a deploy.
+                    let reason = (error as? FerryError)?.message ?? "\(error)"
+                    context.log("warning: \(reason); the next update checks every package against the info API")
+                    var check = try FullCheck.load(records)
+                    check.feedFailure = reason
+                    try check.save(records)
+                    counts["feedFailed"] = 1
+                }
             }
         }
         for repo in config.vcs ?? [] {
@@ -113,12 +123,18 @@ struct PackageSync {
 
     private func updateWordPress(_ wp: ComposerConfig.WordPress, run: SyncRun, force: Bool, only: String?, counts: inout [String: Int]) async throws {
         let all = try summaries().filter { $0.upstream == .wordpress }
+        var check = try FullCheck.load(records)
+        let full = only == nil ? (force ? "forced" : check.reason(wp, now: Date())) : nil
         let due = all.filter { s in
             if let only { return s.name == only }
-            return s.active && (force || s.needsSync)
+            return s.active && (full != nil || s.needsSync)
         }
         counts["unchanged"] = all.count - due.count
-        context.log("wordpress: \(due.count) of \(all.count) packages changed upstream")
+        if let full {
+            context.log("wordpress: checking all \(due.count) packages against the info API: \(full)")
+        } else {
+            context.log("wordpress: \(due.count) of \(all.count) packages changed upstream")
+        }
         let upstream = WordPressUpstream(config: wp, http: context.http)
         var done = 0
         for batch in stride(from: 0, to: due.count, by: 200).map({ Array(due[$0..<min($0 + 200, due.count)]) }) {
@@ -142,6 +158,10 @@ struct PackageSync {
                 switch result {
                 case .info(let info):
                     let mapped = WordPressPackage(slug: s.origin, theme: s.isTheme, downloadsBase: wp.downloadsBase).map(info)
+                    if !force, s.active, s.problem == nil, !s.needsSync, s.syncedMarker == mapped.marker {
+                        counts["unchanged", default: 0] += 1
+                        continue
+                    }
                     if !s.active { changes.append(try StatusChange(name: s.name, active: true, reason: "answers again upstream", at: Date(), by: "update").write()) }
                     s.active = true
                     s.inactiveReason = nil
@@ -174,7 +194,13 @@ struct PackageSync {
             try records.put(PackageSummary.collection, summaryWrites)
             try records.put(StatusChange.collection, changes)
             done += batch.count
-            context.progress(0.8 * Double(done) / Double(max(1, due.count)), "fetched \(done) of \(due.count) packages")
+            context.progress(0.8 * Double(done) / Double(max(1, due.count)), "checked \(done) of \(due.count) packages")
+        }
+        if full != nil {
+            check.lastFull = Date()
+            check.feedFailure = nil
+            try check.save(records)
+            counts["fullCheck"] = 1
         }
     }
 

@@ -27,7 +27,17 @@ final class FakeWordPressOrg: Sendable {
         var requiresPHP = "7.4"
     }
 
+    /// How the recently-updated feed (`action=query_plugins`) answers.
+    enum Feed: Sendable {
+        case complete
+        /// 400, as WordPress.org answers a query it does not like.
+        case failing
+        /// Leaves these slugs out, as a feed that dropped a change.
+        case omitting(Set<String>)
+    }
+
     private struct State {
+        var feed = Feed.complete
         var answers: [String: Answer] = [:]
         var themes: [String: Plugin] = [:]
         var zips: [String: [UInt8]] = [:]
@@ -40,6 +50,7 @@ final class FakeWordPressOrg: Sendable {
 
     var infoRequests: [String] { state.withLock { $0.infoRequests } }
     func resetRequests() { state.withLock { $0.infoRequests = [] } }
+    func setFeed(_ feed: Feed) { state.withLock { $0.feed = feed } }
 
     func set(_ slug: String, _ answer: Answer) throws {
         if case .plugin(let p) = answer {
@@ -87,7 +98,10 @@ final class FakeWordPressOrg: Sendable {
     private func plugins(_ request: Request) async throws -> Response {
         let query = Self.query(request)
         if query["action"] == "query_plugins" {
-            let plugins = state.withLock { $0.answers }.compactMap { slug, answer -> (String, Plugin)? in
+            let (feed, answers) = state.withLock { ($0.feed, $0.answers) }
+            if case .failing = feed { return Self.respond(.badRequest, "{\"error\":\"Invalid request.\"}") }
+            let plugins = answers.compactMap { slug, answer -> (String, Plugin)? in
+                if case .omitting(let left) = feed, left.contains(slug) { return nil }
                 if case .plugin(let p) = answer { return (slug, p) } else { return nil }
             }.sorted { (Self.date($0.1.lastUpdated), $1.0) > (Self.date($1.1.lastUpdated), $0.0) }
             let items = plugins.map { "{\"slug\":\"\($0.0)\",\"name\":\"\($0.0)\",\"version\":\"\($0.1.version)\",\"last_updated\":\"\($0.1.lastUpdated)\"}" }

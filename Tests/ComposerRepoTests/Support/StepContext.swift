@@ -56,3 +56,14 @@ func clientVersions(_ step: StepContext, _ name: String) throws -> [String: JSON
     }
     return out
 }
+
+/// discover → update → build, as a deploy runs them; the build's step context for reading it.
+func composerPipeline(_ ctx: PluginTestContext, build: String) async throws -> StepContext {
+    let source = ComposerRepoSource()
+    _ = try await source.run(action: "discover", revision: nil, params: .object([:]), context: ctx)
+    _ = try await source.run(action: "update", revision: nil, params: .object([:]), context: ctx)
+    let step = try StepContext(ctx, build: build)
+    let outcome = try await source.run(action: "build", revision: nil, params: .object([:]), context: step)
+    guard case .built = outcome else { throw FerryError(.failed, "build returned \(outcome)") }
+    return step
+}
