@@ -42,7 +42,7 @@ import Testing
             let binding = try #require(try engine.database.bindings().first)
             var status: JSONValue?
             for _ in 0..<100 {
-                status = try engine.watchStatus(of: binding)
+                status = engine.watchStatus(of: binding)
                 if status?["error"] != nil { break }
                 try await Task.sleep(for: .milliseconds(100))
             }

@@ -121,9 +121,3 @@ import Testing
     }
 }
 
-extension JSONValue {
-    var arrayValue: [JSONValue]? {
-        if case .array(let items) = self { return items }
-        return nil
-    }
-}

@@ -13,6 +13,9 @@ final class BrowseCache: Sendable {
         var installs: Int
         var installs30d: Int
         var updated: Date?
+        /// When the package's p2 file last changed in a build (its mtime, kept across builds
+        /// while its bytes stay the same): what the change feed reports.
+        var modified: Int?
     }
 
     private struct Entry {
@@ -31,9 +34,10 @@ final class BrowseCache: Sendable {
         let summaries = (try? context.records.all(PackageSummary.collection)) ?? []
         let rows: [Row] = summaries.compactMap { record in
             guard let s = try? record.decode(PackageSummary.self), live.file("p2/\(s.name).json") != nil else { return nil }
+            let p2 = try? live.directory.appending(checked: "p2/\(s.name).json", what: "p2 file").path
             return Row(
                 name: s.name, type: s.type, description: s.description ?? "", latest: s.latest ?? "dev", installs: s.installsTotal,
-                installs30d: s.installs30d, updated: s.lastUpdated)
+                installs30d: s.installs30d, updated: s.lastUpdated, modified: p2.flatMap(HTTPDate.modified))
         }
         entries.withLock { $0[workload] = Entry(key: key, rows: rows) }
         return rows

@@ -27,6 +27,7 @@ struct ComposerSurface {
         switch path {
         case "", "index.html": return pages.browser(query: Query(request.query))
         case "status": return pages.status()
+        case "search.json", "list.json", "metadata/changes.json": return index(path, request)
         default: break
         }
         if path.hasPrefix("packages/"), path != "packages.json" {
@@ -40,6 +41,18 @@ struct ComposerSurface {
               let entry = live.file(checked.description)
         else { return notFound() }
         return file(entry, request)
+    }
+
+    private func index(_ path: String, _ request: SurfaceRequest) -> SurfaceResponse {
+        let index = PackageIndex(rows: browse.rows(live: live, context: context), mount: request.base)
+        let query = Query(request.query)
+        switch path {
+        case "search.json": return index.search(query)
+        case "list.json": return index.list(query)
+        default:
+            let closures = ((try? context.records.all(StatusChange.collection)) ?? []).compactMap { try? $0.decode(StatusChange.self) }
+            return index.changes(query, closures: closures, now: Date())
+        }
     }
 
     private func file(_ entry: BuildManifest.File, _ request: SurfaceRequest) -> SurfaceResponse {

@@ -210,6 +210,9 @@ struct RepositoryBuilder {
             "packages": .object([:]),
             "metadata-url": .string("\(mount)/p2/%package%.json"),
             "notify-batch": .string("\(context.publicBase)/downloads"),
+            "search": .string("\(mount)/search.json?q=%query%&type=%type%"),
+            "list": .string("\(mount)/list.json"),
+            "metadata-changes-url": .string("\(mount)/metadata/changes.json"),
         ]
         if names.count <= 10_000 {
             root["available-packages"] = .array(names.map(JSONValue.string))

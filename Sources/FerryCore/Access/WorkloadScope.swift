@@ -29,7 +29,7 @@ public struct WorkloadScope: Sendable, Hashable, Codable, CustomStringConvertibl
     public var isAll: Bool { patterns.contains("*") }
 
     public func contains(_ workload: String) -> Bool {
-        patterns.contains { Self.matches(Array($0), Array(workload)) }
+        patterns.contains { StarPattern($0).matches(workload) }
     }
 
     public var description: String { patterns.joined(separator: ",") }
@@ -41,23 +41,5 @@ public struct WorkloadScope: Sendable, Hashable, Codable, CustomStringConvertibl
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(description)
-    }
-
-    /// `*` only; linear in practice for the short patterns names allow.
-    private static func matches(_ p: [Character], _ s: [Character]) -> Bool {
-        var (pi, si, star, mark) = (0, 0, -1, 0)
-        while si < s.count {
-            if pi < p.count, p[pi] != "*", p[pi] == s[si] {
-                pi += 1; si += 1
-            } else if pi < p.count, p[pi] == "*" {
-                star = pi; mark = si; pi += 1
-            } else if star >= 0 {
-                pi = star + 1; mark += 1; si = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count, p[pi] == "*" { pi += 1 }
-        return pi == p.count
     }
 }

@@ -25,15 +25,16 @@ struct ComposerClient {
         let description: String
     }
 
-    /// Runs `composer <arguments>`; throws with its output when it fails.
+    /// Runs `composer <arguments>`; throws with its output when it fails. Install commands get
+    /// `--no-progress --no-audit`; `installing: false` leaves them off (search and show refuse them).
     @discardableResult
-    func run(_ arguments: [String]) async throws -> String {
+    func run(_ arguments: [String], installing: Bool = true) async throws -> String {
         let output = home.appendingPathComponent("out-\(UUID().uuidString).txt")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["composer"] + arguments + ["--no-interaction", "--no-progress", "--no-audit"]
+        process.arguments = ["composer"] + arguments + ["--no-interaction"] + (installing ? ["--no-progress", "--no-audit"] : [])
         process.currentDirectoryURL = project
         var env = ProcessInfo.processInfo.environment
         env["COMPOSER_HOME"] = home.path
