@@ -30,7 +30,8 @@ import Testing
             try installers.git("tag", "v2.0.0")
         }
 
-        func workload(_ base: String) -> String {
+        /// `extra` is more YAML under `config:`, indented by four spaces.
+        func workload(_ base: String, extra: String = "") -> String {
             """
             name: wp
             source:
@@ -38,6 +39,7 @@ import Testing
               config:
                 wordpress: { plugins: [hello-dolly, closing-soon], api: "\(base)", downloads: "\(base)", svn: "\(base)/svn", timeout: 2s }
                 vcs: [ { url: "\(lib.url)" }, { url: "file://\(temp.url.path)/installers" } ]
+            \(extra)
             """
         }
     }

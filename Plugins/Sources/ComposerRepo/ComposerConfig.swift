@@ -47,8 +47,15 @@ struct ComposerConfig: Decodable, Sendable {
         }
     }
 
+    /// Security advisories to answer Composer's advisories API with.
+    struct Advisories: Decodable, Sendable {
+        /// A document in the advisories API's answer shape, read at each update.
+        var url: String
+    }
+
     var wordpress: WordPress?
     var vcs: [Vcs]?
+    var advisories: Advisories?
 
     static let slugPattern = #"^[a-z0-9][a-z0-9._-]*$"#
 
@@ -73,6 +80,11 @@ struct ComposerConfig: Decodable, Sendable {
             }
             if let t = wp.timeout, Duration.parse(t) == nil {
                 throw FerryError.invalid("source.config.wordpress.timeout", "expected a duration like 20s, got \"\(t)\"")
+            }
+        }
+        if let url = config.advisories?.url {
+            guard let scheme = URLComponents(string: url)?.scheme, ["http", "https"].contains(scheme) else {
+                throw FerryError.invalid("source.config.advisories.url", "expected an http(s) URL, got \"\(url)\"")
             }
         }
         for (i, repo) in (config.vcs ?? []).enumerated() {
@@ -102,6 +114,9 @@ struct ComposerConfig: Decodable, Sendable {
                 .init("url", .string("git URL of a repository holding a composer.json", format: .url)),
                 .init("branches", .array(.string(), "branches published as dev- versions (default: all)")),
             ], required: ["url"]), "git repositories; each tag with a valid composer.json is a version")),
+            .init("advisories", .object([
+                .init("url", .string("a JSON document shaped like the advisories API's answer ({\"advisories\": {\"vendor/name\": [...]}}), read at each update", format: .url)),
+            ], required: ["url"], "security advisories for composer audit")),
         ])
     }
 }

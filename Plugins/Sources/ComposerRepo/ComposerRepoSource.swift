@@ -62,7 +62,7 @@ public struct ComposerRepoSource: SourcePlugin {
             return .done(summary: "sync run \(details["syncRun"]?.plainText ?? "?") finished", details: details)
         case "build":
             let snapshot = try SyncRun.snapshot(records: context.records)
-            return .built(meta: try RepositoryBuilder(context: context).build(snapshot: snapshot))
+            return .built(meta: try RepositoryBuilder(context: context, announcesAdvisories: config.advisories != nil).build(snapshot: snapshot))
         case "deploy":
             if params["discover"] != .bool(false) {
                 context.progress(0, "discover")
@@ -72,7 +72,7 @@ public struct ComposerRepoSource: SourcePlugin {
             _ = try await sync.update(force: force, only: nil)
             try context.checkCancellation()
             let snapshot = try SyncRun.snapshot(records: context.records)
-            return .built(meta: try RepositoryBuilder(context: context).build(snapshot: snapshot))
+            return .built(meta: try RepositoryBuilder(context: context, announcesAdvisories: config.advisories != nil).build(snapshot: snapshot))
         case "check-status":
             let details = try await StatusChecker(config: config, context: context).check()
             return .done(summary: "checked \(details["checked"]?.plainText ?? "0") packages, \(details["changes"]?.plainText ?? "0") changed status", details: details)

@@ -13,8 +13,11 @@ struct ComposerSurface {
         let method = request.method.uppercased()
         let path = request.path.removingPercentEncoding ?? request.path
         if method == "POST" {
-            guard path == "downloads" else { return .text(405, "only downloads takes POST\n") }
-            return downloads(request)
+            switch path {
+            case "downloads": return downloads(request)
+            case "security-advisories": return AdvisoryAPI(records: context.records).answer(form: String(decoding: request.body, as: UTF8.self))
+            default: return .text(405, "only downloads and security-advisories take POST\n")
+            }
         }
         guard method == "GET" || method == "HEAD" else { return .text(405, "method \(request.method) not allowed\n") }
         var response = route(path, request)
@@ -28,6 +31,7 @@ struct ComposerSurface {
         case "", "index.html": return pages.browser(query: Query(request.query))
         case "status": return pages.status()
         case "search.json", "list.json", "metadata/changes.json": return index(path, request)
+        case "security-advisories": return AdvisoryAPI(records: context.records).answer(form: request.query ?? "")
         default: break
         }
         if path.hasPrefix("packages/"), path != "packages.json" {

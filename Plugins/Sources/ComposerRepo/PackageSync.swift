@@ -110,6 +110,9 @@ struct PackageSync {
                 context.progress(0.8 + 0.2 * Double(i) / Double(max(1, config.vcs!.count)), "git \(repo.url)")
                 try await updateVcs(repo, run: run, force: force, only: only, counts: &counts)
             }
+            if let advisories = config.advisories, only == nil {
+                try await AdvisoryFeed(url: advisories.url, context: context).refresh(counts: &counts)
+            }
             try run.finish(.finished, counts: counts, records: records)
         } catch {
             try? run.finish(.failed, counts: counts, records: records)

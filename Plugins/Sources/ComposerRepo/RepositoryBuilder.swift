@@ -12,6 +12,9 @@ import Foundation
 /// keep their bytes and their Last-Modified. Packages are read in pages, never all at once.
 struct RepositoryBuilder {
     let context: any SourceContext
+    /// Whether packages.json names the advisories API (only when advisories are configured, so
+    /// an empty audit never reads as "no known vulnerabilities" for a repository that has none).
+    var announcesAdvisories = false
     static let pageSize = 2000
     static let lastBuildFile = "last-build.json"
 
@@ -214,6 +217,9 @@ struct RepositoryBuilder {
             "list": .string("\(mount)/list.json"),
             "metadata-changes-url": .string("\(mount)/metadata/changes.json"),
         ]
+        if announcesAdvisories {
+            root["security-advisories"] = .object(["metadata": .bool(false), "api-url": .string("\(context.publicBase)/security-advisories")])
+        }
         if names.count <= 10_000 {
             root["available-packages"] = .array(names.map(JSONValue.string))
         } else {

@@ -122,7 +122,7 @@ struct VcsUpstream {
     private func composerJSON(_ commit: String) async throws -> JSONValue? {
         guard GitRefName.isCommit(commit), let out = try? await git(["-C", mirror.path, "show", "\(commit):composer.json"]) else { return nil }
         guard let json = JSONText.parse(Array(out.stdout.utf8)), let name = json["name"]?.stringValue,
-              name.wholeMatch(of: /[a-z0-9]([_.-]?[a-z0-9]+)*\/[a-z0-9](([_.]|-{1,2})?[a-z0-9]+)*/) != nil
+              PackageName.isValid(name)
         else { return nil }
         return json
     }

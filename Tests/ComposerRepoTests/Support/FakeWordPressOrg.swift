@@ -42,6 +42,7 @@ final class FakeWordPressOrg: Sendable {
         var themes: [String: Plugin] = [:]
         var zips: [String: [UInt8]] = [:]
         var infoRequests: [String] = []
+        var advisories = "{\"advisories\": {}}"
     }
     private let state = Mutex(State())
     private let work: URL
@@ -51,6 +52,8 @@ final class FakeWordPressOrg: Sendable {
     var infoRequests: [String] { state.withLock { $0.infoRequests } }
     func resetRequests() { state.withLock { $0.infoRequests = [] } }
     func setFeed(_ feed: Feed) { state.withLock { $0.feed = feed } }
+    /// The body of `GET /advisories.json`, an advisories feed for WordPress packages.
+    func setAdvisories(_ body: String) { state.withLock { $0.advisories = body } }
 
     func set(_ slug: String, _ answer: Answer) throws {
         if case .plugin(let p) = answer {
@@ -85,6 +88,7 @@ final class FakeWordPressOrg: Sendable {
         let router = Router()
         router.get("plugins/info/1.2") { request, _ in try await self.plugins(request) }
         router.get("themes/info/1.2") { request, _ in self.themes(request) }
+        router.get("advisories.json") { _, _ in Self.respond(.ok, self.state.withLock { $0.advisories }) }
         router.get("svn") { _, _ in
             let slugs = self.state.withLock { $0.answers.keys.sorted() }
             let items = slugs.map { "  <li><a href=\"\($0)/\">\($0)/</a></li>" }.joined(separator: "\n")
