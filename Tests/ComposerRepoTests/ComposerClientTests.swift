@@ -172,6 +172,7 @@ import Testing
                 let detail = try await ferry.text("/composer/wp/packages/wp-plugin/hello-dolly")
                 #expect(detail.contains("composer require wp-plugin/hello-dolly"))
                 #expect(detail.contains("1.7.2") && detail.contains("dev-trunk"))
+                #expect(detail.contains("<svg class=\"installs\"") && detail.contains("Installs per day over the last 30 days"))
 
                 let listing = try await ferry.json("/api/workloads/wp/packages")
                 #expect(listing["total"] == .number(4))

@@ -67,4 +67,27 @@ import Testing
     func malformedBatchesAreRefusedNamingTheField(_ text: String) {
         #expect(throws: FerryError.self) { try Telemetry(records: MemoryRecords()).record(body: Array(text.utf8), client: "a") { _ in true } }
     }
+
+    @Test func installsPerDayCountRawAndFoldedRowsAndDrawOneBarADay() throws {
+        let records = MemoryRecords()
+        let telemetry = Telemetry(records: records)
+        let known: (String) -> Bool = { $0 == "acme/lib" }
+        _ = try telemetry.record(body: body, client: "a", now: now, isKnown: known)
+        _ = try telemetry.record(body: body, client: "a", now: now.addingTimeInterval(-86_400), isKnown: known)
+        _ = try telemetry.record(body: body, client: "b", now: now.addingTimeInterval(-86_400), isKnown: known)
+        _ = try telemetry.record(body: body, client: "a", now: now.addingTimeInterval(-10 * 86_400), isKnown: known)
+        _ = try telemetry.record(body: body, client: "a", now: now.addingTimeInterval(-40 * 86_400), isKnown: known)
+        #expect(try telemetry.fold(before: now.addingTimeInterval(-5 * 86_400)) == 2, "the 10- and 40-day-old rows are folded")
+
+        let days = try telemetry.installsPerDay("acme/lib", now: now)
+        #expect(days.count == 30)
+        #expect(days[29] == 1 && days[28] == 2 && days[19] == 1, "\(days)")
+        #expect(days.reduce(0, +) == 4, "the 40-day-old install is outside the chart")
+        #expect(try telemetry.installsPerDay("other/unknown", now: now).allSatisfy { $0 == 0 })
+
+        let svg = InstallChart(counts: days, today: now).svg
+        #expect(svg.components(separatedBy: "<rect").count - 1 == 30)
+        #expect(svg.contains("data-count=\"2\"") && svg.contains("aria-label=\"Installs per day over the last 30 days: 4 in all\""))
+        #expect(!svg.contains("<script") && !svg.contains(" on"))
+    }
 }

@@ -73,7 +73,11 @@ struct BrowserPages {
         html += "<dl><dt>Type</dt><dd>\(e(newest?["type"]?.stringValue ?? "library"))</dd>"
         if let h = newest?["homepage"]?.stringValue, h.hasPrefix("http") { html += "<dt>Homepage</dt><dd><a href=\"\(e(h))\" rel=\"nofollow\">\(e(h))</a></dd>" }
         if let s = summary {
-            html += "<dt>Installs</dt><dd>\(s.installsTotal) total, \(s.installs30d) in the last 30 days</dd>"
+            html += "<dt>Installs</dt><dd>\(s.installsTotal) total, \(s.installs30d) in the last 30 days"
+            if let days = try? Telemetry(records: context.records).installsPerDay(name) {
+                html += "<br>" + InstallChart(counts: days, today: Date()).svg
+            }
+            html += "</dd>"
             if let p = s.problem { html += "<dt>Last upstream problem</dt><dd>\(e(p))</dd>" }
         }
         html += "</dl><h2>Versions</h2><table><thead><tr><th>Version</th><th>Released</th><th>Requires</th></tr></thead><tbody>"

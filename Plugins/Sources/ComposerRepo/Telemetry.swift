@@ -122,4 +122,23 @@ struct Telemetry {
         }
         return removed
     }
+
+    /// Installs of one package per UTC day over the last `days` days, oldest first, today last:
+    /// raw rows not folded yet plus folded day counts. Reads only that package's rows (by label).
+    func installsPerDay(_ name: String, days: Int = 30, now: Date = Date()) throws -> [Int] {
+        let today = Int64(now.timeIntervalSince1970) / 86_400 * 86_400
+        let first = today - Int64(days - 1) * 86_400
+        var counts = [Int](repeating: 0, count: days)
+        func add(_ day: Int64, _ n: Int) {
+            let index = Int((day - first) / 86_400)
+            if (0..<days).contains(index) { counts[index] += n }
+        }
+        for row in try records.list(RecordQuery(collection: Self.collection, label: name, minStamp: first)) {
+            add(row.stamp / 86_400 * 86_400, 1)
+        }
+        for row in try records.list(RecordQuery(collection: Self.byDay, label: name, minStamp: first)) {
+            if let day = try? row.decode(DayCount.self) { add(day.day, day.count) }
+        }
+        return counts
+    }
 }
