@@ -35,11 +35,16 @@ struct ComposerConfig: Decodable, Sendable {
         var url: String
         /// Only these branches become `dev-` versions (default: every branch).
         var branches: [String]?
+        /// The workload env entry (best a secret) holding a token for a private https repository;
+        /// git gets it as a header, never in the URL (which every version's `source` publishes).
+        var tokenEnv: String?
+        /// The token may cross plain http to a host that is not loopback.
+        var allowInsecure: Bool?
 
         /// Where credentials go instead: nowhere in the URL, which every version's `source`
         /// publishes to each client and the job log shows.
         static let credentialHint =
-            "composer-repo publishes the URL in every version's source; for a private repository use an ssh URL (the server user's key) or a file repository under the server's git.fileRoots"
+            "composer-repo publishes the URL in every version's source; put the token in the workload's env (a secret) and name it in tokenEnv, or use an ssh URL (the server user's key)"
 
         /// The URL as `GitRemote` checks it against the host's `git` policy.
         func remote(git: GitPolicy, field: String) throws(FerryError) -> GitRemote {
@@ -113,6 +118,8 @@ struct ComposerConfig: Decodable, Sendable {
             .init("vcs", .array(.object([
                 .init("url", .string("git URL of a repository holding a composer.json", format: .url)),
                 .init("branches", .array(.string(), "branches published as dev- versions (default: all)")),
+                .init("tokenEnv", .string("env entry (best a secret) with a token for a private https repository", pattern: "^[A-Za-z_][A-Za-z0-9_]*$")),
+                .init("allowInsecure", .boolean("allow the token over plain http to a host that is not loopback", default: false)),
             ], required: ["url"]), "git repositories; each tag with a valid composer.json is a version")),
             .init("advisories", .object([
                 .init("url", .string("a JSON document shaped like the advisories API's answer ({\"advisories\": {\"vendor/name\": [...]}}), read at each update", format: .url)),

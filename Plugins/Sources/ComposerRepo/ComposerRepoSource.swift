@@ -64,12 +64,18 @@ public struct ComposerRepoSource: SourcePlugin {
             let snapshot = try SyncRun.snapshot(records: context.records)
             return .built(meta: try RepositoryBuilder(context: context, announcesAdvisories: config.advisories != nil).build(snapshot: snapshot))
         case "deploy":
-            if params["discover"] != .bool(false) {
-                context.progress(0, "discover")
-                _ = try await sync.discover()
+            if let commit = revision?.id, GitRefName.isFullCommit(commit), !force {
+                // A push: only the repository that has the commit is synced.
+                context.progress(0.1, "update the pushed repository")
+                _ = try await sync.updatePushed(commit: commit)
+            } else {
+                if params["discover"] != .bool(false) {
+                    context.progress(0, "discover")
+                    _ = try await sync.discover()
+                }
+                context.progress(0.1, "update")
+                _ = try await sync.update(force: force, only: nil)
             }
-            context.progress(0.1, "update")
-            _ = try await sync.update(force: force, only: nil)
             try context.checkCancellation()
             let snapshot = try SyncRun.snapshot(records: context.records)
             return .built(meta: try RepositoryBuilder(context: context, announcesAdvisories: config.advisories != nil).build(snapshot: snapshot))

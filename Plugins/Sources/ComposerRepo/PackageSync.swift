@@ -98,10 +98,7 @@ struct PackageSync {
     // MARK: update
 
     func update(force: Bool, only: String?) async throws -> JSONValue {
-        var run = try SyncRun.start(kind: "update", records: records)
-        context.log("sync run \(run.id) started")
-        var counts: [String: Int] = ["fetched": 0, "unchanged": 0, "closed": 0, "problems": 0, "vcs": 0]
-        do {
+        try await syncRun(["fetched": 0, "unchanged": 0, "closed": 0, "problems": 0, "vcs": 0]) { run, counts in
             if let wp = config.wordpress {
                 try await updateWordPress(wp, run: run, force: force, only: only, counts: &counts)
             }
@@ -113,6 +110,44 @@ struct PackageSync {
             if let advisories = config.advisories, only == nil {
                 try await AdvisoryFeed(url: advisories.url, context: context).refresh(counts: &counts)
             }
+        }
+    }
+
+    /// After a push of `commit`: only the configured repositories a branch or tag of which points
+    /// at it are synced (Satis would rescan everything); WordPress packages and the other
+    /// repositories stay as the last run left them.
+    func updatePushed(commit: String) async throws -> JSONValue {
+        try await syncRun(["vcs": 0, "unchanged": 0, "problems": 0]) { run, counts in
+            var matched = 0
+            for repo in config.vcs ?? [] {
+                try context.checkCancellation()
+                let refs: String
+                do { refs = try await VcsUpstream(repo: repo, context: context).refs() } catch let error where !(error is CancellationError) {
+                    context.log("\(repo.url): \(error); skipped")
+                    counts["problems", default: 0] += 1
+                    continue
+                }
+                guard VcsUpstream.refs(refs, pointAt: commit) else { continue }
+                matched += 1
+                context.log("\(repo.url) has \(commit.prefix(12)): updating only this repository")
+                try await updateVcs(repo, run: run, force: false, only: nil, counts: &counts)
+            }
+            if matched == 0 {
+                context.log("no configured repository has a branch or tag at \(commit.prefix(12)); nothing to update")
+            }
+        }
+    }
+
+    /// One sync run around `body`: started, then finished or failed with the counts, and the
+    /// counts (with the run id) returned as the job's details.
+    private func syncRun(
+        _ initial: [String: Int], _ body: (SyncRun, inout [String: Int]) async throws -> Void
+    ) async throws -> JSONValue {
+        var run = try SyncRun.start(kind: "update", records: records)
+        context.log("sync run \(run.id) started")
+        var counts = initial
+        do {
+            try await body(run, &counts)
             try run.finish(.finished, counts: counts, records: records)
         } catch {
             try? run.finish(.failed, counts: counts, records: records)

@@ -35,15 +35,30 @@ struct VcsUpstream {
         try repo.remote(git: context.git, field: "source.config.vcs[].url")
     }
 
-    /// Runs git with the remote's environment.
+    /// Runs git with the remote's environment, plus the `tokenEnv` token as a header.
     private func git(_ arguments: [String]) async throws -> CommandOutput {
-        try await context.run(["git"] + arguments, in: nil, environment: try remote().environment)
+        let environment = try remote().environment(
+            token: repo.tokenEnv.flatMap { context.env[$0] }, allowInsecure: repo.allowInsecure ?? false, field: "source.config.vcs[].url")
+        return try await context.run(["git"] + arguments, in: nil, environment: environment)
+    }
+
+    /// The remote's refs as `ls-remote` prints them (`<commit>\t<ref>` lines).
+    func refs() async throws -> String {
+        try await git(["ls-remote", "--heads", "--tags", "--", try remote().url]).stdout
     }
 
     /// A hash of the remote's refs: cheap to get, and it changes whenever a branch moves or a tag appears.
     func marker() async throws -> String {
-        let out = try await git(["ls-remote", "--heads", "--tags", "--", try remote().url])
-        return SHA256.hash(data: Data(out.stdout.utf8)).map { String(format: "%02x", $0) }.joined()
+        Self.marker(refs: try await refs())
+    }
+
+    static func marker(refs: String) -> String {
+        SHA256.hash(data: Data(refs.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Whether one of the remote's branches or tags points at `commit` (a push names it).
+    static func refs(_ refs: String, pointAt commit: String) -> Bool {
+        refs.split(separator: "\n").contains { $0.split(separator: "\t").first.map(String.init) == commit }
     }
 
     func sync(distBase: String) async throws -> Result {

@@ -26,10 +26,7 @@ struct GitFetcher: Sendable {
     /// A commit as git prints it: 7 to 64 lower-case hex digits (sha1 or sha256, maybe abbreviated).
     static func isCommit(_ value: String) -> Bool { GitRefName.isCommit(value) }
 
-    /// Whether `value` names a whole object id (sha1 or sha256) rather than an abbreviation.
-    static func isFullCommit(_ value: String) -> Bool {
-        isCommit(value) && (value.utf8.count == 40 || value.utf8.count == 64)
-    }
+    static func isFullCommit(_ value: String) -> Bool { GitRefName.isFullCommit(value) }
 
     /// The environment for every git command, built from the config and the workload's env.
     var environment: [String: String] {

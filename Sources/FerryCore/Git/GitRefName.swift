@@ -24,4 +24,9 @@ public enum GitRefName {
     public static func isCommit(_ value: String) -> Bool {
         (7...64).contains(value.utf8.count) && value.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
+
+    /// Whether `value` names a whole object id (sha1 or sha256) rather than an abbreviation.
+    public static func isFullCommit(_ value: String) -> Bool {
+        isCommit(value) && (value.utf8.count == 40 || value.utf8.count == 64)
+    }
 }
