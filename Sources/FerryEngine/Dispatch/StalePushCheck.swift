@@ -20,6 +20,8 @@ import Foundation
 ///    delivery that named it) is stale. Commit times are written by whoever made the commit,
 ///    so this only orders pushes roughly; it is the fallback when 3 and 4 know nothing, and a
 ///    push it wrongly holds back can be deployed by hand.
+/// Rules 4 and 5 compare only pushes of the same repository (the sender's `repository`), since
+/// one binding may carry several (a Composer repository built from many git repositories).
 /// Records age out with retention, so very old replays may fall through to rule 5 only.
 struct StalePushCheck {
     /// Recent git-push events, newest first (not the delivery being judged).
@@ -37,16 +39,25 @@ struct StalePushCheck {
             return "commit \(short) was live before and has been replaced by \(liveShort)"
         }
         let ref = payload["ref"]?.stringValue
+        // One binding may carry pushes of several repositories (a Composer repository built from
+        // many): a ref or a commit time says something only about pushes of the same repository.
+        let repository = payload["repository"]?.stringValue
+        func sameRepository(_ event: Event) -> Bool {
+            guard let repository, let other = event.payload["repository"]?.stringValue else { return true }
+            return other == repository
+        }
         let movedOn = history.first { event in
             event.outcome != .refused && event.bindingID == bindingID && event.payload["ref"]?.stringValue == ref
-                && event.payload["before"]?.stringValue == commit
+                && event.payload["before"]?.stringValue == commit && sameRepository(event)
         }
         if let movedOn {
             let name = ref.map(Self.shortRef) ?? "the ref"
             return "\(name) has moved on from commit \(short) (delivery \(movedOn.deliveryID ?? movedOn.id)); \(liveShort) is live"
         }
         if let pushed = Self.date(payload["commit_timestamp"]?.stringValue),
-            let liveTime = history.lazy.compactMap({ $0.payload["commit"]?.stringValue == live ? Self.date($0.payload["commit_timestamp"]?.stringValue) : nil }).first,
+            let liveTime = history.lazy.compactMap({
+                $0.payload["commit"]?.stringValue == live && sameRepository($0) ? Self.date($0.payload["commit_timestamp"]?.stringValue) : nil
+            }).first,
             pushed < liveTime
         {
             return "commit \(short) is older than the live commit \(liveShort) (by the times the sender reported)"

@@ -79,8 +79,9 @@ enum LiveFerry {
             try JSONDecoder().decode(JSONValue.self, from: Data(try await bytes(uri)))
         }
 
-        func post(_ uri: String, _ body: String, contentType: String = "application/json") async throws -> FetchResponse {
-            try await http.fetch(FetchRequest(url: base + uri, method: "POST", headers: authorized(["Content-Type": contentType]), body: Array(body.utf8), timeout: .seconds(60)))
+        func post(_ uri: String, _ body: String, contentType: String = "application/json", headers: [String: String] = [:]) async throws -> FetchResponse {
+            let fields = authorized(headers.merging(["Content-Type": contentType]) { own, _ in own })
+            return try await http.fetch(FetchRequest(url: base + uri, method: "POST", headers: fields, body: Array(body.utf8), timeout: .seconds(60)))
         }
 
         /// Runs an action through the API and waits for its job; returns the finished job.
@@ -88,11 +89,15 @@ enum LiveFerry {
             let response = try await post("/api/workloads/\(workload)/actions/\(action)", "{\"params\": \(params)}")
             #expect(response.status == 202, "\(action): \(String(decoding: response.body, as: UTF8.self))")
             let job = try JSONDecoder().decode(JSONValue.self, from: Data(response.body))
-            let id = try #require(job["id"]?.stringValue)
+            return try await wait(job: try #require(job["id"]?.stringValue))
+        }
+
+        /// Follows a job's log to its end; returns the finished job, expecting it succeeded.
+        func wait(job id: String) async throws -> JSONValue {
             _ = try await http.fetch(FetchRequest(url: base + "/api/jobs/\(id)/log?follow=true", headers: authorized([:]), timeout: .seconds(300)))
             let done = try await json("/api/jobs/\(id)")
             let log = try await text("/api/jobs/\(id)/log")
-            #expect(done["state"] == .string("succeeded"), "\(action) job: \(done)\n\(log)")
+            #expect(done["state"] == .string("succeeded"), "\(done["action"]?.stringValue ?? "job"): \(done)\n\(log)")
             return done
         }
 
