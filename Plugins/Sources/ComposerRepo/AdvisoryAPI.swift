@@ -11,10 +11,10 @@ struct AdvisoryAPI {
     static let maxPackages = 5_000
 
     func answer(form: String) -> SurfaceResponse {
-        let fields = Self.fields(form)
+        let fields = Query.pairs(form)
         let names = Set(fields.filter { $0.key == "packages[]" || $0.key.hasPrefix("packages[") }.map(\.value)).filter(PackageName.isValid)
         guard names.count <= Self.maxPackages else {
-            return Self.json(413, ["error": .string("at most \(Self.maxPackages) packages per request")])
+            return SurfaceResponse.json(413, ["error": .string("at most \(Self.maxPackages) packages per request")])
         }
         let since = fields.first { $0.key == "updatedSince" }.flatMap { TimeInterval($0.value) }.map { Date(timeIntervalSince1970: $0) }
         var found: [String: JSONValue] = [:]
@@ -28,19 +28,6 @@ struct AdvisoryAPI {
             }
             if !kept.isEmpty { found[name] = .array(kept) }
         }
-        return Self.json(200, ["advisories": .object(found)])
-    }
-
-    /// `application/x-www-form-urlencoded` pairs, in order.
-    static func fields(_ form: String) -> [(key: String, value: String)] {
-        form.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            let decode = { (s: String) in s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? s }
-            return (decode(parts.first ?? ""), parts.count > 1 ? decode(parts[1]) : "")
-        }
-    }
-
-    private static func json(_ status: Int, _ value: [String: JSONValue]) -> SurfaceResponse {
-        SurfaceResponse(status: status, headers: ["content-type": "application/json", "cache-control": "no-cache"], body: .bytes(JSONText.bytes(.object(value))))
+        return SurfaceResponse.json(200, ["advisories": .object(found)])
     }
 }

@@ -82,16 +82,12 @@ struct ComposerSurface {
         let client = (forwarded ?? request.headers["x-real-ip"] ?? "-") + "|" + (request.headers["user-agent"] ?? "-")
         do {
             let stored = try Telemetry(records: context.records).record(body: request.body, client: client) { live.file("p2/\($0).json") != nil }
-            return json(200, ["status": .string("success"), "stored": .number(Double(stored))])
+            return .json(200, ["status": .string("success"), "stored": .number(Double(stored))])
         } catch let error as FerryError {
-            return json(error.code.httpStatus, ["error": .object(["code": .string(error.code.description), "message": .string(error.message)])])
+            return .json(error.code.httpStatus, ["error": .object(["code": .string(error.code.description), "message": .string(error.message)])])
         } catch {
-            return json(500, ["error": .object(["code": .string("internal"), "message": .string("cannot store downloads")])])
+            return .json(500, ["error": .object(["code": .string("internal"), "message": .string("cannot store downloads")])])
         }
-    }
-
-    private func json(_ status: Int, _ value: [String: JSONValue]) -> SurfaceResponse {
-        SurfaceResponse(status: status, headers: ["content-type": "application/json"], body: .bytes(JSONText.bytes(.object(value))))
     }
 
     private func notFound() -> SurfaceResponse {
@@ -104,10 +100,15 @@ struct Query {
     var values: [String: String] = [:]
 
     init(_ raw: String?) {
-        for pair in (raw ?? "").split(separator: "&") {
+        for (key, value) in Self.pairs(raw ?? "") { values[key] = value }
+    }
+
+    /// `application/x-www-form-urlencoded` pairs in order, repeated keys kept (`packages[]=…`).
+    static func pairs(_ raw: String) -> [(key: String, value: String)] {
+        raw.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             let decode = { (s: String) in s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? s }
-            if let key = parts.first { values[decode(key)] = parts.count > 1 ? decode(parts[1]) : "" }
+            return (decode(parts.first ?? ""), parts.count > 1 ? decode(parts[1]) : "")
         }
     }
 

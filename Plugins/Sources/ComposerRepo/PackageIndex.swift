@@ -46,7 +46,7 @@ struct PackageIndex {
             if let type { next += "&type=\(Self.encode(type))" }
             body["next"] = .string(next)
         }
-        return Self.json(200, body)
+        return SurfaceResponse.json(200, body)
     }
 
     /// `{"packageNames": […]}`, sorted; `filter` is a glob where `*` is any run of characters.
@@ -58,7 +58,7 @@ struct PackageIndex {
             (filter?.matches(row.name.lowercased()) ?? true) && (vendor.map(row.name.lowercased().hasPrefix) ?? true)
                 && (type.map { row.type == $0 } ?? true)
         }.map(\.name).sorted()
-        return Self.json(200, ["packageNames": .array(names.map(JSONValue.string))])
+        return SurfaceResponse.json(200, ["packageNames": .array(names.map(JSONValue.string))])
     }
 
     /// Packagist's change feed: `since` is a timestamp in 1/10,000 s as the previous answer gave
@@ -68,7 +68,7 @@ struct PackageIndex {
     func changes(_ query: Query, closures: [StatusChange], now: Date) -> SurfaceResponse {
         let timestamp = Int64(now.timeIntervalSince1970 * 10_000)
         guard let since = query["since"].flatMap(Int64.init), since > 0 else {
-            return Self.json(400, [
+            return SurfaceResponse.json(400, [
                 "error": .string("Invalid or outdated ?since parameter, use this as the new timestamp: \(timestamp)"),
                 "timestamp": .number(Double(timestamp)),
             ])
@@ -85,14 +85,10 @@ struct PackageIndex {
             actions.append((Int(change.at.timeIntervalSince1970), "delete", change.name))
         }
         actions.sort { ($0.time, $0.package) < ($1.time, $1.package) }
-        return Self.json(200, [
+        return SurfaceResponse.json(200, [
             "actions": .array(actions.map { .object(["type": .string($0.type), "package": .string($0.package), "time": .number(Double($0.time))]) }),
             "timestamp": .number(Double(timestamp)),
         ])
-    }
-
-    private static func json(_ status: Int, _ value: [String: JSONValue]) -> SurfaceResponse {
-        SurfaceResponse(status: status, headers: ["content-type": "application/json", "cache-control": "no-cache"], body: .bytes(JSONText.bytes(.object(value))))
     }
 
     private static func encode(_ s: String) -> String {

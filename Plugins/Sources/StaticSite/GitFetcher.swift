@@ -26,8 +26,6 @@ struct GitFetcher: Sendable {
     /// A commit as git prints it: 7 to 64 lower-case hex digits (sha1 or sha256, maybe abbreviated).
     static func isCommit(_ value: String) -> Bool { GitRefName.isCommit(value) }
 
-    static func isFullCommit(_ value: String) -> Bool { GitRefName.isFullCommit(value) }
-
     /// The environment for every git command, built from the config and the workload's env.
     var environment: [String: String] {
         get throws {
@@ -64,7 +62,7 @@ struct GitFetcher: Sendable {
         var full: String? = nil
         var fetchError: FerryError? = nil
         var fetchedAnything = false
-        if Self.isFullCommit(commit) {
+        if GitRefName.isFullCommit(commit) {
             do {
                 _ = try await git(["fetch", "--depth", "1", "--no-tags", "--", "origin", commit], in: directory, doing: "fetch \(commit)")
                 full = commit
@@ -89,7 +87,7 @@ struct GitFetcher: Sendable {
             full = try? await git(["rev-parse", "--verify", "--quiet", "\(commit)^{commit}"], in: directory, doing: "find \(commit)")
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        guard let full, Self.isFullCommit(full), full.hasPrefix(commit) else {
+        guard let full, GitRefName.isFullCommit(full), full.hasPrefix(commit) else {
             if !fetchedAnything, let fetchError { throw fetchError }
             throw FerryError(.failed, "commit \(commit) not found in \(config.redactedRepo); it may have been force-pushed away — deploy the branch head or another existing commit")
         }

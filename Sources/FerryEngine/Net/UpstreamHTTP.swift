@@ -71,7 +71,8 @@ public struct UpstreamHTTP: HTTPFetcher {
                 let target = URL(string: location, relativeTo: URL(string: hop.url))?.absoluteString
             else { return response }
             if !CredentialTransport.sameOrigin(hop.url, target) {
-                for name in hop.credentialHeaders { hop.headers = hop.headers.filter { $0.key.lowercased() != name.lowercased() } }
+                let credentials = Set(hop.credentialHeaders.map { $0.lowercased() })
+                hop.headers = hop.headers.filter { !credentials.contains($0.key.lowercased()) }
                 hop.credentialHeaders = []
             }
             if response.status == .seeOther { hop.method = "GET"; hop.body = nil }
