@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct ComposerClientTests {
     /// Upstreams for one test: a fake WordPress.org with two plugins, a library repository and a
     /// stand-in for composer/installers (packagist.org is disabled, and every wp-plugin requires it).
-    struct Upstreams {
+    struct Upstreams: Sendable {
         let temp: TempDir
         let wp: FakeWordPressOrg
         let lib: GitRepo
@@ -28,6 +28,19 @@ import Testing
             let installers = try GitRepo(in: temp.url, name: "installers")
             try installers.commit(["composer.json": #"{"name": "composer/installers", "type": "library"}"#])
             try installers.git("tag", "v2.0.0")
+        }
+
+        /// Runs `body` against a running Ferry that has the workload applied and deployed once:
+        /// how most end-to-end tests begin.
+        func deployed(_ body: @escaping @Sendable (LiveFerry.Client) async throws -> Void) async throws {
+            try await wp.run { base in
+                try await LiveFerry.run(in: temp.url) { ferry, _ in
+                    let applied = try await ferry.post("/api/apply", workload(base), contentType: "application/yaml")
+                    #expect(applied.status == 200, "\(String(decoding: applied.body, as: UTF8.self))")
+                    _ = try await ferry.run("wp", "deploy")
+                    try await body(ferry)
+                }
+            }
         }
 
         /// `extra` is more YAML under `config:`, indented by four spaces.
@@ -130,53 +143,48 @@ import Testing
 
     @Test func closedPluginsLeaveTheNextBuildAndThePagesShowIt() async throws {
         let up = try Upstreams()
-        try await up.wp.run { wpBase in
-            try await LiveFerry.run(in: up.temp.url) { ferry, _ in
-                _ = try await ferry.post("/api/apply", up.workload(wpBase), contentType: "application/yaml")
-                _ = try await ferry.run("wp", "deploy")
+        try await up.deployed { ferry in
+            let packages = try await ferry.json("/composer/wp/packages.json")
+            #expect(packages["notify-batch"] == .string("\(ferry.base)/composer/wp/downloads"))
+            #expect(packages["metadata-url"] == .string("/composer/wp/p2/%package%.json"))
+            #expect(packages["available-packages"] == .array(["acme/lib", "composer/installers", "wp-plugin/closing-soon", "wp-plugin/hello-dolly"].map(JSONValue.string)))
 
-                let packages = try await ferry.json("/composer/wp/packages.json")
-                #expect(packages["notify-batch"] == .string("\(ferry.base)/composer/wp/downloads"))
-                #expect(packages["metadata-url"] == .string("/composer/wp/p2/%package%.json"))
-                #expect(packages["available-packages"] == .array(["acme/lib", "composer/installers", "wp-plugin/closing-soon", "wp-plugin/hello-dolly"].map(JSONValue.string)))
+            // Conditional requests and unknown packages.
+            let p2 = try await ferry.get("/composer/wp/p2/wp-plugin/closing-soon.json")
+            let lastModified = try #require(p2.headers["last-modified"])
+            let again = try await ferry.get("/composer/wp/p2/wp-plugin/closing-soon.json", headers: ["If-Modified-Since": lastModified])
+            #expect(again.status == 304)
+            #expect(again.body.isEmpty)
+            #expect(try await ferry.get("/composer/wp/p2/wp-plugin/no-such-plugin.json").status == 404)
 
-                // Conditional requests and unknown packages.
-                let p2 = try await ferry.get("/composer/wp/p2/wp-plugin/closing-soon.json")
-                let lastModified = try #require(p2.headers["last-modified"])
-                let again = try await ferry.get("/composer/wp/p2/wp-plugin/closing-soon.json", headers: ["If-Modified-Since": lastModified])
-                #expect(again.status == 304)
-                #expect(again.body.isEmpty)
-                #expect(try await ferry.get("/composer/wp/p2/wp-plugin/no-such-plugin.json").status == 404)
+            try up.wp.set("closing-soon", .closed)
+            let check = try await ferry.run("wp", "check-status")
+            #expect(check[path: "details.changes"] == .number(1), "\(check)")
+            _ = try await ferry.run("wp", "deploy")
+            #expect(try await ferry.get("/composer/wp/p2/wp-plugin/closing-soon.json").status == 404)
+            let after = try await ferry.json("/composer/wp/packages.json")
+            #expect(after["available-packages"]?.plainText.contains("closing-soon") == false)
 
-                try up.wp.set("closing-soon", .closed)
-                let check = try await ferry.run("wp", "check-status")
-                #expect(check[path: "details.changes"] == .number(1), "\(check)")
-                _ = try await ferry.run("wp", "deploy")
-                #expect(try await ferry.get("/composer/wp/p2/wp-plugin/closing-soon.json").status == 404)
-                let after = try await ferry.json("/composer/wp/packages.json")
-                #expect(after["available-packages"]?.plainText.contains("closing-soon") == false)
+            let status = try await ferry.text("/composer/wp/status")
+            #expect(status.contains("wp-plugin/closing-soon"))
+            #expect(status.contains("deactivated"))
+            #expect(status.contains("author-request"))
 
-                let status = try await ferry.text("/composer/wp/status")
-                #expect(status.contains("wp-plugin/closing-soon"))
-                #expect(status.contains("deactivated"))
-                #expect(status.contains("author-request"))
+            let search = try await ferry.text("/composer/wp/?q=hello")
+            #expect(search.contains("wp-plugin/hello-dolly"))
+            #expect(!search.contains("acme/lib"))
+            let libraries = try await ferry.text("/composer/wp/?type=library&sort=name")
+            #expect(libraries.contains("acme/lib") && !libraries.contains("wp-plugin/hello-dolly"))
+            let hostile = try await ferry.text("/composer/wp/?q=%3Cscript%3Ealert(1)%3C/script%3E")
+            #expect(!hostile.contains("<script>"))
+            #expect(hostile.contains("&lt;script&gt;"))
+            let detail = try await ferry.text("/composer/wp/packages/wp-plugin/hello-dolly")
+            #expect(detail.contains("composer require wp-plugin/hello-dolly"))
+            #expect(detail.contains("1.7.2") && detail.contains("dev-trunk"))
+            #expect(detail.contains("<svg class=\"installs\"") && detail.contains("Installs per day over the last 30 days"))
 
-                let search = try await ferry.text("/composer/wp/?q=hello")
-                #expect(search.contains("wp-plugin/hello-dolly"))
-                #expect(!search.contains("acme/lib"))
-                let libraries = try await ferry.text("/composer/wp/?type=library&sort=name")
-                #expect(libraries.contains("acme/lib") && !libraries.contains("wp-plugin/hello-dolly"))
-                let hostile = try await ferry.text("/composer/wp/?q=%3Cscript%3Ealert(1)%3C/script%3E")
-                #expect(!hostile.contains("<script>"))
-                #expect(hostile.contains("&lt;script&gt;"))
-                let detail = try await ferry.text("/composer/wp/packages/wp-plugin/hello-dolly")
-                #expect(detail.contains("composer require wp-plugin/hello-dolly"))
-                #expect(detail.contains("1.7.2") && detail.contains("dev-trunk"))
-                #expect(detail.contains("<svg class=\"installs\"") && detail.contains("Installs per day over the last 30 days"))
-
-                let listing = try await ferry.json("/api/workloads/wp/packages")
-                #expect(listing["total"] == .number(4))
-            }
+            let listing = try await ferry.json("/api/workloads/wp/packages")
+            #expect(listing["total"] == .number(4))
         }
     }
 }

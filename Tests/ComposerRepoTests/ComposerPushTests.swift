@@ -34,42 +34,38 @@ import Testing
 
     @Test func aPushMakesThatRepositorysCommitLiveAndNothingElseIsAsked() async throws {
         let up = try Upstreams()
-        try await up.wp.run { wpBase in
-            try await LiveFerry.run(in: up.temp.url) { ferry, _ in
-                _ = try await ferry.post("/api/apply", up.workload(wpBase), contentType: "application/yaml")
-                _ = try await ferry.run("wp", "deploy")
-                let created = try await ferry.post("/api/bindings", #"{"kind": "git-push", "workloads": [{"name": "wp", "action": "deploy"}]}"#)
-                let binding = try JSONDecoder().decode(JSONValue.self, from: Data(created.body))
-                let id = try #require(binding["id"]?.stringValue), secret = try #require(binding["secret"]?.stringValue)
+        try await up.deployed { ferry in
+            let created = try await ferry.post("/api/bindings", #"{"kind": "git-push", "workloads": [{"name": "wp", "action": "deploy"}]}"#)
+            let binding = try JSONDecoder().decode(JSONValue.self, from: Data(created.body))
+            let id = try #require(binding["id"]?.stringValue), secret = try #require(binding["secret"]?.stringValue)
 
-                let before = try up.lib.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-                let pushed = try up.lib.commit(["src/New.php": "<?php // pushed\n"])
-                up.wp.resetRequests()
-                let body = Self.push(repository: "acme/lib", cloneURL: up.lib.url, before: before, commit: pushed, time: "2026-12-06T10:00:00Z")
-                let answer = try await ferry.post("/hooks/\(id)", body, headers: Self.headers(body, secret: secret))
-                #expect(answer.status == 202, "\(String(decoding: answer.body, as: UTF8.self))")
-                let jobs = try JSONDecoder().decode(JSONValue.self, from: Data(answer.body))["jobs"]?.arrayValue ?? []
-                let job = try #require(jobs.first?.stringValue)
-                _ = try await ferry.wait(job: job)
-                #expect(try await ferry.text("/composer/wp/p2/acme/lib~dev.json").contains(pushed), "the pushed commit is live")
-                #expect(up.wp.infoRequests.isEmpty, "WordPress.org is not asked after a push")
-                let log = try await ferry.text("/api/jobs/\(job)/log")
-                #expect(log.contains("updating only this repository") && !log.contains("installers has"), "\(log)")
+            let before = try up.lib.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+            let pushed = try up.lib.commit(["src/New.php": "<?php // pushed\n"])
+            up.wp.resetRequests()
+            let body = Self.push(repository: "acme/lib", cloneURL: up.lib.url, before: before, commit: pushed, time: "2026-12-06T10:00:00Z")
+            let answer = try await ferry.post("/hooks/\(id)", body, headers: Self.headers(body, secret: secret))
+            #expect(answer.status == 202, "\(String(decoding: answer.body, as: UTF8.self))")
+            let jobs = try JSONDecoder().decode(JSONValue.self, from: Data(answer.body))["jobs"]?.arrayValue ?? []
+            let job = try #require(jobs.first?.stringValue)
+            _ = try await ferry.wait(job: job)
+            #expect(try await ferry.text("/composer/wp/p2/acme/lib~dev.json").contains(pushed), "the pushed commit is live")
+            #expect(up.wp.infoRequests.isEmpty, "WordPress.org is not asked after a push")
+            let log = try await ferry.text("/api/jobs/\(job)/log")
+            #expect(log.contains("updating only this repository") && !log.contains("installers has"), "\(log)")
 
-                // composer/installers, pushed later with a commit made earlier: not stale.
-                let installersRepo = up.temp.url.appendingPathComponent("installers")
-                let old = try Shell.run(["git", "-C", installersRepo.path, "rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
-                try Data("{\"name\": \"composer/installers\", \"type\": \"library\", \"description\": \"two\"}".utf8)
-                    .write(to: installersRepo.appendingPathComponent("composer.json"))
-                _ = try Shell.run(["git", "-C", installersRepo.path, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qam", "two"])
-                let second = try Shell.run(["git", "-C", installersRepo.path, "rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
-                let older = Self.push(repository: "composer/installers", cloneURL: "file://\(installersRepo.path)", before: old, commit: second, time: "2026-12-01T10:00:00Z")
-                let accepted = try await ferry.post("/hooks/\(id)", older, headers: Self.headers(older, secret: secret))
-                let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(accepted.body))
-                #expect(accepted.status == 202 && outcome["outcome"] == .string("accepted"), "\(outcome)")
-                if let next = outcome["jobs"]?.arrayValue?.first?.stringValue { _ = try await ferry.wait(job: next) }
-                #expect(try await ferry.text("/composer/wp/p2/composer/installers~dev.json").contains(second))
-            }
+            // composer/installers, pushed later with a commit made earlier: not stale.
+            let installersRepo = up.temp.url.appendingPathComponent("installers")
+            let old = try Shell.run(["git", "-C", installersRepo.path, "rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            try Data("{\"name\": \"composer/installers\", \"type\": \"library\", \"description\": \"two\"}".utf8)
+                .write(to: installersRepo.appendingPathComponent("composer.json"))
+            _ = try Shell.run(["git", "-C", installersRepo.path, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qam", "two"])
+            let second = try Shell.run(["git", "-C", installersRepo.path, "rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let older = Self.push(repository: "composer/installers", cloneURL: "file://\(installersRepo.path)", before: old, commit: second, time: "2026-12-01T10:00:00Z")
+            let accepted = try await ferry.post("/hooks/\(id)", older, headers: Self.headers(older, secret: secret))
+            let outcome = try JSONDecoder().decode(JSONValue.self, from: Data(accepted.body))
+            #expect(accepted.status == 202 && outcome["outcome"] == .string("accepted"), "\(outcome)")
+            if let next = outcome["jobs"]?.arrayValue?.first?.stringValue { _ = try await ferry.wait(job: next) }
+            #expect(try await ferry.text("/composer/wp/p2/composer/installers~dev.json").contains(second))
         }
     }
 }
