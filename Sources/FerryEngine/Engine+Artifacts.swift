@@ -48,7 +48,8 @@ extension Engine {
         let spec = try workload(name).spec
         let context = EngineSurfaceContext(
             workload: spec, volumes: try VolumeResolver(database: database, paths: paths).resolve(spec, scratch: nil),
-            records: records(of: spec.name), publicBase: publicURL + "/" + mount + "/" + spec.name)
+            records: records(of: spec.name), publicBase: publicURL + "/" + mount + "/" + spec.name,
+            env: try secrets.openEnv(spec).env, http: http, stateDirectory: paths.state(spec.name))
         surfaceContexts.withLock { $0[name] = context }
         return context
     }
@@ -59,4 +60,7 @@ struct EngineSurfaceContext: SurfaceContext {
     let volumes: [String: URL]
     let records: any RecordStore
     let publicBase: String
+    let env: [String: String]
+    let http: any HTTPFetcher
+    let stateDirectory: URL
 }

@@ -1,4 +1,5 @@
 import FerryCore
+import FerryEngine
 import Foundation
 import Synchronization
 
@@ -75,11 +76,21 @@ public struct TestSurfaceContext: SurfaceContext {
     public var volumes: [String: URL]
     public var records: any RecordStore
     public var publicBase: String
+    public var env: [String: String]
+    public var http: any HTTPFetcher
+    public var stateDirectory: URL
 
-    public init(workload: WorkloadSpec, volumes: [String: URL] = [:], records: any RecordStore = MemoryRecords(), publicBase: String = "http://127.0.0.1:8080") {
+    public init(
+        workload: WorkloadSpec, volumes: [String: URL] = [:], records: any RecordStore = MemoryRecords(), publicBase: String = "http://127.0.0.1:8080",
+        env: [String: String] = [:], http: any HTTPFetcher = UpstreamHTTP(),
+        stateDirectory: URL = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-surface-\(UUID().uuidString)")
+    ) {
         self.workload = workload
         self.volumes = volumes
         self.records = records
         self.publicBase = publicBase
+        self.env = env
+        self.http = http
+        self.stateDirectory = stateDirectory
     }
 }

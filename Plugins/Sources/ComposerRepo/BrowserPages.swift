@@ -94,7 +94,8 @@ struct BrowserPages {
         return page(title: name, body: html)
     }
 
-    func status() -> SurfaceResponse {
+    /// `proxies` is the proxy cache's view of each upstream (empty without `proxy` entries).
+    func status(proxies: [(upstream: String, health: ProxyCache.Health)] = []) -> SurfaceResponse {
         let changes = (try? context.records.list(RecordQuery(collection: StatusChange.collection, order: .stampDescending, limit: 50))) ?? []
         let runs = (try? context.records.list(RecordQuery(collection: SyncRun.collection, order: .stampDescending, limit: 5))) ?? []
         let meta = live.manifest.meta
@@ -116,7 +117,20 @@ struct BrowserPages {
             html += "<tr><td>\(Self.time(c.at))</td><td><a href=\"\(e(base))/packages/\(e(c.name))\">\(e(c.name))</a></td><td>\(c.active ? "reactivated" : "deactivated")</td><td>\(e(c.reason))</td><td>\(e(c.by))</td></tr>"
         }
         html += "</tbody></table>"
+        if !proxies.isEmpty { html += proxyTable(proxies) }
         return page(title: "Status", body: html)
+    }
+
+    /// Whether each proxied upstream answers, and whether clients are getting stale copies.
+    private func proxyTable(_ proxies: [(upstream: String, health: ProxyCache.Health)]) -> String {
+        var html = "<h2>Proxied upstreams</h2><table class=\"proxies\"><thead><tr><th>Upstream</th><th>State</th><th>Last answered</th><th>Last failure</th><th>Stale answers</th></tr></thead><tbody>"
+        for (upstream, health) in proxies {
+            let failing = health.lastFailure.map { failure in health.lastSuccess.map { $0 < failure } ?? true } ?? false
+            let state = failing ? "unreachable: serving cached copies (stale)" : "ok"
+            html += "<tr><td>\(e(upstream))</td><td>\(e(state))</td><td>\(health.lastSuccess.map(Self.time) ?? "never")</td>"
+            html += "<td>\(health.lastFailure.map(Self.time) ?? "—") \(e(health.lastReason ?? ""))</td><td>\(health.staleServed)</td></tr>"
+        }
+        return html + "</tbody></table>"
     }
 
     private func page(title: String, body: String) -> SurfaceResponse {

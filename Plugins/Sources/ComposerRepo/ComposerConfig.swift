@@ -58,9 +58,30 @@ struct ComposerConfig: Decodable, Sendable {
         var url: String
     }
 
+    /// An upstream Composer v2 repository mirrored lazily (PACKAGE.broker's use): p2 files and
+    /// dists are fetched on first request and served from the cache from then on.
+    struct Proxy: Decodable, Sendable, Equatable {
+        var url: String
+        /// Only these package names are proxied (`laravel/*`, `acme/tool`); others are 404
+        /// without an upstream request, so a typo never leaks a name to the upstream.
+        var packages: [String]
+        /// The env entry (best a secret) with the upstream's credential: `user:password` for
+        /// HTTP basic (Composer's `http-basic`), anything else is sent as a bearer token.
+        var authEnv: String?
+        /// How long a cached p2 file is served before the upstream is asked again (conditionally).
+        var ttl: String?
+        var allowInsecure: Bool?
+
+        var base: String { trimmed(url) }
+        var patterns: [StarPattern] { packages.map(StarPattern.init) }
+        var freshFor: Duration { ttl.flatMap(Duration.parse) ?? .seconds(300) }
+        func offers(_ name: String) -> Bool { patterns.contains { $0.matches(name) } }
+    }
+
     var wordpress: WordPress?
     var vcs: [Vcs]?
     var advisories: Advisories?
+    var proxy: [Proxy]?
 
     static let slugPattern = #"^[a-z0-9][a-z0-9._-]*$"#
 
@@ -69,8 +90,8 @@ struct ComposerConfig: Decodable, Sendable {
         do { config = try value.decode(ComposerConfig.self) } catch {
             throw FerryError(.invalidInput, "source.config: expected { wordpress: {…}, vcs: [{url}] }; \(error)", field: "source.config", cause: error)
         }
-        if config.wordpress == nil && (config.vcs ?? []).isEmpty {
-            throw FerryError.invalid("source.config", "name at least one upstream: wordpress (plugins, themes or listing) or vcs (git repositories)")
+        if config.wordpress == nil && (config.vcs ?? []).isEmpty && (config.proxy ?? []).isEmpty {
+            throw FerryError.invalid("source.config", "name at least one upstream: wordpress (plugins, themes or listing), vcs (git repositories) or proxy (Composer repositories)")
         }
         if let wp = config.wordpress {
             for (field, slugs) in [("plugins", wp.plugins ?? []), ("themes", wp.themes ?? [])] {
@@ -92,6 +113,9 @@ struct ComposerConfig: Decodable, Sendable {
                 throw FerryError.invalid("source.config.advisories.url", "expected an http(s) URL, got \"\(url)\"")
             }
         }
+        for (i, proxy) in (config.proxy ?? []).enumerated() {
+            try checkProxy(proxy, field: "source.config.proxy[\(i)]")
+        }
         for (i, repo) in (config.vcs ?? []).enumerated() {
             _ = try repo.remote(git: git, field: "source.config.vcs[\(i)].url")
             for (j, branch) in (repo.branches ?? []).enumerated() {
@@ -100,6 +124,28 @@ struct ComposerConfig: Decodable, Sendable {
         }
         return config
     }
+
+    private static func checkProxy(_ proxy: Proxy, field: String) throws {
+        guard let parts = URLComponents(string: proxy.base), let scheme = parts.scheme, ["http", "https"].contains(scheme), parts.host?.isEmpty == false,
+              parts.user == nil, parts.password == nil
+        else {
+            throw FerryError.invalid("\(field).url", "expected an http(s) URL without credentials in it (put those in the env and name them in authEnv), got \"\(proxy.url)\"")
+        }
+        if proxy.packages.isEmpty {
+            throw FerryError.invalid("\(field).packages", "name the packages to proxy, for example [\"laravel/*\", \"acme/*\"]")
+        }
+        for (j, pattern) in proxy.packages.enumerated() where pattern.firstMatch(of: try! Regex(namePattern)) == nil {
+            throw FerryError.invalid("\(field).packages[\(j)]", "\"\(pattern)\" is not a package name or pattern (vendor/name, * for any run of characters)")
+        }
+        if let ttl = proxy.ttl, Duration.parse(ttl) == nil {
+            throw FerryError.invalid("\(field).ttl", "expected a duration like 5m, got \"\(ttl)\"")
+        }
+        if proxy.authEnv != nil, let refusal = CredentialTransport.refusal(toSend: "the proxy credential", to: proxy.base, allowInsecure: proxy.allowInsecure ?? false, field: "\(field).url") {
+            throw refusal
+        }
+    }
+
+    static let namePattern = #"^[a-z0-9*][a-z0-9_.*-]*/[a-z0-9*][a-z0-9_.*-]*$"#
 
     static var schema: ConfigSchema {
         .object([
@@ -124,6 +170,13 @@ struct ComposerConfig: Decodable, Sendable {
             .init("advisories", .object([
                 .init("url", .string("a JSON document shaped like the advisories API's answer ({\"advisories\": {\"vendor/name\": [...]}}), read at each update", format: .url)),
             ], required: ["url"], "security advisories for composer audit")),
+            .init("proxy", .array(.object([
+                .init("url", .string("base URL of a Composer v2 repository (Packagist, a Satis, a private Packagist)", format: .url)),
+                .init("packages", .array(.string(pattern: namePattern), "package names or patterns served from it (laravel/*, acme/tool)")),
+                .init("authEnv", .string("env entry (best a secret) with the upstream credential: user:password or a bearer token", pattern: "^[A-Za-z_][A-Za-z0-9_]*$")),
+                .init("ttl", .string("how long a fetched p2 file is served before the upstream is asked again", default: "5m", format: .duration)),
+                .init("allowInsecure", .boolean("allow the credential over plain http to a host that is not loopback", default: false)),
+            ], required: ["url", "packages"]), "upstream Composer repositories mirrored lazily: fetched on first request, then served from the cache")),
         ])
     }
 }

@@ -14,6 +14,7 @@ public struct ComposerRepoSource: SourcePlugin {
     public static let mount = "composer"
 
     private let browse = BrowseCache()
+    private let proxies = ProxyCaches()
 
     /// Has no side effects; the only state is the browser's in-memory row cache.
     public init() {}
@@ -62,7 +63,7 @@ public struct ComposerRepoSource: SourcePlugin {
             return .done(summary: "sync run \(details["syncRun"]?.plainText ?? "?") finished", details: details)
         case "build":
             let snapshot = try SyncRun.snapshot(records: context.records)
-            return .built(meta: try RepositoryBuilder(context: context, announcesAdvisories: config.advisories != nil).build(snapshot: snapshot))
+            return .built(meta: try RepositoryBuilder(context: context, config: config).build(snapshot: snapshot))
         case "deploy":
             if let commit = revision?.id, GitRefName.isFullCommit(commit), !force {
                 // A push: only the repository that has the commit is synced.
@@ -78,7 +79,7 @@ public struct ComposerRepoSource: SourcePlugin {
             }
             try context.checkCancellation()
             let snapshot = try SyncRun.snapshot(records: context.records)
-            return .built(meta: try RepositoryBuilder(context: context, announcesAdvisories: config.advisories != nil).build(snapshot: snapshot))
+            return .built(meta: try RepositoryBuilder(context: context, config: config).build(snapshot: snapshot))
         case "check-status":
             let details = try await StatusChecker(config: config, context: context).check()
             return .done(summary: "checked \(details["checked"]?.plainText ?? "0") packages, \(details["changes"]?.plainText ?? "0") changed status", details: details)
@@ -99,6 +100,6 @@ public struct ComposerRepoSource: SourcePlugin {
     }
 
     public func serve(_ request: SurfaceRequest, live: LiveBuild, context: any SurfaceContext) async -> SurfaceResponse {
-        ComposerSurface(live: live, context: context, browse: browse).respond(to: request)
+        await ComposerSurface(live: live, context: context, browse: browse, proxies: proxies).respond(to: request)
     }
 }

@@ -3,13 +3,16 @@ import Foundation
 
 /// Answers requests under `/composer/{name}/`: the repository's files from the live build
 /// (manifest lookup, one stat for Last-Modified, no database), the notify-batch endpoint, and the
-/// public HTML pages.
+/// public HTML pages; what the build does not hold goes to the `proxy` entries, if any.
 struct ComposerSurface {
     let live: LiveBuild
     let context: any SurfaceContext
     let browse: BrowseCache
+    let proxies: ProxyCaches
 
-    func respond(to request: SurfaceRequest) -> SurfaceResponse {
+    private var proxied: Bool { context.workload.source.config["proxy"]?.arrayValue?.isEmpty == false }
+
+    func respond(to request: SurfaceRequest) async -> SurfaceResponse {
         let method = request.method.uppercased()
         let path = request.path.removingPercentEncoding ?? request.path
         if method == "POST" {
@@ -20,16 +23,16 @@ struct ComposerSurface {
             }
         }
         guard method == "GET" || method == "HEAD" else { return .text(405, "method \(request.method) not allowed\n") }
-        var response = route(path, request)
+        var response = await route(path, request)
         if method == "HEAD" { response.body = .empty }
         return response
     }
 
-    private func route(_ path: String, _ request: SurfaceRequest) -> SurfaceResponse {
+    private func route(_ path: String, _ request: SurfaceRequest) async -> SurfaceResponse {
         let pages = BrowserPages(live: live, context: context, browse: browse, base: request.base)
         switch path {
         case "", "index.html": return pages.browser(query: Query(request.query))
-        case "status": return pages.status()
+        case "status": return pages.status(proxies: proxied ? await proxies.cache(context).report() : [])
         case "search.json", "list.json", "metadata/changes.json": return index(path, request)
         case "security-advisories": return AdvisoryAPI(records: context.records).answer(form: request.query ?? "")
         default: break
@@ -40,11 +43,12 @@ struct ComposerSurface {
         }
         // The path was decoded once; `RelativePath` refuses `..`, NUL, backslashes and empty
         // parts however they were spelled, before the manifest is even asked.
-        guard path.hasPrefix("p2/") || path.hasPrefix("dists/") || path == "packages.json" || path == "manifest.json",
-              let checked = try? RelativePath(path, what: "request path"),
-              let entry = live.file(checked.description)
+        guard path.hasPrefix("p2/") || path.hasPrefix("dists/") || path.hasPrefix("proxy/") || path == "packages.json" || path == "manifest.json",
+              let checked = try? RelativePath(path, what: "request path")
         else { return notFound() }
-        return file(entry, request)
+        if let entry = live.file(checked.description) { return file(entry, request) }
+        if proxied, let answer = await ProxySurface(cache: proxies.cache(context), context: context).answer(checked.description, request) { return answer }
+        return notFound()
     }
 
     private func index(_ path: String, _ request: SurfaceRequest) -> SurfaceResponse {
@@ -63,18 +67,8 @@ struct ComposerSurface {
         guard let absolute = try? live.directory.appending(checked: entry.path, what: "build file").path,
               let modified = HTTPDate.modified(absolute)
         else { return notFound() }
-        let etag = "\"\(entry.sha256.prefix(32))\""
-        var headers = ["last-modified": HTTPDate.format(modified), "etag": etag, "cache-control": "no-cache"]
-        if let match = request.headers["if-none-match"] {
-            if match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag }) {
-                return SurfaceResponse(status: 304, headers: headers)
-            }
-        } else if let since = request.headers["if-modified-since"].flatMap(HTTPDate.parse), modified <= since {
-            return SurfaceResponse(status: 304, headers: headers)
-        }
-        headers["content-type"] = entry.path.hasSuffix(".zip") ? "application/zip" : "application/json"
-        headers["content-length"] = String(entry.size)
-        return SurfaceResponse(status: 200, headers: headers, body: .file(path: absolute, size: entry.size))
+        return FileAnswer(path: absolute, size: Int(entry.size), etag: String(entry.sha256.prefix(32)), modified: modified, contentType: FileAnswer.contentType(entry.path))
+            .respond(to: request)
     }
 
     private func downloads(_ request: SurfaceRequest) -> SurfaceResponse {

@@ -15,6 +15,18 @@ struct RepositoryBuilder {
     /// Whether packages.json names the advisories API (only when advisories are configured, so
     /// an empty audit never reads as "no known vulnerabilities" for a repository that has none).
     var announcesAdvisories = false
+    /// The `proxy` entries' package patterns, announced so Composer asks Ferry for them too.
+    var proxyPatterns: [String] = []
+
+    init(context: any SourceContext, announcesAdvisories: Bool = false, proxyPatterns: [String] = []) {
+        self.context = context
+        self.announcesAdvisories = announcesAdvisories
+        self.proxyPatterns = proxyPatterns
+    }
+
+    init(context: any SourceContext, config: ComposerConfig) {
+        self.init(context: context, announcesAdvisories: config.advisories != nil, proxyPatterns: (config.proxy ?? []).flatMap(\.packages))
+    }
     static let pageSize = 2000
     static let lastBuildFile = "last-build.json"
 
@@ -220,11 +232,16 @@ struct RepositoryBuilder {
         if announcesAdvisories {
             root["security-advisories"] = .object(["metadata": .bool(false), "api-url": .string("\(context.publicBase)/security-advisories")])
         }
+        var patterns = proxyPatterns
         if names.count <= 10_000 {
             root["available-packages"] = .array(names.map(JSONValue.string))
         } else {
             let vendors = Set(names.map { $0.split(separator: "/").first.map(String.init) ?? $0 })
-            root["available-package-patterns"] = .array(vendors.sorted().map { .string("\($0)/*") })
+            patterns += vendors.sorted().map { "\($0)/*" }
+        }
+        if !patterns.isEmpty {
+            var seen = Set<String>()
+            root["available-package-patterns"] = .array(patterns.filter { seen.insert($0).inserted }.map(JSONValue.string))
         }
         return JSONText.bytes(.object(root))
     }

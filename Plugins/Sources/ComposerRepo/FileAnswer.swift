@@ -1,0 +1,34 @@
+import FerryCore
+
+/// A file answered with its validators: 304 when the client's `If-None-Match` (or, without
+/// one, `If-Modified-Since`) still holds, otherwise the file streamed. One place for the live
+/// build's files and the proxy cache's, so both revalidate the way Composer expects.
+struct FileAnswer {
+    let path: String
+    let size: Int
+    /// Without quotes.
+    let etag: String
+    /// Seconds since 1970.
+    let modified: Int
+    let contentType: String
+    var extraHeaders: [String: String] = [:]
+
+    func respond(to request: SurfaceRequest) -> SurfaceResponse {
+        let quoted = "\"\(etag)\""
+        var headers = extraHeaders.merging(["last-modified": HTTPDate.format(modified), "etag": quoted, "cache-control": "no-cache"]) { $1 }
+        if let match = request.headers["if-none-match"] {
+            if match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == quoted }) {
+                return SurfaceResponse(status: 304, headers: headers)
+            }
+        } else if let since = request.headers["if-modified-since"].flatMap(HTTPDate.parse), modified <= since {
+            return SurfaceResponse(status: 304, headers: headers)
+        }
+        headers["content-type"] = contentType
+        headers["content-length"] = String(size)
+        return SurfaceResponse(status: 200, headers: headers, body: .file(path: path, size: Int64(size)))
+    }
+
+    static func contentType(_ path: String) -> String {
+        path.hasSuffix(".zip") ? "application/zip" : path.hasSuffix(".json") ? "application/json" : "application/octet-stream"
+    }
+}
