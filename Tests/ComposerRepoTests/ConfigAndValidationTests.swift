@@ -11,6 +11,11 @@ import Testing
         (#"{"wordpress": {"api": "ftp://x"}}"#, "source.config.wordpress.api"),
         (#"{"vcs": [{"url": "not a url"}]}"#, "source.config.vcs[0].url"),
         (#"{"vcs": [{"url": "https://bot:s3cret-token@git.example.com/acme/lib.git"}]}"#, "source.config.vcs[0].url"),
+        (#"{"proxy": [{"url": "https://bot:s3cret@repo.example.org", "packages": ["acme/*"]}]}"#, "source.config.proxy[0].url"),
+        (#"{"proxy": [{"url": "https://repo.example.org", "packages": []}]}"#, "source.config.proxy[0].packages"),
+        (#"{"proxy": [{"url": "https://repo.example.org", "packages": ["Not A Name"]}]}"#, "source.config.proxy[0].packages[0]"),
+        (#"{"proxy": [{"url": "http://repo.example.org", "authEnv": "TOKEN", "packages": ["acme/*"]}]}"#, "source.config.proxy[0].url"),
+        (#"{"proxy": [{"url": "https://repo.example.org", "packages": ["acme/*"], "ttl": "soon"}]}"#, "source.config.proxy[0].ttl"),
     ])
     func badConfigNamesTheField(_ json: String, _ field: String) throws {
         let value = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
@@ -18,6 +23,12 @@ import Testing
             guard let error = error as? FerryError else { return false }
             return error.field == field && !error.message.contains("s3cret")
         }
+    }
+
+    @Test func aProxyOnlyConfigIsEnough() throws {
+        let value = try JSONDecoder().decode(JSONValue.self, from: Data(#"{"proxy": [{"url": "https://repo.example.org", "authEnv": "TOKEN", "packages": ["acme/*", "laravel/framework"]}]}"#.utf8))
+        let config = try ComposerConfig.load(from: value, git: GitPolicy())
+        #expect(config.proxy?.first?.offers("acme/tool") == true && config.proxy?.first?.offers("laravel/ui") == false)
     }
 
     @Test func aBuildWithAMissingFileFailsValidation() throws {

@@ -129,7 +129,8 @@ struct ComposerConfig: Decodable, Sendable {
         guard let parts = URLComponents(string: proxy.base), let scheme = parts.scheme, ["http", "https"].contains(scheme), parts.host?.isEmpty == false,
               parts.user == nil, parts.password == nil
         else {
-            throw FerryError.invalid("\(field).url", "expected an http(s) URL without credentials in it (put those in the env and name them in authEnv), got \"\(proxy.url)\"")
+            let shown = URLComponents(string: proxy.base)?.user == nil ? "\"\(proxy.url)\"" : "a URL with credentials in it"
+            throw FerryError.invalid("\(field).url", "expected an http(s) URL without credentials in it (put those in the env and name them in authEnv), got \(shown)")
         }
         if proxy.packages.isEmpty {
             throw FerryError.invalid("\(field).packages", "name the packages to proxy, for example [\"laravel/*\", \"acme/*\"]")
