@@ -1,6 +1,7 @@
 import FerryCore
 import FerryStore
 import Foundation
+import Logging
 
 extension Engine {
     public func artifacts(workload: String?) throws -> [Artifact] {
@@ -49,7 +50,7 @@ extension Engine {
         let context = EngineSurfaceContext(
             workload: spec, volumes: try VolumeResolver(database: database, paths: paths).resolve(spec, scratch: nil),
             records: records(of: spec.name), publicBase: publicURL + "/" + mount + "/" + spec.name,
-            env: try secrets.openEnv(spec).env, http: http, stateDirectory: paths.state(spec.name))
+            env: try secrets.openEnv(spec).env, http: http, stateDirectory: paths.state(spec.name), logger: logger)
         surfaceContexts.withLock { $0[name] = context }
         return context
     }
@@ -63,4 +64,9 @@ struct EngineSurfaceContext: SurfaceContext {
     let env: [String: String]
     let http: any HTTPFetcher
     let stateDirectory: URL
+    let logger: Logger
+
+    func log(_ message: String) {
+        logger.warning("\(message)", metadata: ["workload": "\(workload.name)"])
+    }
 }

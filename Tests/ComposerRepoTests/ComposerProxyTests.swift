@@ -149,4 +149,47 @@ import Testing
             #expect(String(decoding: kept.body, as: UTF8.self).contains("\"acme/util\""))
         }
     }
+
+    @Test func composerAuditReportsTheUpstreamsAdvisoriesForProxiedPackages() async throws {
+        let setup = try Setup()
+        let advisories = try JSONDecoder().decode(JSONValue.self, from: Data(#"""
+            [{"advisoryId": "PKSA-util-1", "packageName": "acme/util", "affectedVersions": ">=1.0.0,<1.1.0", "title": "Util reads any file",
+              "cve": "CVE-2025-11111", "link": "https://example.org/pksa-util-1", "reportedAt": "2025-03-01 08:00:00", "severity": "high",
+              "sources": [{"name": "GitHub", "remoteId": "GHSA-aaaa-bbbb-cccc"}]},
+             {"advisoryId": "PKSA-util-2", "affectedVersions": "not a constraint!!", "title": "Broken upstream entry", "reportedAt": "2025-03-02 08:00:00"}]
+            """#.utf8))
+        setup.upstream.advise("acme/util", advisories.arrayValue ?? [])
+        try await setup.deployed(ttl: "0s") { ferry, base in
+            let root = try await ferry.json("/composer/broker/packages.json")
+            #expect(root["security-advisories"]?["api-url"] == .string("\(ferry.base)/composer/broker/security-advisories"))
+
+            let project = try setup.composer("audited", ferry)
+            try await project.run(["require", "acme/util:1.0.0"])
+            let audit = await #expect(throws: ComposerClient.Failure.self) { try await project.run(["audit"], installing: false) }
+            let report = audit?.description ?? ""
+            #expect(report.contains("CVE-2025-11111") && report.contains("Util reads any file"), "\(report)")
+            #expect(!report.contains("Broken upstream entry"))
+            let asked = setup.upstream.requests("/api/security-advisories")
+            #expect(!asked.isEmpty && asked.allSatisfy(\.authorized), "the advisories API gets the credential: it is the upstream's origin")
+
+            // A name the proxy does not offer is never sent upstream; one with no advisories
+            // (Packagist's `[]`) answers an empty list.
+            let before = setup.upstream.requests("/api/security-advisories").count
+            let other = try await ferry.json("/composer/broker/security-advisories?packages[]=other/secret")
+            #expect(other["advisories"] == .object([:]))
+            #expect(setup.upstream.requests("/api/security-advisories").count == before)
+            #expect(try await ferry.json("/composer/broker/security-advisories?packages[]=acme/app")["advisories"] == .object([:]))
+
+            // Upstream down: the last answer is used and marked stale; a package never asked
+            // about is an error naming the upstream, not a clean audit.
+            setup.upstream.setMode(.down)
+            let stale = try await ferry.get("/composer/broker/security-advisories?packages[]=acme/util")
+            #expect(stale.status == 200 && stale.headers["x-ferry-stale"]?.contains(base) == true, "\(stale.headers)")
+            let known = try JSONDecoder().decode(JSONValue.self, from: Data(stale.body))
+            #expect(known["advisories"]?["acme/util"]?.arrayValue?.count == 1)
+            let unknown = try await ferry.get("/composer/broker/security-advisories?packages[]=acme/never-asked")
+            #expect(unknown.status == 502)
+            #expect(String(decoding: unknown.body, as: UTF8.self).contains(base))
+        }
+    }
 }

@@ -79,6 +79,8 @@ public struct TestSurfaceContext: SurfaceContext {
     public var env: [String: String]
     public var http: any HTTPFetcher
     public var stateDirectory: URL
+    /// What the surface logged, for tests that check a skip is reported.
+    public let logged = LogLines()
 
     public init(
         workload: WorkloadSpec, volumes: [String: URL] = [:], records: any RecordStore = MemoryRecords(), publicBase: String = "http://127.0.0.1:8080",
@@ -93,4 +95,17 @@ public struct TestSurfaceContext: SurfaceContext {
         self.http = http
         self.stateDirectory = stateDirectory
     }
+
+    public func log(_ message: String) { logged.append(message) }
+}
+
+/// Lines a test context was asked to log, shared across the copies a struct context makes.
+public final class LogLines: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    public init() {}
+
+    public func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    public var all: [String] { lines.withLock { $0 } }
 }

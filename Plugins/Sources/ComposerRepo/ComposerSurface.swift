@@ -18,7 +18,7 @@ struct ComposerSurface {
         if method == "POST" {
             switch path {
             case "downloads": return downloads(request)
-            case "security-advisories": return AdvisoryAPI(records: context.records).answer(form: String(decoding: request.body, as: UTF8.self))
+            case "security-advisories": return await advisories().answer(form: String(decoding: request.body, as: UTF8.self))
             default: return .text(405, "only downloads and security-advisories take POST\n")
             }
         }
@@ -34,7 +34,7 @@ struct ComposerSurface {
         case "", "index.html": return pages.browser(query: Query(request.query))
         case "status": return pages.status(proxies: proxied ? await proxies.cache(context).report() : [])
         case "search.json", "list.json", "metadata/changes.json": return index(path, request)
-        case "security-advisories": return AdvisoryAPI(records: context.records).answer(form: request.query ?? "")
+        case "security-advisories": return await advisories().answer(form: request.query ?? "")
         default: break
         }
         if path.hasPrefix("packages/"), path != "packages.json" {
@@ -47,8 +47,16 @@ struct ComposerSurface {
               let checked = try? RelativePath(path, what: "request path")
         else { return notFound() }
         if let entry = live.file(checked.description) { return file(entry, request) }
-        if proxied, let answer = await ProxySurface(cache: proxies.cache(context), context: context).answer(checked.description, request) { return answer }
+        if let proxy = proxySurface(), let answer = await proxy.answer(checked.description, request) { return answer }
         return notFound()
+    }
+
+    private func proxySurface() -> ProxySurface? {
+        proxied ? ProxySurface(cache: proxies.cache(context), context: context) : nil
+    }
+
+    private func advisories() -> AdvisoryAPI {
+        AdvisoryAPI(records: context.records, proxy: proxySurface())
     }
 
     private func index(_ path: String, _ request: SurfaceRequest) -> SurfaceResponse {

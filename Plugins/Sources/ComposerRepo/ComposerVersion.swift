@@ -118,13 +118,13 @@ enum ComposerVersion {
     /// dominated the time of syncing tens of thousands of packages.
     private enum Patterns {
         static let modifier = #"[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?\d+)*)?)?([.-]?dev)?"#
-        nonisolated(unsafe) static let alias = compile(#"^([^,\s]+) +as +([^,\s]+)$"#)
-        nonisolated(unsafe) static let stabilityFlag = compile(#"@(?:stable|RC|beta|alpha|dev)$"#)
-        nonisolated(unsafe) static let buildMetadata = compile(#"^([^,\s+]+)\+[^\s]+$"#)
-        nonisolated(unsafe) static let classical = compile(#"^v?(\d{1,5})(\.\d+)?(\.\d+)?(\.\d+)?"# + modifier + "$")
-        nonisolated(unsafe) static let date = compile(#"^v?(\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?)"# + modifier + "$")
-        nonisolated(unsafe) static let devSuffix = compile(#"^(.*?)[.-]?dev$"#)
-        nonisolated(unsafe) static let numericBranch = compile(#"^v?(\d+)(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?$"#)
+        static let alias = compile(#"^([^,\s]+) +as +([^,\s]+)$"#)
+        static let stabilityFlag = compile(#"@(?:stable|RC|beta|alpha|dev)$"#)
+        static let buildMetadata = compile(#"^([^,\s+]+)\+[^\s]+$"#)
+        static let classical = compile(#"^v?(\d{1,5})(\.\d+)?(\.\d+)?(\.\d+)?"# + modifier + "$")
+        static let date = compile(#"^v?(\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?)"# + modifier + "$")
+        static let devSuffix = compile(#"^(.*?)[.-]?dev$"#)
+        static let numericBranch = compile(#"^v?(\d+)(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?$"#)
 
         static func compile(_ pattern: String) -> NSRegularExpression {
             // The patterns are constants; a typo is a programming error caught by the first test.

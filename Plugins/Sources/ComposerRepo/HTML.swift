@@ -28,7 +28,7 @@ enum HTML {
     }
 
     /// Compiled once; `stripTags` runs for every synced package.
-    nonisolated(unsafe) private static let tag = try! NSRegularExpression(pattern: "<[^>]*>")
+    private static let tag = try! NSRegularExpression(pattern: "<[^>]*>")
 
     /// Percent-encodes a query value.
     static func query(_ text: String) -> String {

@@ -49,12 +49,17 @@ actor ProxyCache {
         var staleServed = 0
     }
 
-    private struct Root: Sendable {
+    /// What the upstream's packages.json says about where to find things.
+    struct Root: Sendable {
         var metadataURL: String
+        /// `security-advisories.api-url`, absolute; nil when the upstream has no advisories API.
+        var advisoriesURL: String?
         var checkedAt: Date
     }
 
     let directory: URL
+    /// Advisories of proxied packages, asked of the same upstreams.
+    let advisories = ProxyAdvisories()
     private var metas: [String: Meta] = [:]
     private var roots: [String: Root] = [:]
     private var inflight: [String: Task<Outcome, Never>] = [:]
@@ -100,7 +105,7 @@ actor ProxyCache {
             return .stale(cachedFile(key, cached), reason: reason)
         }
         let template: String
-        do { template = try await metadataURL(upstream, context) } catch { return unusable(Self.describe(error)) }
+        do { template = try await root(upstream, context).metadataURL } catch { return unusable(Self.describe(error)) }
         let target = upstream.absolute(template.replacingOccurrences(of: "%package%", with: String(file.dropLast(".json".count))))
         var conditional: [String: String] = [:]
         conditional["If-None-Match"] = cached?.etag
@@ -146,11 +151,11 @@ actor ProxyCache {
         }
     }
 
-    /// The upstream's `metadata-url`, read from its packages.json at most every `ttl`; the
-    /// last one read is used while the upstream is down.
-    private func metadataURL(_ upstream: ProxyUpstream, _ context: any SurfaceContext) async throws -> String {
+    /// The upstream's packages.json, read at most every `ttl`; the last one read is used while
+    /// the upstream is down.
+    func root(_ upstream: ProxyUpstream, _ context: any SurfaceContext) async throws -> Root {
         if let root = roots[upstream.base], Date().timeIntervalSince(root.checkedAt) < Self.seconds(upstream.config.freshFor) {
-            return root.metadataURL
+            return root
         }
         do {
             let response = try await context.http.fetch(upstream.request(upstream.base + "/packages.json"))
@@ -158,10 +163,12 @@ actor ProxyCache {
             guard let root = JSONParser.parse(response.body), let template = root["metadata-url"]?.stringValue, template.contains("%package%") else {
                 throw FerryError(.unavailable, "\(upstream.base) is not a Composer v2 repository: its packages.json has no metadata-url with %package%")
             }
-            roots[upstream.base] = Root(metadataURL: template, checkedAt: Date())
-            return template
+            let advisories = root["security-advisories"]?["api-url"]?.stringValue.map(upstream.absolute)
+            let read = Root(metadataURL: template, advisoriesURL: advisories, checkedAt: Date())
+            roots[upstream.base] = read
+            return read
         } catch {
-            if let previous = roots[upstream.base] { return previous.metadataURL }
+            if let previous = roots[upstream.base] { return previous }
             throw error
         }
     }
@@ -259,18 +266,18 @@ actor ProxyCache {
         return CachedFile(path: path, size: size, etag: (key as NSString).lastPathComponent, modified: modified)
     }
 
-    private func noteSuccess(_ upstream: String) { health[upstream, default: Health()].lastSuccess = Date() }
+    func noteSuccess(_ upstream: String) { health[upstream, default: Health()].lastSuccess = Date() }
 
-    private func noteFailure(_ upstream: String, _ reason: String) {
+    func noteFailure(_ upstream: String, _ reason: String) {
         health[upstream, default: Health()].lastFailure = Date()
         health[upstream, default: Health()].lastReason = reason
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
+    static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
-    private static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error) -> String {
         (error as? FerryError)?.message ?? "\(error)"
     }
 

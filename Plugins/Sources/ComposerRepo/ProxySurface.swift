@@ -30,6 +30,20 @@ struct ProxySurface {
         return respond(await cache.dist(package: package, file: parts[2], upstream: upstream, context: context), request)
     }
 
+    /// Advisories for the names a proxy entry offers, each asked of its upstream.
+    func advisories(for names: [String]) async -> ProxyAdvisories.Answer {
+        let upstreams = await cache.upstreams(context)
+        var groups: [Int: [String]] = [:]
+        for name in names {
+            if let entry = upstreams.first(where: { $0.config.offers(name) }) { groups[entry.index, default: []].append(name) }
+        }
+        var answer = ProxyAdvisories.Answer()
+        for (index, group) in groups.sorted(by: { $0.key < $1.key }) {
+            answer.merge(await cache.advisories.lookup(group, upstream: upstreams[index], cache: cache, context: context))
+        }
+        return answer
+    }
+
     /// The first entry whose `packages` patterns match, as Composer itself picks repositories.
     private func upstream(for package: String) async -> ProxyUpstream? {
         await cache.upstreams(context).first { $0.config.offers(package) }
@@ -60,7 +74,7 @@ struct ProxySurface {
     }
 
     /// Header values must be one line of visible ASCII.
-    private static func headerSafe(_ text: String) -> String {
+    static func headerSafe(_ text: String) -> String {
         String(text.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7f ? Character($0) : " " }.prefix(300))
     }
 }

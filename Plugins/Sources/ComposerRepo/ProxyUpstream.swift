@@ -16,9 +16,12 @@ struct ProxyUpstream: Sendable {
     /// keeps every cached file.
     var folder: String { "u-" + Hex.string(SHA256.hash(data: Array(base.utf8)).prefix(8)) }
 
-    /// A GET to `url`, with the credential when `url` is on the upstream's origin. Throws
+    /// A request to `url`, with the credential when `url` is on the upstream's origin. Throws
     /// (naming `authEnv`) when the configured env entry is missing.
-    func request(_ url: String, headers extra: [String: String] = [:], accept: String? = "application/json", maxBytes: Int = 64 << 20) throws -> FetchRequest {
+    func request(
+        _ url: String, method: String = "GET", body: [UInt8]? = nil, headers extra: [String: String] = [:],
+        accept: String? = "application/json", maxBytes: Int = 64 << 20
+    ) throws -> FetchRequest {
         var headers = extra
         headers["Accept"] = accept
         headers["User-Agent"] = "Ferry composer-repo proxy"
@@ -31,7 +34,7 @@ struct ProxyUpstream: Sendable {
             credentialHeaders = ["Authorization"]
         }
         return FetchRequest(
-            url: url, headers: headers, timeout: .seconds(30), maxBytes: maxBytes,
+            url: url, method: method, headers: headers, body: body, timeout: .seconds(30), maxBytes: maxBytes,
             credentialHeaders: credentialHeaders, allowInsecure: config.allowInsecure ?? false)
     }
 

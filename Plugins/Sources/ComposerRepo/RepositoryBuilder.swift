@@ -25,7 +25,7 @@ struct RepositoryBuilder {
     }
 
     init(context: any SourceContext, config: ComposerConfig) {
-        self.init(context: context, announcesAdvisories: config.advisories != nil, proxyPatterns: (config.proxy ?? []).flatMap(\.packages))
+        self.init(context: context, announcesAdvisories: config.advisories != nil || config.proxy?.isEmpty == false, proxyPatterns: (config.proxy ?? []).flatMap(\.packages))
     }
     static let pageSize = 2000
     static let lastBuildFile = "last-build.json"

@@ -19,4 +19,7 @@ public protocol SurfaceContext: Sendable {
     /// `workloads/<name>/state/`, shared with the workload's jobs; a surface keeps its own
     /// subfolder there (composer-repo's proxy cache under `proxy/`).
     var stateDirectory: URL { get }
+    /// A line for the server log, tagged with the workload: what a surface skipped or could
+    /// not use while answering (a malformed upstream advisory) without failing the request.
+    func log(_ message: String)
 }

@@ -11,7 +11,8 @@ import Synchronization
 /// A loopback stand-in for a private Composer v2 repository (a private Packagist, a Satis):
 /// packages.json with `metadata-url`, minified p2 files with ETags (304 on `If-None-Match`), and
 /// real dist zips with their sha1. It can demand a credential, go down, answer HTML, serve
-/// corrupted dists, and it records every request with whether it carried the credential.
+/// corrupted dists, and it records every request with whether it carried the credential. It
+/// answers Packagist's advisories API (`POST /api/security-advisories` with `packages[]`).
 final class FakeComposerUpstream: Sendable {
     enum Mode: Sendable {
         case up
@@ -39,6 +40,7 @@ final class FakeComposerUpstream: Sendable {
         var corruptDists = false
         var base = ""
         var packages: [String: [Version]] = [:]
+        var advisories: [String: [JSONValue]] = [:]
         var seen: [Seen] = []
     }
     private let state = Mutex(State())
@@ -54,6 +56,8 @@ final class FakeComposerUpstream: Sendable {
         self.authorization = authorization
     }
 
+    /// Advisories the API answers for `name`, as given (malformed ones included).
+    func advise(_ name: String, _ list: [JSONValue]) { state.withLock { $0.advisories[name] = list } }
     func setMode(_ mode: Mode) { state.withLock { $0.mode = mode } }
     func setCorruptDists(_ on: Bool) { state.withLock { $0.corruptDists = on } }
     var seen: [Seen] { state.withLock { $0.seen } }
@@ -85,7 +89,22 @@ final class FakeComposerUpstream: Sendable {
     private func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("packages.json") { request, _ in
-            self.answer(request) { _ in .json(#"{"packages": [], "metadata-url": "/p2/%package%.json"}"#) }
+            self.answer(request) { _ in
+                .json(#"{"packages": [], "metadata-url": "/p2/%package%.json", "security-advisories": {"metadata": false, "api-url": "/api/security-advisories"}}"#)
+            }
+        }
+        router.post("api/security-advisories") { request, _ in
+            let form = String(buffer: try await request.body.collect(upTo: 1 << 20))
+            let names = form.split(separator: "&").compactMap { pair -> String? in
+                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                return parts.count == 2 && parts[0].hasPrefix("packages[") ? parts[1] : nil
+            }
+            return self.answer(request) { state in
+                let found = names.compactMap { name in state.advisories[name].map { (name, JSONValue.array($0)) } }
+                // Packagist (PHP) writes an empty map as `[]`.
+                let document: JSONValue = .object(["advisories": found.isEmpty ? .array([]) : .object(Dictionary(uniqueKeysWithValues: found))])
+                return .json(String(decoding: try! JSONEncoder().encode(document), as: UTF8.self))
+            }
         }
         router.get("p2/{vendor}/{file}") { request, context in
             let vendor = try context.parameters.require("vendor"), file = try context.parameters.require("file")
