@@ -49,10 +49,12 @@ extension FerryDatabase {
         try read { db in try DeployRecord.filter(DeployRecord.Columns.jobID == jobID).fetchOne(db)?.model() }
     }
 
-    /// Newest first.
-    public func deploys(workload: String, limit: Int = 100) throws -> [Deploy] {
+    /// Newest first; every workload's when `workload` is nil.
+    public func deploys(workload: String?, limit: Int = 100) throws -> [Deploy] {
         try read { db in
-            try DeployRecord.filter(DeployRecord.Columns.workload == workload)
+            var request = DeployRecord.all()
+            if let workload { request = request.filter(DeployRecord.Columns.workload == workload) }
+            return try request
                 .order(DeployRecord.Columns.createdAt.desc, DeployRecord.Columns.id.desc).limit(limit).fetchAll(db)
                 .map { try $0.model() }
         }

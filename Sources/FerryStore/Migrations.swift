@@ -130,6 +130,10 @@ extension FerryDatabase {
                 t.column("expiresAt", .datetime).notNull().indexed()
             }
         }
+        migrator.registerMigration("v4 deploys by time") { db in
+            // `GET /api/deploys` lists the newest deploys of every workload.
+            try db.create(index: "deploys_createdAt", on: "deploys", columns: ["createdAt"])
+        }
         return migrator
     }
 }

@@ -12,6 +12,15 @@ struct APIClient: Sendable {
     /// Sent as `Authorization: Bearer`; never printed.
     var token: String? = nil
 
+    /// A refused connection fails at once: a person waiting for `cannot reach the server` should
+    /// not wait out the request deadline while the pool retries (AsyncHTTPClient's default).
+    private static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     func get(_ path: String) async throws -> Data { try await send(.GET, path) }
     func post(_ path: String, json: JSONValue? = nil) async throws -> Data {
         try await send(.POST, path, body: json.map { Data($0.canonicalData()) }, contentType: "application/json")
@@ -46,7 +55,7 @@ struct APIClient: Sendable {
             request.headers.add(name: "Content-Type", value: contentType ?? "application/octet-stream")
         }
         do {
-            return try await HTTPClient.shared.execute(request, timeout: timeout)
+            return try await Self.http.execute(request, timeout: timeout)
         } catch {
             throw FerryError(.unavailable, "cannot reach the Ferry server at \(base): \(error); is `ferry serve` running?")
         }

@@ -11,23 +11,19 @@ struct GetCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ClientOptions
     @Argument(help: "What to list: \(Resource.allCases.map(\.rawValue).joined(separator: ", ")).") var resource: Resource
-    @Option(name: .shortAndLong, help: "Only this workload (required for deploys).") var workload: String?
+    @Option(name: .shortAndLong, help: "Only this workload.") var workload: String?
+    @Option(name: .long, help: "At most this many rows (jobs, deploys, events).") var limit: Int?
 
     func validate() throws {
-        if resource == .deploys && workload == nil { throw ValidationError("deploys belong to a workload: add --workload NAME") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() async throws {
         try await CLIOutput.guarded {
-            let path: String = switch resource {
-            case .workloads: "/api/workloads"
-            case .jobs: "/api/jobs" + (workload.map { "?workload=\($0.pathEncoded)" } ?? "")
-            case .deploys: "/api/workloads/\(workload!.pathEncoded)/deploys"
-            case .events: "/api/events"
-            case .bindings: "/api/bindings"
-            case .artifacts: "/api/artifacts" + (workload.map { "?workload=\($0.pathEncoded)" } ?? "")
-            }
-            let data = try await options.client.get(path)
+            var query: [String] = []
+            if let workload, resource != .workloads, resource != .events, resource != .bindings { query.append("workload=\(workload.pathEncoded)") }
+            if let limit, [.jobs, .deploys, .events].contains(resource) { query.append("limit=\(limit)") }
+            let data = try await options.client.get("/api/\(resource.rawValue)" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
             if options.output == .json { return CLIOutput.printJSON(data) }
             guard case .array(let items) = try CLIOutput.decode(data) else { return }
             switch resource {
@@ -42,8 +38,12 @@ struct GetCommand: AsyncParsableCommand {
                     return [$0["id"]!.plainText, $0["workload"]!.plainText, $0["action"]!.plainText, $0["state"]!.plainText, progress, $0["message"]?.plainText ?? "-"]
                 })
             case .deploys:
-                CLIOutput.table(["ID", "KIND", "BUILD", "REVISION", "CREATED"], items.map {
-                    [$0["id"]!.plainText, $0["kind"]!.plainText, $0["buildID"]!.plainText, $0[path: "revision.label"].plainText, $0["createdAt"]!.plainText]
+                CLIOutput.table(["ID", "WORKLOAD", "KIND", "BUILD", "REVISION", "FROM", "CREATED"], items.map {
+                    let origin = $0["promotedFrom"].flatMap { o in
+                        o.isNull ? nil : "\(o["workload"]!.plainText) \(o["deployID"]!.plainText) (\(o["buildID"]!.plainText))"
+                    }
+                    return [$0["id"]!.plainText, $0["workload"]!.plainText, $0["kind"]!.plainText, $0["buildID"]!.plainText,
+                            $0[path: "revision.label"].plainText, origin ?? "-", $0["createdAt"]!.plainText]
                 })
             case .bindings:
                 CLIOutput.table(["ID", "KIND", "WORKLOADS", "SUSPENDED", "HOOK URL"], items.map {

@@ -67,9 +67,11 @@ struct JobFollower {
     let client: APIClient
 
     func follow(_ id: String) async throws -> JSONValue {
+        var screen = ProgressLine()
         try await client.stream("/api/jobs/\(id.pathEncoded)/log?follow=true") { chunk in
-            FileHandle.standardOutput.write(Data(chunk.utf8))
+            FileHandle.standardOutput.write(Data(screen.feed(chunk).utf8))
         }
+        FileHandle.standardOutput.write(Data(screen.finish().utf8))
         return try CLIOutput.decode(try await client.get("/api/jobs/\(id.pathEncoded)"))
     }
 

@@ -76,8 +76,13 @@ final class FerryProcess: @unchecked Sendable {
     }
 
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> CLIResult {
+        try runTool(binary.path, arguments, stdin: stdin, environment: environment)
+    }
+
+    /// Any program, with both pipes drained (the CLI itself, or `script` around it).
+    static func runTool(_ path: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> CLIResult {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = URL(fileURLWithPath: path)
         p.arguments = arguments
         if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()

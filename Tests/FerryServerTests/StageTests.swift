@@ -36,6 +36,20 @@ import Testing
             let prodManifest = try ManifestBuilder.read(from: engine.paths.build("site-prod", prodDeploy.buildID))
             #expect(devManifest.files == prodManifest.files)
 
+            // Provenance: the promotion names the stage, its deploy, build and revision.
+            let listed = try await client.json("/api/workloads/site-prod/deploys")
+            #expect(listed[path: "0.promotedFrom.workload"] == .string("site-dev"))
+            #expect(listed[path: "0.promotedFrom.deployID"] == .string(devDeploy.id))
+            #expect(listed[path: "0.promotedFrom.buildID"] == .string(devDeploy.buildID))
+            #expect(listed[path: "0.promotedFrom.revision.id"] == .string(try #require(devDeploy.revision?.id)))
+            let everywhere = try await client.json("/api/deploys")
+            #expect(Set(everywhere.arrayValue?.compactMap { $0["workload"]?.stringValue } ?? []) == ["site-dev", "site-prod"])
+            #expect(everywhere[path: "0.workload"] == .string("site-prod"), "newest first")
+            #expect(try await client.json("/api/deploys?workload=site-dev").arrayValue?.count == 1)
+            #expect(try await client.get("/api/deploys?workload=ghost").status == .notFound)
+            let page = try await client.page("/workloads/site-prod").1
+            #expect(page.contains("data-origin-deploy=\"\(devDeploy.id)\"") && page.contains(devDeploy.buildID), "the workload page names where the build came from")
+
             let prod = try await client.json("/api/workloads/site-prod")
             #expect(prod[path: "chain.0.name"] == .string("site-dev"))
             #expect(prod[path: "chain.0.role"] == .string("parent"))

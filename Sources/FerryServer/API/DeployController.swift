@@ -10,10 +10,17 @@ struct DeployController {
 
     func register(on router: Router<FerryRequestContext>) {
         let api = router.group("api")
-        api.get("workloads/{name}/deploys") { _, context in
+        api.get("deploys") { request, _ in
+            let page = try PageQuery(request, maxLimit: limits.pageSize)
+            let workload = request.uri.queryParameters["workload"].map(String.init)
+            if let workload { _ = try engine.workload(workload) }
+            return try JSONResponse.make(try DeployView.list(engine.database.deploys(workload: workload, limit: page.limit), database: engine.database))
+        }
+        api.get("workloads/{name}/deploys") { request, context in
             let name = try context.parameters.require("name")
             _ = try engine.workload(name)
-            return try JSONResponse.make(try engine.database.deploys(workload: name))
+            let page = try PageQuery(request, maxLimit: limits.pageSize)
+            return try JSONResponse.make(try DeployView.list(engine.database.deploys(workload: name, limit: page.limit), database: engine.database))
         }
         api.get("workloads/{name}/builds") { _, context in
             let name = try context.parameters.require("name")

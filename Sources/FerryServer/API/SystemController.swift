@@ -15,7 +15,7 @@ struct SystemController {
     func register(on router: Router<FerryRequestContext>) {
         router.get("api/health") { _, _ in
             try JSONResponse.make(Health(
-                status: "ok", journalMode: try engine.database.journalMode(), runningJobs: engine.runner.runningJobIDs.count,
+                status: "ok", version: FerryVersion.current, journalMode: try engine.database.journalMode(), runningJobs: engine.runner.runningJobIDs.count,
                 uptimeSeconds: Int(Date().timeIntervalSince(startedAt))))
         }
         router.get("api/events") { request, _ in
@@ -34,6 +34,7 @@ struct SystemController {
 
     struct Health: Encodable {
         var status: String
+        var version: String
         var journalMode: String
         var runningJobs: Int
         var uptimeSeconds: Int

@@ -29,12 +29,20 @@ struct WorkloadPage {
             "suspended": workload.spec.suspend, "spec": UIFormat.json(view.spec),
             "live": jobs.contains { !$0.state.isFinished },
         ]
-        m["deploys"] = deploys.map { d in
-            [
+        m["deploys"] = try DeployView.list(deploys, database: ui.engine.database).map { view in
+            let d = view.deploy
+            var row: [String: Any] = [
                 "id": d.id, "kind": d.kind.rawValue, "kindLabel": t("deployKind.\(d.kind.rawValue)"), "build": d.buildID,
                 "revision": UIFormat.revision(d.revision?.label), "at": UIFormat.time(d.createdAt), "isLive": d.buildID == live,
-                "job": d.jobID ?? "", "hasJob": d.jobID != nil, "from": d.fromDeployID ?? "",
-            ] as [String: Any]
+                "job": d.jobID ?? "", "hasJob": d.jobID != nil, "hasOrigin": view.promotedFrom != nil,
+            ]
+            if let origin = view.promotedFrom {
+                row["origin"] = [
+                    "workload": origin.workload, "deploy": origin.deployID, "build": origin.buildID,
+                    "revision": UIFormat.revision(origin.revision?.label),
+                ]
+            }
+            return row
         }
         m["hasDeploys"] = !deploys.isEmpty
         m["jobs"] = jobs.map { JobPage.summary($0, catalog: catalog, lang: lang) }
