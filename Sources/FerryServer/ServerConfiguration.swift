@@ -31,6 +31,9 @@ public struct ServerConfiguration: Sendable {
     /// The web UI's folder (templates, static files, message catalogues); relative paths are
     /// looked up in the working directory, then beside the executable.
     public var webDirectory = "web"
+    /// How `ferry serve` writes its log: text lines, or JSON lines for log shippers.
+    public var logFormat = "text"
+    public var logLevel = "info"
     /// Bounds on request bodies, documents, listings and webhook intake (`limits:`).
     public var limits = ServerLimits()
     /// Who may do what (`auth:`): tokens by default.
@@ -68,6 +71,8 @@ public struct ServerConfiguration: Sendable {
         .init("web", .string("folder of the web UI's templates, static files and message catalogues", default: "./web")),
         .init("limits", ServerLimits.schema),
         .init("auth", AuthConfiguration.schema),
+        .init("logFormat", .string("how the server writes its log to stderr: text lines, or one JSON object per line", default: "text", enum: ["text", "json"])),
+        .init("logLevel", .string("the least severe log level written", default: "info", enum: ["trace", "debug", "info", "notice", "warning", "error", "critical"])),
     ])
 
     /// Reads a config file; errors name the file and the field.
@@ -106,6 +111,8 @@ public struct ServerConfiguration: Sendable {
         if case .bool(let on)? = value["reconcile"] { config.reconcile = on }
         if case .array(let files)? = value["apply"] { config.apply = files.compactMap(\.stringValue) }
         if let web = value["web"]?.stringValue { config.webDirectory = web }
+        if let format = value["logFormat"]?.stringValue { config.logFormat = format }
+        if let level = value["logLevel"]?.stringValue { config.logLevel = level }
         return config
     }
 

@@ -13,13 +13,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Server config file (YAML).") var config: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
-            return handler
-        }
         try await CLIOutput.guarded {
             var settings = try config.map(ServerConfiguration.load(file:)) ?? ServerConfiguration()
+            let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+            let json = settings.logFormat == "json"
+            LoggingSystem.bootstrap { label in
+                var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
             if let data { settings.dataDirectory = URL(fileURLWithPath: data) }
             if let listen { try settings.setListen(listen) }
             let (app, _) = try buildApplication(settings)

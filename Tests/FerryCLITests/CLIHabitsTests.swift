@@ -68,3 +68,26 @@ import Testing
         #expect(terminal.stdout.contains("$ git"), "the other log lines still show")
     }
 }
+
+/// `logFormat: json` for log shippers.
+@Suite struct ServerLogFormatTests {
+    @Test func theServerLogIsOneJSONObjectPerLine() throws {
+        let temp = try TempDir()
+        let ferry = try FerryProcess(dataDirectory: temp.url.appendingPathComponent("data"))
+        ferry.extraConfig = "logFormat: json\n"
+        try ferry.start()
+        defer { ferry.stop() }
+        let lines = ferry.startupLog.split(separator: "\n").filter { !$0.isEmpty }
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let entry = try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
+            #expect(entry["level"]?.stringValue != nil && entry["time"]?.stringValue != nil && entry["logger"]?.stringValue != nil, "\(line)")
+        }
+        #expect(lines.contains { $0.contains("listening on") })
+
+        let bad = temp.url.appendingPathComponent("bad.yaml")
+        try Data("logFormat: xml\n".utf8).write(to: bad)
+        let refused = try FerryProcess.run(["serve", "--config", bad.path, "--data", temp.url.appendingPathComponent("other").path])
+        #expect(refused.status != 0 && refused.stderr.contains("logFormat"), "\(refused.stderr)")
+    }
+}

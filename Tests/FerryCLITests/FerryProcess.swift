@@ -13,6 +13,10 @@ final class FerryProcess: @unchecked Sendable {
     private var process: Process?
     /// The server's `auth.mode`: none (loopback) unless a test is about tokens.
     var authMode = "none"
+    /// More lines for the server's config file.
+    var extraConfig = ""
+    /// What the server wrote to stderr until it was listening.
+    private(set) var startupLog = ""
     var server: String { "http://127.0.0.1:\(port)" }
 
     /// The `ferry` executable next to the test bundle (SwiftPM builds it for this test target).
@@ -31,7 +35,7 @@ final class FerryProcess: @unchecked Sendable {
     func start() throws {
         let testFolder = dataDirectory.deletingLastPathComponent()
         let config = testFolder.appendingPathComponent("ferry-serve.yaml")
-        try Data("auth: { mode: \(authMode) }\ngit: { fileRoots: [\"\(testFolder.standardizedFileURL.path)\"] }\n".utf8).write(to: config)
+        try Data("auth: { mode: \(authMode) }\ngit: { fileRoots: [\"\(testFolder.standardizedFileURL.path)\"] }\n\(extraConfig)".utf8).write(to: config)
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = ["serve", "--config", config.path, "--data", dataDirectory.path, "--listen", "127.0.0.1:\(port)"]
@@ -46,6 +50,7 @@ final class FerryProcess: @unchecked Sendable {
             if chunk.isEmpty { throw CLIError("ferry serve exited before listening: \(seen)") }
             seen += String(decoding: chunk, as: UTF8.self)
         }
+        startupLog = seen
         // Keep draining the server's log so it never blocks on a full pipe.
         DispatchQueue.global().async {
             while !err.fileHandleForReading.availableData.isEmpty {}

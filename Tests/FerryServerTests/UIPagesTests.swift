@@ -59,6 +59,36 @@ import Testing
         }
     }
 
+    @Test func theWorkloadPageDrawsJobRunTimesAndDeploysPerDayAndTheUIHasAnIcon() async throws {
+        try await UIFerry.run { browser, engine, temp in
+            let repo = try GitRepo(in: temp)
+            try repo.commit(["public/index.html": "<h1>charts</h1>"])
+            try engine.applyText(siteWorkload("charted", repo: repo))
+            try await browser.waitFor(job: try engine.run(workload: "charted", action: "deploy").id)
+            try repo.commit(["public/index.html": "<h1>charts 2</h1>"])
+            try await browser.waitFor(job: try engine.run(workload: "charted", action: "deploy").id)
+            try engine.applyText(siteWorkload("charted", repo: repo, folder: "missing"))
+            try await browser.waitFor(job: try engine.run(workload: "charted", action: "deploy").id)
+
+            let page = try await browser.get("/workloads/charted").html
+            let start = try #require(page.range(of: #"<section id="charts">"#))
+            let charts = String(page[start.lowerBound...].prefix { _ in true }).components(separatedBy: "</section>")[0]
+            #expect(charts.contains(#"class="chart deploys-chart""#) && charts.contains(#"class="chart jobs-chart""#))
+            let today = BarChart.day(Date())
+            #expect(charts.contains(#"data-day="\#(today)" data-count="2""#), "two deploys today")
+            #expect(charts.components(separatedBy: #"data-state="succeeded""#).count - 1 == 2)
+            #expect(charts.components(separatedBy: #"data-state="failed""#).count - 1 == 1)
+            #expect(charts.contains("3 jobs, 1 failed"))
+            #expect(!charts.contains("<script"))
+
+            let fresh = try await browser.get("/")
+            #expect(fresh.html.contains(#"<link rel="icon" href="/static/favicon.svg""#))
+            let icon = try await browser.get("/favicon.ico")
+            #expect(icon.status == .ok && icon.headers[.contentType] == "image/svg+xml" && icon.html.hasPrefix("<svg"))
+            #expect(try await browser.get("/static/favicon.svg").headers[.contentType] == "image/svg+xml")
+        }
+    }
+
     @Test func failingWorkloadsAndRefusedDeliveriesComeFirst() async throws {
         try await UIFerry.run { browser, engine, temp in
             let repo = try GitRepo(in: temp)

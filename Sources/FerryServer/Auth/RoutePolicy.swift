@@ -35,7 +35,7 @@ struct RoutePolicy: Sendable {
         guard let first = p.first else { return .right(.read, .none) }
         if mounts.contains(first), p.count >= 2 { return .surface(workload: p[1]) }
         switch first {
-        case "hooks", "static", "signin": return .open
+        case "hooks", "static", "signin", "favicon.ico": return .open
         case "signout": return .authenticated
         case "metrics": return .right(.read, .none)
         case "api": return api(Array(p.dropFirst()), reads: reads)

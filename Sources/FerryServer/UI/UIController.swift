@@ -26,7 +26,8 @@ struct UIController {
         var statics: [String: (String, [UInt8])] = [:]
         for file in (try? FileManager.default.contentsOfDirectory(atPath: assets.statics.path)) ?? [] {
             guard let data = FileManager.default.contents(atPath: assets.statics.appendingPathComponent(file).path) else { continue }
-            let type = file.hasSuffix(".css") ? "text/css; charset=utf-8" : file.hasSuffix(".js") ? "text/javascript; charset=utf-8" : "application/octet-stream"
+            let type = file.hasSuffix(".css") ? "text/css; charset=utf-8" : file.hasSuffix(".js") ? "text/javascript; charset=utf-8"
+                : file.hasSuffix(".svg") ? "image/svg+xml" : "application/octet-stream"
             statics[file] = (type, Array(data))
         }
         self.statics = statics
@@ -63,6 +64,13 @@ struct UIController {
             return Response(
                 status: .ok, headers: [.contentType: asset.type, .cacheControl: "public, max-age=300"],
                 body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
+        }
+        // Browsers and feed readers ask for /favicon.ico whatever the page links.
+        router.get("favicon.ico") { _, _ in
+            guard let icon = statics["favicon.svg"] else { throw FerryError(.notFound, "no favicon") }
+            return Response(
+                status: .ok, headers: [.contentType: icon.type, .cacheControl: "public, max-age=86400"],
+                body: .init(byteBuffer: ByteBuffer(bytes: icon.bytes)))
         }
         WizardController(ui: ui).register(on: router)
         WorkloadActions(ui: ui).register(on: router)

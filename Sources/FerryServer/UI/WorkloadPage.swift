@@ -45,6 +45,12 @@ struct WorkloadPage {
             return row
         }
         m["hasDeploys"] = !deploys.isEmpty
+        let since = Date().addingTimeInterval(-Double(WorkloadCharts.days) * 86_400)
+        let recentDeploys = try ui.engine.database.deploys(workload: name, limit: 1000).filter { $0.createdAt >= since }
+        m["deployChart"] = WorkloadCharts.deploysPerDay(recentDeploys, now: Date(), label: t("workload.chartDeploys"))
+        let jobChart = WorkloadCharts.jobDurations(try ui.engine.database.jobs(workload: name, limit: WorkloadCharts.jobCount * 2), label: t("workload.chartJobs"))
+        m["jobChart"] = jobChart ?? ""
+        m["hasJobChart"] = jobChart != nil
         m["jobs"] = jobs.map { JobPage.summary($0, catalog: catalog, lang: lang) }
         m["hasJobs"] = !jobs.isEmpty
         m["env"] = workload.spec.env.keys.sorted().map { key in
