@@ -37,6 +37,8 @@ public final class Engine: Sendable {
         public var publicURL = "http://127.0.0.1:8080"
         /// Outbound HTTP for sources and watchers; tests may hand in their own.
         public var http: any HTTPFetcher = UpstreamHTTP()
+        /// When the data directory or an absolute volume is too full for jobs to start.
+        public var disk = DiskThreshold()
 
         public init(
             dataDirectory: URL, concurrency: Int = 4, retain: Int = 5, reconcileInterval: Duration = .seconds(10),
@@ -69,6 +71,7 @@ public final class Engine: Sendable {
     public let http: any HTTPFetcher
     public let publicURL: String
     let allowedVolumeRoots: [String]
+    let disk: DiskGuard
     let runsReconciler: Bool
     let runsWatchers: Bool
     let runsRetention: Bool
@@ -97,7 +100,8 @@ public final class Engine: Sendable {
             publicURL: String(configuration.publicURL.reversed().drop(while: { $0 == "/" }).reversed()),
             followUps: { job, requests in
                 FollowUpDispatch(database: database, logger: logger).queue(requests, after: job, through: lateDispatcher.get)
-            })
+            },
+            disk: DiskGuard(threshold: configuration.disk, dataDirectory: paths.root))
         let runner = JobRunner(database: database, executor: executor, concurrency: configuration.concurrency)
         let dispatcher = Dispatcher(database: database, registry: registry, now: now, wake: { runner.wake() })
         lateDispatcher.set(dispatcher)
@@ -124,6 +128,7 @@ public final class Engine: Sendable {
         self.watchers = WatchSupervisor(
             database: database, registry: registry, dispatcher: dispatcher, secrets: secrets, http: configuration.http,
             paths: paths, clock: configuration.watchClock, logger: logger)
+        self.disk = DiskGuard(threshold: configuration.disk, dataDirectory: paths.root)
         self.allowedVolumeRoots = configuration.allowedVolumeRoots.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         self.now = now
         self.logger = logger

@@ -22,6 +22,7 @@ public func buildApplication(
     engineConfig.recoveryAttempts = config.recoveryAttempts
     engineConfig.retention = config.retention
     engineConfig.publicURL = config.baseURL
+    engineConfig.disk = config.disk
     let engine = try Engine(configuration: engineConfig, registry: registry, logger: logger)
 
     let router = Router(context: FerryRequestContext.self)

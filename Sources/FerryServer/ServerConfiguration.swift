@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable {
     public var webDirectory = "web"
     /// How `ferry serve` writes its log: text lines, or JSON lines for log shippers.
     public var logFormat = "text"
+    /// Jobs do not start while the data directory or an absolute volume is fuller than this.
+    public var disk = DiskThreshold()
     public var logLevel = "info"
     /// Bounds on request bodies, documents, listings and webhook intake (`limits:`).
     public var limits = ServerLimits()
@@ -71,6 +73,10 @@ public struct ServerConfiguration: Sendable {
         .init("web", .string("folder of the web UI's templates, static files and message catalogues", default: "./web")),
         .init("limits", ServerLimits.schema),
         .init("auth", AuthConfiguration.schema),
+        .init("disk", .object([
+            .init("minFreePercent", .number("jobs that write do not start below this share of free space (or minFreeBytes, whichever is smaller)", default: 5, minimum: 0, maximum: 100)),
+            .init("minFreeBytes", .integer("jobs that write do not start below this many free bytes (or minFreePercent, whichever is smaller)", default: 1 << 30, minimum: 0, maximum: Int(Int64.max / 2))),
+        ])),
         .init("logFormat", .string("how the server writes its log to stderr: text lines, or one JSON object per line", default: "text", enum: ["text", "json"])),
         .init("logLevel", .string("the least severe log level written", default: "info", enum: ["trace", "debug", "info", "notice", "warning", "error", "critical"])),
     ])
@@ -104,6 +110,8 @@ public struct ServerConfiguration: Sendable {
             config.retention = try RetentionPolicy(json: value["retention"])
             config.limits = try ServerLimits.read(value["limits"])
             config.auth = try AuthConfiguration.read(value["auth"])
+            if let n = try value.integerIfPresent(at: "disk.minFreeBytes", in: 0...Int(Int64.max / 2)) { config.disk.minFreeBytes = n }
+            if case .number(let percent)? = value["disk"]?["minFreePercent"] { config.disk.minFreePercent = percent }
         } catch {
             throw FerryError(.invalidInput, "\(file): \(error.message)", field: error.field)
         }

@@ -94,6 +94,12 @@ extension ConfigSchema {
             minimum: minimum.map(Double.init), maximum: maximum.map(Double.init))
     }
 
+    public static func number(
+        _ description: String? = nil, default value: Double? = nil, minimum: Double? = nil, maximum: Double? = nil
+    ) -> ConfigSchema {
+        ConfigSchema(type: .number, description: description, defaultValue: value.map(JSONValue.number), minimum: minimum, maximum: maximum)
+    }
+
     public static func boolean(_ description: String? = nil, default value: Bool? = nil) -> ConfigSchema {
         ConfigSchema(type: .boolean, description: description, defaultValue: value.map(JSONValue.bool))
     }

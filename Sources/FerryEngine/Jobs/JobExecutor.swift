@@ -20,6 +20,7 @@ struct JobExecutor: Sendable {
     let publicURL: String
     /// Queues a finished job's follow-ups through the dispatcher (set once the dispatcher exists).
     let followUps: @Sendable (_ job: Job, _ requests: [JobContext.FollowUp]) -> Void
+    let disk: DiskGuard
 
     /// `shuttingDown` tells a cancellation by shutdown (the job is interrupted and will be re-run)
     /// from one asked for by a person (the job is cancelled).
@@ -62,6 +63,7 @@ struct JobExecutor: Sendable {
             } else {
                 buildDir = scratch.appendingPathComponent("build")
             }
+            try disk.check(workload.spec)
             try FileManager.default.createDirectory(at: buildDir, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: scratch.appendingPathComponent("work"), withIntermediateDirectories: true)
             let stateDir = paths.state(job.workload)

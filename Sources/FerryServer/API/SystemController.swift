@@ -16,7 +16,7 @@ struct SystemController {
         router.get("api/health") { _, _ in
             try JSONResponse.make(Health(
                 status: "ok", version: FerryVersion.current, journalMode: try engine.database.journalMode(), runningJobs: engine.runner.runningJobIDs.count,
-                uptimeSeconds: Int(Date().timeIntervalSince(startedAt))))
+                uptimeSeconds: Int(Date().timeIntervalSince(startedAt)), disks: try engine.diskUsage()))
         }
         router.get("api/events") { request, _ in
             let outcome = request.uri.queryParameters["outcome"].flatMap { Event.Outcome(rawValue: String($0)) }
@@ -38,6 +38,8 @@ struct SystemController {
         var journalMode: String
         var runningJobs: Int
         var uptimeSeconds: Int
+        /// The data directory and every absolute volume; `low` ones refuse jobs that write.
+        var disks: [DiskUsage]
     }
 
     /// Gauges are computed from the store at scrape time: they are always true, even right
@@ -46,16 +48,22 @@ struct SystemController {
         let registry = PrometheusCollectorRegistry()
         let workloads = try engine.database.workloads()
         for health in [FerryCore.Health.healthy, .degraded, .failing, .progressing, .unknown] {
-            registry.makeGauge(name: "ferry_workloads", labels: [("health", health.rawValue)])
+            registry.makeGauge(name: "ferry_workloads", labels: [("health", health.rawValue)], help: "workloads by health")
                 .set(Double(workloads.filter { $0.status.health == health }.count))
         }
         let counts = try engine.database.jobCounts()
         for state in [Job.State.queued, .running, .succeeded, .failed, .cancelled] {
-            registry.makeGauge(name: "ferry_jobs", labels: [("state", state.rawValue)]).set(Double(counts[state] ?? 0))
+            registry.makeGauge(name: "ferry_jobs", labels: [("state", state.rawValue)], help: "jobs by state").set(Double(counts[state] ?? 0))
         }
-        registry.makeGauge(name: "ferry_jobs_running_in_process").set(Double(engine.runner.runningJobIDs.count))
+        registry.makeGauge(name: "ferry_jobs_running_in_process", help: "jobs this process is running now").set(Double(engine.runner.runningJobIDs.count))
+        for disk in try engine.diskUsage() {
+            let labels = [("path", disk.path), ("role", disk.role)]
+            registry.makeGauge(name: "ferry_disk_free_bytes", labels: labels, help: "free bytes of a filesystem Ferry writes to").set(Double(disk.freeBytes))
+            registry.makeGauge(name: "ferry_disk_total_bytes", labels: labels, help: "size of a filesystem Ferry writes to").set(Double(disk.totalBytes))
+            registry.makeGauge(name: "ferry_disk_low", labels: labels, help: "1 while jobs that write there are refused").set(Double(disk.low ? 1 : 0))
+        }
         let hooks = ingress.snapshot
-        registry.makeGauge(name: "ferry_hook_deliveries_in_flight").set(Double(hooks.inFlight))
+        registry.makeGauge(name: "ferry_hook_deliveries_in_flight", help: "webhook deliveries being processed").set(Double(hooks.inFlight))
         registry.makeCounter(name: "ferry_hook_deliveries_busy_total").increment(by: Int64(hooks.busy))
         registry.makeCounter(name: "ferry_hook_deliveries_unknown_binding_total").increment(by: Int64(hooks.unknownBinding))
         for (kind, n) in engine.retention.removedTotals {

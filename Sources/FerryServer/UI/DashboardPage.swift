@@ -45,7 +45,11 @@ struct DashboardPage {
         }
         let refused = try ui.engine.database.events(outcome: .refused, limit: 20).map { EventsPage.row($0, catalog: catalog, lang: lang) }
         let failing = workloads.filter { $0.status.health == .failing || $0.status.health == .degraded }.count
+        let disks = try ui.engine.diskUsage(of: workloads).map { disk -> [String: Any] in
+            ["path": disk.path, "role": disk.role, "summary": disk.summary, "low": disk.low]
+        }
         return [
+            "disks": disks, "hasLowDisk": disks.contains { $0["low"] as? Bool == true },
             "title": catalog.text("dashboard.title", lang),
             "workloads": rows, "hasWorkloads": !rows.isEmpty, "count": rows.count, "failingCount": failing,
             "refused": refused, "hasRefused": !refused.isEmpty, "live": true,
