@@ -13,7 +13,7 @@ struct Ferry: AsyncParsableCommand {
             ServeCommand.self, ApplyCommand.self, GetCommand.self, DescribeCommand.self, RunCommand.self,
             LogsCommand.self, RollbackCommand.self, PromoteCommand.self, DeleteCommand.self, BindingCommand.self, EnvCommand.self,
             SuspendCommand.self, ResumeCommand.self, NpmCommand.self, TokenCommand.self, UserCommand.self, LoginCommand.self,
-            VersionCommand.self,
+            BackupCommand.self, RestoreCommand.self, VersionCommand.self,
         ])
 
     /// The client options may come before the verb (`GlobalArguments`).
