@@ -5,7 +5,8 @@
 #                                     (FERRY_BIN=path/to/ferry to skip the release build;
 #                                     BENCH_TMP=DIR for the temp dir, default /tmp; KEEP_TMP=1 keeps it;
 #                                     IDLE_WAIT=seconds to wait for other compiles, default 900;
-#                                     AUDIT=0 adds --no-audit; COMPOSER_CURL=0 keeps PHP's streams)
+#                                     AUDIT=0 adds --no-audit; COMPOSER_CURL=0 keeps PHP's streams;
+#                                     HYPERFINE=0 times in bash even when hyperfine is installed)
 #
 # The upstream is bench/composer-proxy-upstream.py on 127.0.0.1: a Composer v2 repository
 # (packages.json with metadata-url, minified p2 files with ETags, zip dists with their sha1,
@@ -162,7 +163,7 @@ note "cold composer require acme/app ($((DEPS + 1)) packages), $RUNS run(s) each
 wait_idle
 idle_cold="$(busy_report)"
 direct_times=(); proxy_times=()
-if command -v hyperfine >/dev/null 2>&1; then
+if [ "${HYPERFINE:-1}" != 0 ] && command -v hyperfine >/dev/null 2>&1; then
     timer="hyperfine $(hyperfine --version | cut -d' ' -f2) (-N, --runs $RUNS, --prepare per command; preparing is not timed)"
     hyperfine -N --runs "$RUNS" --export-json "$tmp/hyperfine.json" --output "$tmp/composer-last.log" \
         -n direct --prepare "bash $tmp/prepare.sh direct" "${composer_cmd[*]}" \
@@ -172,7 +173,7 @@ if command -v hyperfine >/dev/null 2>&1; then
     read -r -a direct_times <<<"$(python3 -c 'import json,sys; print(" ".join(f"{t:.3f}" for t in json.load(open(sys.argv[1]))["results"][0]["times"]))' "$tmp/hyperfine.json")"
     read -r -a proxy_times <<<"$(python3 -c 'import json,sys; print(" ".join(f"{t:.3f}" for t in json.load(open(sys.argv[1]))["results"][1]["times"]))' "$tmp/hyperfine.json")"
 else
-    timer="date +%s.%N around composer in bash (hyperfine not installed), rounds alternate direct / proxy"
+    timer="date +%s.%N around composer in bash (hyperfine not installed, or HYPERFINE=0), rounds alternate direct / proxy"
     timed_composer() {
         local start end
         bash "$tmp/prepare.sh" "$1"
@@ -195,13 +196,17 @@ cold_ratio="$(python3 -c "print(f'{$proxy_med / $direct_med:.2f}')")"
 # The upstream's counters per cold run, summed up per mode: "requests (kinds), max in flight".
 upstream_summary() {
     python3 - "$tmp/stats.log" "$1" <<'PY'
-import json, statistics, sys
+import glob, json, statistics, sys
 runs = [json.loads(line.split(" ", 1)[1]) for line in open(sys.argv[1]) if line.split(" ", 1)[0] == sys.argv[2]]
 med = lambda k: statistics.median(r[k] for r in runs)
 fmt = lambda v: f"{v:g}"
 kinds = ", ".join(f"{k} {fmt(med(k))}" for k in ("packages.json", "p2", "p2-dev", "dist", "advisories", "other", "not-modified") if med(k))
+# From the request logs: the first request's start to the last answer, as the upstream saw it.
+logs = sorted(glob.glob(f"{sys.argv[1].rsplit('/', 1)[0]}/upstream-log-*-{sys.argv[2]}.json"))
+spans = [max(r[1] for r in log) - min(r[0] for r in log) for log in map(lambda f: json.load(open(f)), logs) if log]
+span = f"; upstream busy {statistics.median(spans):.3f} s (first request to last answer, median)" if spans else ""
 print(f"{fmt(med('total'))} requests ({kinds}); at most {max(r['max_inflight'] for r in runs)} in flight at once"
-      f" (per run: {' '.join(str(r['max_inflight']) for r in runs)})")
+      f" (per run: {' '.join(str(r['max_inflight']) for r in runs)}){span}")
 PY
 }
 up_direct="$(upstream_summary direct)"
@@ -248,7 +253,11 @@ nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &
 NGINX_PID=$!
 wait_http "$NGINX_URL/$p2_path" 10 || die "nginx did not start"
 
-# Both are hits already (composer fetched both in the last cold run): the upstream hears nothing.
+note "cache hits: wrk -t2 -c32 -d$DURATION, $RUNS round(s) of p2 and dist, Ferry and nginx"
+wait_idle
+idle_hit="$(busy_report)"
+# Both are hits already (composer fetched both in the last cold run): the upstream hears nothing
+# (unless waiting for an idle machine took longer than the ttl: then one revalidation, a 304).
 curl -fs -X POST "$UP/control/reset" >/dev/null
 for path in "$p2_path" "$dist_path"; do
     cmp -s <(curl -fs "$FERRY_URL/composer/$WL/$path") <(curl -fs "$NGINX_URL/$path") || die "Ferry and nginx answer different bytes for $path"
@@ -257,9 +266,6 @@ done
 before_wrk="$(curl -fs "$UP/control/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
 curl -fs -X POST "$UP/control/reset" >/dev/null
 
-note "cache hits: wrk -t2 -c32 -d$DURATION, $RUNS round(s) of p2 and dist, Ferry and nginx"
-wait_idle
-idle_hit="$(busy_report)"
 # wrk_run NAME URL: one wrk run; appends "NAME rps p50 p99 non2xx errors" to wrk.tsv.
 wrk_run() {
     local out="$tmp/wrk-$1-$RANDOM.txt"
@@ -330,7 +336,7 @@ cat <<MD
 
 ## composer-repo proxy mode: cold install and cache hits (bench/composer-proxy.sh)
 
-* command: \`$(env | grep -E '^(FERRY_BIN|RUNS|DURATION|LATENCY_MS|DEPS|TTL|AUDIT|COMPOSER_CURL|BENCH_TMP|IDLE_WAIT)=' | sort | tr '\n' ' ')bash bench/composer-proxy.sh\` (RUNS=$RUNS DURATION=$DURATION LATENCY_MS=$LATENCY_MS DEPS=$DEPS TTL=$TTL)
+* command: \`$(env | grep -E '^(FERRY_BIN|RUNS|DURATION|LATENCY_MS|DEPS|TTL|AUDIT|COMPOSER_CURL|HYPERFINE|BENCH_TMP|IDLE_WAIT)=' | sort | tr '\n' ' ')bash bench/composer-proxy.sh\` (RUNS=$RUNS DURATION=$DURATION LATENCY_MS=$LATENCY_MS DEPS=$DEPS TTL=$TTL)
 * date: $(date -u)
 * machine: $(nproc) CPUs ($cpu), $(free -h | awk '/^Mem:/ { print $2 }') RAM, Linux $(uname -r)
 * ferry: $build, $tree

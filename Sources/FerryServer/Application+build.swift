@@ -25,6 +25,25 @@ public func buildApplication(
     engineConfig.disk = config.disk
     let engine = try Engine(configuration: engineConfig, registry: registry, logger: logger)
 
+    let router = try buildRouter(config, engine: engine, logger: logger)
+    let limits = config.limits
+    var app = Application(
+        router: router,
+        server: try tls.map { try .tls(tlsConfiguration: $0) } ?? .http1(),
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "ferry"),
+        services: engine.services,
+        logger: logger)
+    let files = config.apply
+    app.beforeServerStarts {
+        try engine.reconciler.recover()
+        for file in files { try applyFile(file, engine: engine, limits: limits, logger: logger) }
+    }
+    return (app, engine)
+}
+
+/// Every route of the server on one router: the API, hooks, metrics, surfaces and the UI.
+/// Public so a test can hold the router's route list against the OpenAPI document.
+public func buildRouter(_ config: ServerConfiguration, engine: Engine, logger: Logger) throws -> Router<FerryRequestContext> {
     let router = Router(context: FerryRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware(surfaceMounts: Set(engine.registry.sources.values.map { type(of: $0).mount })))
     router.add(middleware: ErrorMiddleware())
@@ -45,20 +64,9 @@ public func buildApplication(
     ListingController(engine: engine, limits: limits).register(on: router)
     AccessController(engine: engine, limits: limits).register(on: router)
     SignInController(engine: engine, limits: limits, secureCookies: config.isHTTPS, sessionLifetime: config.auth.sessionLifetime.inSeconds).register(on: router)
+    OpenAPIController(engine: engine, baseURL: config.baseURL).register(on: router)
     try UIController(engine: engine, configuration: config, logger: logger)?.register(on: router)
-
-    var app = Application(
-        router: router,
-        server: try tls.map { try .tls(tlsConfiguration: $0) } ?? .http1(),
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "ferry"),
-        services: engine.services,
-        logger: logger)
-    let files = config.apply
-    app.beforeServerStarts {
-        try engine.reconciler.recover()
-        for file in files { try applyFile(file, engine: engine, limits: limits, logger: logger) }
-    }
-    return (app, engine)
+    return router
 }
 
 /// Applies a workload file at start-up (`apply:` in the server config).
