@@ -38,7 +38,7 @@ apt_install = @missing=""; \
 # Fail early, with a clear message, when there is no Swift toolchain.
 check_swift = @command -v swift >/dev/null || { echo "swift not found: put the Swift 6 toolchain on PATH (or in /opt/swift)" >&2; exit 1; }
 
-.PHONY: deps test-deps build examples run test ui-test fuzz fuzz-short chaos chaos-short bench clean distclean help
+.PHONY: deps test-deps build examples run test ui-test api-test fuzz fuzz-short chaos chaos-short bench clean distclean help
 
 # Install the Debian packages the build needs, when missing.
 deps:
@@ -75,6 +75,7 @@ test: test-deps
 	swift build --build-tests
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) swift test --skip-build
 	$(MAKE) --no-print-directory ui-test
+	$(MAKE) --no-print-directory api-test
 	$(MAKE) --no-print-directory fuzz-short
 	$(MAKE) --no-print-directory chaos-short
 
@@ -84,6 +85,14 @@ ui-test:
 	test -x .venv-ui/bin/python || python3 -m venv .venv-ui
 	.venv-ui/bin/pip install -q --disable-pip-version-check selenium
 	.venv-ui/bin/python tests/ui/run.py
+
+# schemathesis against a real `ferry serve` from its own /api/openapi.json: no answer may be a 5xx.
+API_EXAMPLES ?= 20
+api-test:
+	swift build --product ferry
+	test -x .venv-ui/bin/python || python3 -m venv .venv-ui
+	.venv-ui/bin/pip install -q --disable-pip-version-check schemathesis
+	.venv-ui/bin/python tests/api/run.py --max-examples $(API_EXAMPLES)
 
 # CHAOS_SEED=N repeats a chaos run (each script prints the seed it used).
 CHAOS_SEED ?=

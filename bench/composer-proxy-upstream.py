@@ -81,8 +81,10 @@ def make_zip(name, version, require):
     files = {
         "composer.json": json.dumps(manifest, indent=4) + "\n",
         "src/Version.php": f"<?php\n\nnamespace Acme\\{class_name(name)};\n\nfinal class Version\n{{\n    public const NAME = '{name}';\n    public const VERSION = '{version}';\n}}\n",
-        # Some text so a dist is a few KB, like a small library's.
         "README.md": f"# {name} {version}\n\n" + "".join(f"Line {k} of the synthetic readme of {name}.\n" for k in range(60)),
+        # Hardly compressible bytes, so a dist is a few KB, like a small library's.
+        "src/Table.php": "<?php\n\nreturn [\n" + "".join(
+            f"    '{hashlib.sha256(f'{name} {version} {k}'.encode()).hexdigest()}',\n" for k in range(64)) + "];\n",
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:

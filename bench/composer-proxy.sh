@@ -291,7 +291,7 @@ for ((r = 1; r <= RUNS; r++)); do
     done
 done
 is_idle && idle_hit_after="idle" || idle_hit_after="NOT idle"
-upstream_during_wrk="$(curl -fs "$UP/control/stats" | python3 -c 'import json,sys; s = json.load(sys.stdin); print(s["total"], "(" + ", ".join(f"{k} {v}" for k, v in s.items() if v and k not in ("total", "inflight", "max_inflight")) + ")" if s["total"] else "")')"
+upstream_during_wrk="$(curl -fs "$UP/control/stats" | python3 -c 'import json,sys; s = json.load(sys.stdin); print(s["total"] if not s["total"] else f"{s['total']} (" + ", ".join(f"{k} {v}" for k, v in s.items() if v and k not in ("total", "inflight", "max_inflight")) + ")")')"
 ferry_rss="$(peak_rss "$FERRY_PID")"
 ferry_errors="$(grep -ci 'error' "$tmp/ferry.log" || true)"
 
