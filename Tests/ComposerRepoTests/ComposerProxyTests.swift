@@ -73,6 +73,7 @@ import Testing
             // the dist host (another origin), and never back to the client.
             let metadata = setup.upstream.requests("/p2/") + setup.upstream.requests("/packages.json")
             #expect(!metadata.isEmpty && metadata.allSatisfy(\.authorized))
+
             let dists = setup.upstream.requests("/dists/")
             #expect(dists.count == 2 && dists.allSatisfy { !$0.authorized })
             let served = try await ferry.get("/composer/broker/p2/acme/app.json")
@@ -116,6 +117,21 @@ import Testing
                 #expect(response.status == 200)
             }
             #expect(cached.upstream.requests("/p2/acme/util.json").count == 1, "within the ttl the cached copy is served without asking")
+        }
+    }
+
+    @Test func concurrentFirstRequestsShareOneReadOfTheUpstreamsRoot() async throws {
+        let setup = try Setup()
+        try await setup.deployed(ttl: "5m") { ferry, _ in
+            let paths = ["acme/app", "acme/util", "acme/app", "acme/util", "acme/app~dev", "acme/util~dev"].map { "/composer/broker/p2/\($0).json" }
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for path in paths { group.addTask { Int(try await ferry.get(path).status) } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 200 }.count >= 4, "\(statuses)")
+            #expect(setup.upstream.requests("/packages.json").count == 1, "one cache per workload, one root read within the ttl")
+            _ = try await ferry.get("/composer/broker/p2/acme/app.json")
+            #expect(setup.upstream.requests("/packages.json").count == 1)
         }
     }
 

@@ -63,6 +63,7 @@ actor ProxyCache {
     private var metas: [String: Meta] = [:]
     private var roots: [String: Root] = [:]
     private var inflight: [String: Task<Outcome, Never>] = [:]
+    private var rootReads: [String: Task<Result<Root, any Error>, Never>] = [:]
     private var health: [String: Health] = [:]
     private var decoded: (config: JSONValue, proxies: [ComposerConfig.Proxy])?
 
@@ -151,12 +152,32 @@ actor ProxyCache {
         }
     }
 
-    /// The upstream's packages.json, read at most every `ttl`; the last one read is used while
-    /// the upstream is down.
+    /// The upstream's packages.json, read at most every `ttl` (requests arriving meanwhile share
+    /// the one read); the last one read is used while the upstream is down.
     func root(_ upstream: ProxyUpstream, _ context: any SurfaceContext) async throws -> Root {
         if let root = roots[upstream.base], Date().timeIntervalSince(root.checkedAt) < Self.seconds(upstream.config.freshFor) {
             return root
         }
+        let task: Task<Result<Root, any Error>, Never>
+        if let running = rootReads[upstream.base] {
+            task = running
+        } else {
+            task = Task { await Self.readRoot(upstream, context) }
+            rootReads[upstream.base] = task
+        }
+        let result = await task.value
+        rootReads[upstream.base] = nil
+        switch result {
+        case .success(let read):
+            roots[upstream.base] = read
+            return read
+        case .failure(let error):
+            if let previous = roots[upstream.base] { return previous }
+            throw error
+        }
+    }
+
+    private static func readRoot(_ upstream: ProxyUpstream, _ context: any SurfaceContext) async -> Result<Root, any Error> {
         do {
             let response = try await context.http.fetch(upstream.request(upstream.base + "/packages.json"))
             guard response.isSuccess else { throw FerryError(.unavailable, "\(upstream.base)/packages.json answered HTTP \(response.status)") }
@@ -164,12 +185,9 @@ actor ProxyCache {
                 throw FerryError(.unavailable, "\(upstream.base) is not a Composer v2 repository: its packages.json has no metadata-url with %package%")
             }
             let advisories = root["security-advisories"]?["api-url"]?.stringValue.map(upstream.absolute)
-            let read = Root(metadataURL: template, advisoriesURL: advisories, checkedAt: Date())
-            roots[upstream.base] = read
-            return read
+            return .success(Root(metadataURL: template, advisoriesURL: advisories, checkedAt: Date()))
         } catch {
-            if let previous = roots[upstream.base] { return previous }
-            throw error
+            return .failure(error)
         }
     }
 

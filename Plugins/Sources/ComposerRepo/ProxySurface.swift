@@ -86,7 +86,9 @@ final class ProxyCaches: Sendable {
     func cache(_ context: any SurfaceContext) -> ProxyCache {
         let directory = context.stateDirectory.appendingPathComponent("proxy")
         return caches.withLock { all in
-            if let cache = all[context.workload.name], cache.directory == directory { return cache }
+            // Paths, not URLs: Foundation adds a trailing "/" to a URL once its folder exists,
+            // and a new cache per request would drop the fetches in flight and what it knows.
+            if let cache = all[context.workload.name], cache.directory.standardizedFileURL.path == directory.standardizedFileURL.path { return cache }
             let cache = ProxyCache(directory: directory)
             all[context.workload.name] = cache
             return cache
