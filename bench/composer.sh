@@ -54,7 +54,7 @@ wait_http "$UP/svn/" 30 || die "the synthetic upstream did not start"
 # The reconcile loop is off, so nothing but the timed actions below runs (it would deploy the
 # new workload on its own as soon as it is applied).
 ferry_port="$(free_port)"
-printf 'reconcile: false\n' >"$tmp/ferry.yaml"
+printf 'reconcile: false\nauth: { mode: none }\n' >"$tmp/ferry.yaml"
 start_ferry_quiet() {
     "$FERRY" serve --config "$tmp/ferry.yaml" --data "$tmp/data" --listen "127.0.0.1:$ferry_port" >"$1" 2>&1 &
     FERRY_PID=$!

@@ -75,7 +75,9 @@ YAML
 # FERRY_URL, and waits (at most 30 s) for /api/health.
 start_ferry() {
     local data="$1" port="$2" log="$3"
-    "$FERRY" serve --data "$data" --listen "127.0.0.1:$port" >"$log" 2>&1 &
+    # Loopback only, so the benches drive the API without a token.
+    printf 'auth: { mode: none }\n' >"$data.ferry.yaml"
+    "$FERRY" serve --config "$data.ferry.yaml" --data "$data" --listen "127.0.0.1:$port" >"$log" 2>&1 &
     FERRY_PID=$!
     FERRY_URL="http://127.0.0.1:$port"
     wait_http "$FERRY_URL/api/health" 30 || { tail -20 "$log" >&2; die "ferry serve did not answer on $FERRY_URL within 30 s"; }

@@ -76,6 +76,7 @@ mb="$(python3 -c "print(f'{$bytes / 1e6:.1f}')")"
 
 port="$(free_port)"
 cat > "$WORK/ferry.yaml" <<YAML
+auth: { mode: none }
 volumes: { allow: ["$STORAGE"] }
 jobs: { concurrency: 2, retain: 2 }
 YAML

@@ -28,7 +28,7 @@ mkdir -p "$TMP/work/public" && echo "<h1>bench</h1>" >"$TMP/work/public/index.ht
 commit_and_push "$TMP/work" "site"
 
 port="$(free_port)"
-printf 'reconcile: false\n' >"$TMP/ferry.yaml"
+printf 'reconcile: false\nauth: { mode: none }\n' >"$TMP/ferry.yaml"
 "$FERRY" serve --data "$TMP/data" --listen "127.0.0.1:$port" --config "$TMP/ferry.yaml" >"$TMP/ferry.log" 2>&1 &
 FERRY_PID=$!
 FERRY_URL="http://127.0.0.1:$port"

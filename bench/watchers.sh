@@ -48,7 +48,7 @@ UP="http://127.0.0.1:$up_port"
 wait_http "$UP/left-pad" 30 || die "the local registry did not start"
 
 ferry_port="$(free_port)"
-printf 'reconcile: false\n' >"$tmp/ferry.yaml"
+printf 'reconcile: false\nauth: { mode: none }\n' >"$tmp/ferry.yaml"
 "$FERRY" serve --config "$tmp/ferry.yaml" --data "$tmp/data" --listen "127.0.0.1:$ferry_port" >"$tmp/ferry.log" 2>&1 &
 FERRY_PID=$!
 FERRY_URL="http://127.0.0.1:$ferry_port"
