@@ -25,6 +25,10 @@ extension Engine {
                 kind: "git-push", summary: summary ?? "delivery to \(bindingID)\(sender.map { " from \($0)" } ?? "")", targets: [],
                 outcome: outcome, reason: reason, bindingID: bindingID, deliveryID: delivery,
                 payload: sender.map { .object(["sender": .string($0)]) } ?? .object([:])))
+            if outcome == .refused {
+                notifier.emit(.bindingRefused, workload: nil, key: bindingID, subject: "binding \(bindingID) refused a delivery",
+                              text: "⚠ binding \(bindingID) refused a delivery\(sender.map { " from \($0)" } ?? ""): \(reason)")
+            }
             return HookOutcome(status: status, message: reason, event: result.event, jobs: [])
         }
         guard let binding = try database.binding(bindingID) else {

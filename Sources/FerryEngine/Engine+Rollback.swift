@@ -44,6 +44,8 @@ extension Engine {
             status.health = .healthy
             status.reason = "rolled back to \(label) (build \(target.id))"
         }
+        notifier.deployed(deploy, summary: "rolled back to \(label) (build \(target.id))")
+        notifier.health(of: name, from: workload.status.health, to: .healthy, reason: "rolled back to \(label)")
         logger.info("\(name): rolled back to build \(target.id)")
         return deploy
     }

@@ -39,6 +39,8 @@ public final class Engine: Sendable {
         public var http: any HTTPFetcher = UpstreamHTTP()
         /// When the data directory or an absolute volume is too full for jobs to start.
         public var disk = DiskThreshold()
+        /// Where notifications go (server config `notifications:`).
+        public var notifications = NotificationSettings()
 
         public init(
             dataDirectory: URL, concurrency: Int = 4, retain: Int = 5, reconcileInterval: Duration = .seconds(10),
@@ -72,6 +74,9 @@ public final class Engine: Sendable {
     public let publicURL: String
     let allowedVolumeRoots: [String]
     let disk: DiskGuard
+    let notifier: Notifier
+    /// Delivers the notification outbox.
+    public let notifications: NotificationService
     let runsReconciler: Bool
     let runsWatchers: Bool
     let runsRetention: Bool
@@ -94,6 +99,10 @@ public final class Engine: Sendable {
         let secrets = try SecretBox(paths: paths, environment: ProcessInfo.processInfo.environment)
         let activator = BuildActivator(paths: paths)
         let lateDispatcher = Late<Dispatcher>()
+        let notificationService = NotificationService(
+            settings: configuration.notifications, database: database, http: configuration.http, now: now, logger: logger)
+        let notifier = Notifier(
+            settings: configuration.notifications, database: database, now: now, logger: logger, wake: { notificationService.wake() })
         let executor = JobExecutor(
             database: database, registry: registry, paths: paths, activator: activator, retain: configuration.retain,
             now: now, logger: logger, secrets: secrets, http: configuration.http,
@@ -101,7 +110,7 @@ public final class Engine: Sendable {
             followUps: { job, requests in
                 FollowUpDispatch(database: database, logger: logger).queue(requests, after: job, through: lateDispatcher.get)
             },
-            disk: DiskGuard(threshold: configuration.disk, dataDirectory: paths.root))
+            disk: DiskGuard(threshold: configuration.disk, dataDirectory: paths.root), notifier: notifier)
         let runner = JobRunner(database: database, executor: executor, concurrency: configuration.concurrency)
         let dispatcher = Dispatcher(database: database, registry: registry, now: now, wake: { runner.wake() })
         lateDispatcher.set(dispatcher)
@@ -129,6 +138,8 @@ public final class Engine: Sendable {
             database: database, registry: registry, dispatcher: dispatcher, secrets: secrets, http: configuration.http,
             paths: paths, clock: configuration.watchClock, logger: logger)
         self.disk = DiskGuard(threshold: configuration.disk, dataDirectory: paths.root)
+        self.notifier = notifier
+        self.notifications = notificationService
         self.allowedVolumeRoots = configuration.allowedVolumeRoots.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         self.now = now
         self.logger = logger
@@ -136,6 +147,6 @@ public final class Engine: Sendable {
 
     /// The long-running parts, for the application's ServiceGroup.
     public var services: [any Service] {
-        [runner] + (runsReconciler ? [reconciler] : []) + (runsWatchers ? [watchers] : []) + (runsRetention ? [retention] : [])
+        [runner, notifications] + (runsReconciler ? [reconciler] : []) + (runsWatchers ? [watchers] : []) + (runsRetention ? [retention] : [])
     }
 }

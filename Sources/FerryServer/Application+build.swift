@@ -23,6 +23,7 @@ public func buildApplication(
     engineConfig.retention = config.retention
     engineConfig.publicURL = config.baseURL
     engineConfig.disk = config.disk
+    engineConfig.notifications = config.notifications
     let engine = try Engine(configuration: engineConfig, registry: registry, logger: logger)
 
     let router = try buildRouter(config, engine: engine, logger: logger)
@@ -61,6 +62,7 @@ public func buildRouter(_ config: ServerConfiguration, engine: Engine, logger: L
     BindingController(engine: engine, limits: limits, baseURL: config.baseURL).register(on: router)
     HookController(engine: engine, limits: limits, ingress: ingress).register(on: router)
     ArtifactController(engine: engine).register(on: router)
+    NotificationController(engine: engine, limits: limits).register(on: router)
     ListingController(engine: engine, limits: limits).register(on: router)
     AccessController(engine: engine, limits: limits).register(on: router)
     SignInController(engine: engine, limits: limits, secureCookies: config.isHTTPS, sessionLifetime: config.auth.sessionLifetime.inSeconds).register(on: router)

@@ -1,4 +1,5 @@
 import FerryCore
+import FerryEngine
 import Foundation
 
 /// `ferry serve`'s settings: from `--config FILE` (YAML, every key optional), then flags.
@@ -35,6 +36,8 @@ public struct ServerConfiguration: Sendable {
     public var logFormat = "text"
     /// Jobs do not start while the data directory or an absolute volume is fuller than this.
     public var disk = DiskThreshold()
+    /// Where notifications go.
+    public var notifications = NotificationSettings()
     public var logLevel = "info"
     /// Bounds on request bodies, documents, listings and webhook intake (`limits:`).
     public var limits = ServerLimits()
@@ -77,6 +80,7 @@ public struct ServerConfiguration: Sendable {
             .init("minFreePercent", .number("jobs that write do not start below this share of free space (or minFreeBytes, whichever is smaller)", default: 5, minimum: 0, maximum: 100)),
             .init("minFreeBytes", .integer("jobs that write do not start below this many free bytes (or minFreePercent, whichever is smaller)", default: 1 << 30, minimum: 0, maximum: Int(Int64.max / 2))),
         ])),
+        .init("notifications", NotificationConfig.schema),
         .init("logFormat", .string("how the server writes its log to stderr: text lines, or one JSON object per line", default: "text", enum: ["text", "json"])),
         .init("logLevel", .string("the least severe log level written", default: "info", enum: ["trace", "debug", "info", "notice", "warning", "error", "critical"])),
     ])
@@ -112,6 +116,7 @@ public struct ServerConfiguration: Sendable {
             config.auth = try AuthConfiguration.read(value["auth"])
             if let n = try value.integerIfPresent(at: "disk.minFreeBytes", in: 0...Int(Int64.max / 2)) { config.disk.minFreeBytes = n }
             if case .number(let percent)? = value["disk"]?["minFreePercent"] { config.disk.minFreePercent = percent }
+            config.notifications = try NotificationConfig.read(value["notifications"], environment: ProcessInfo.processInfo.environment)
         } catch {
             throw FerryError(.invalidInput, "\(file): \(error.message)", field: error.field)
         }

@@ -134,6 +134,30 @@ extension FerryDatabase {
             // `GET /api/deploys` lists the newest deploys of every workload.
             try db.create(index: "deploys_createdAt", on: "deploys", columns: ["createdAt"])
         }
+        migrator.registerMigration("v5 notification outbox") { db in
+            try db.create(table: "notifications") { t in
+                t.primaryKey("id", .text)
+                t.column("target", .text).notNull()
+                t.column("event", .text).notNull()
+                t.column("workload", .text)
+                t.column("foldKey", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("count", .integer).notNull()
+                t.column("state", .text).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("lastStatus", .integer)
+                t.column("lastError", .text)
+                t.column("nextAttemptAt", .datetime).notNull()
+                t.column("createdAt", .datetime).notNull().indexed()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("sentAt", .datetime)
+                t.column("digestID", .text)
+            }
+            try db.create(index: "notifications_due", on: "notifications", columns: ["state", "nextAttemptAt"])
+            try db.create(index: "notifications_fold", on: "notifications", columns: ["target", "event", "foldKey", "state"])
+            try db.create(index: "notifications_sent", on: "notifications", columns: ["target", "sentAt"])
+        }
         return migrator
     }
 }

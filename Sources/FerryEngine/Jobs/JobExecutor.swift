@@ -21,6 +21,7 @@ struct JobExecutor: Sendable {
     /// Queues a finished job's follow-ups through the dispatcher (set once the dispatcher exists).
     let followUps: @Sendable (_ job: Job, _ requests: [JobContext.FollowUp]) -> Void
     let disk: DiskGuard
+    let notifier: Notifier
 
     /// `shuttingDown` tells a cancellation by shutdown (the job is interrupted and will be re-run)
     /// from one asked for by a person (the job is cancelled).
@@ -63,7 +64,10 @@ struct JobExecutor: Sendable {
             } else {
                 buildDir = scratch.appendingPathComponent("build")
             }
-            try disk.check(workload.spec)
+            do { try disk.check(workload.spec) } catch let error as FerryError {
+                notifier.emit(.diskLow, workload: workload.spec.name, key: "disk", subject: "disk space low", text: "⚠ \(workload.spec.name): \(error.message)")
+                throw error
+            }
             try FileManager.default.createDirectory(at: buildDir, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: scratch.appendingPathComponent("work"), withIntermediateDirectories: true)
             let stateDir = paths.state(job.workload)
@@ -158,6 +162,7 @@ struct JobExecutor: Sendable {
             id: IDs.make("d", at: now()), workload: job.workload, buildID: buildID, kind: promotion == nil ? .deploy : .promote,
             revision: revision, jobID: job.id, fromDeployID: promotion?.parentDeployID, previousBuildID: previous, createdAt: now())
         let label = revision?.label ?? buildID
+        let before = try database.workload(job.workload)?.status.health ?? .unknown
         try database.recordDeploy(deploy) { status in
             status.observedGeneration = max(status.observedGeneration, generation)
             status.liveBuildID = buildID
@@ -169,6 +174,9 @@ struct JobExecutor: Sendable {
             status.failedGeneration = nil
             status.lastFailureAt = nil
         }
+        let live = promotion.map { "promoted \(label) from \($0.parent) as build \(buildID)" } ?? "deployed \(label) as build \(buildID)"
+        notifier.deployed(deploy, summary: live)
+        notifier.health(of: job.workload, from: before, to: .healthy, reason: live)
         let pruned = activator.prunable(builds: try database.builds(workload: job.workload), keep: retain, live: buildID)
         if !pruned.isEmpty {
             try database.markBuildsPruned(pruned, now: now())
@@ -182,12 +190,16 @@ struct JobExecutor: Sendable {
     private func recordFailure(workload: Workload, action: String, message: String) {
         let at = now()
         let generation = workload.generation
-        _ = try? database.updateStatus(workload.name) { status in
+        let before = (try? database.workload(workload.name))??.status.health ?? workload.status.health
+        let updated = try? database.updateStatus(workload.name) { status in
             status.failures = status.failedGeneration == generation ? status.failures + 1 : 1
             status.failedGeneration = generation
             status.lastFailureAt = at
             status.health = status.liveBuildID == nil ? .failing : .degraded
             status.reason = "\(action) failed: \(message)" + (status.liveBuildID.map { "; build \($0) stays live" } ?? "")
+        }
+        if let updated = updated ?? nil {
+            notifier.health(of: workload.name, from: before, to: updated.status.health, reason: updated.status.reason)
         }
     }
 
@@ -201,7 +213,7 @@ struct JobExecutor: Sendable {
         let message = redactor.redact(message)
         let details = details.map(redactor.redact)
         do {
-            try database.updateJob(id) { job in
+            let finished = try database.updateJob(id) { job in
                 job.state = state
                 job.message = message
                 job.finishedAt = at
@@ -209,6 +221,7 @@ struct JobExecutor: Sendable {
                 if let details { job.details = details }
                 if state == .succeeded { job.progress = 1 }
             }
+            if let finished { notifier.jobFinished(finished, state: state, message: message, details: details) }
         } catch {
             logger.error("cannot record the end of job \(id): \(error)")
         }

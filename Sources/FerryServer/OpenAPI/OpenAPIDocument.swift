@@ -109,6 +109,9 @@ enum OpenAPIDocument {
         "Build": object(["id": string, "workload": string, "fileCount": integer, "totalBytes": integer, "digest": string, "createdAt": string]),
         "Event": object(["id": string, "kind": string, "outcome": string, "summary": string, "reason": nullableString, "deliveryID": nullableString, "bindingID": nullableString, "receivedAt": string]),
         "Binding": object(["id": string, "kind": string, "config": anyObject, "workloads": .object(["type": .string("array")]), "suspend": .object(["type": .string("boolean")]), "hookURL": nullableString]),
+        "Notification": object(["id": string, "target": string, "event": string, "workload": nullableString, "subject": string, "text": string, "count": integer,
+                                "state": string, "attempts": integer, "lastStatus": .object(["type": .array([.string("integer"), .string("null")])]), "lastError": nullableString,
+                                "createdAt": string, "sentAt": nullableString]),
         "Artifact": object(["id": string, "workload": string, "name": string, "size": integer, "sha256": string, "createdAt": string]),
     ])
 }

@@ -69,6 +69,8 @@ extension OpenAPIOperation {
         .init(method: "post", path: "/hooks/{id}", summary: "webhook ingress (Gitea, GitHub, GitLab)", tag: "events", parameters: [pathParameter("id", "the binding's id")],
               body: .raw("application/json"), success: [202: ("queued or ignored", nil), 200: ("ping or duplicate delivery", nil)], errors: [404, 413, 503]),
 
+        .init(method: "get", path: "/api/notifications", summary: "the notification outbox, newest first: target, state, attempts, last status", tag: "events",
+              parameters: [limit], success: [200: ("notifications", list("Notification"))]),
         .init(method: "get", path: "/api/bindings", summary: "trigger bindings with their hook URLs", tag: "bindings", success: [200: ("bindings", list("Binding"))]),
         .init(method: "post", path: "/api/bindings", summary: "create a binding (YAML or JSON); the secret is in the answer once", tag: "bindings", body: .workloadFile, success: [201: ("created", ref("Binding"))], errors: [409, 413]),
         .init(method: "get", path: "/api/bindings/{id}", summary: "one binding", tag: "bindings", parameters: [id], success: [200: ("the binding", ref("Binding"))], errors: [404]),

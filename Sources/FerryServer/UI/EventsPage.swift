@@ -26,6 +26,13 @@ struct EventsPage {
         let events = try ui.engine.database.events(outcome: chosen, kind: kindFilter, limit: 500)
         var kinds = Set(ui.engine.registry.triggers.keys).union(["manual", "reconciler", "recovery", "follow-up"])
         if let kindFilter { kinds.insert(kindFilter) }
+        let notifications = try ui.engine.database.notifications(limit: 50).map { n -> [String: Any] in
+            [
+                "id": n.id, "target": n.target, "event": n.event.rawValue, "workload": n.workload ?? "", "text": n.text, "count": n.count,
+                "state": n.state.rawValue, "attempts": n.attempts, "status": n.lastStatus.map(String.init) ?? "", "error": n.lastError ?? "",
+                "at": UIFormat.time(n.createdAt),
+            ]
+        }
         return [
             "title": catalog.text("events.title", lang),
             "events": events.map { Self.row($0, catalog: catalog, lang: lang) }, "hasEvents": !events.isEmpty,
@@ -33,6 +40,7 @@ struct EventsPage {
                 ["value": o.rawValue, "label": catalog.text("outcome.\(o.rawValue)", lang), "selected": o == chosen] as [String: Any]
             },
             "kinds": kinds.sorted().map { k in ["value": k, "selected": k == kindFilter] as [String: Any] },
+            "notifications": notifications, "hasNotifications": !notifications.isEmpty,
         ]
     }
 }
