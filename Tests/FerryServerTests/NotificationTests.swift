@@ -117,6 +117,29 @@ import Testing
         }
     }
 
+    @Test func aWorkloadCanMuteItselfOrChooseItsOwnEvents() async throws {
+        let receiver = NotificationReceiver()
+        try await receiver.run { base in
+            try await TestFerry.run(configure: { config in
+                config.notifications.targets = [Self.target(base + "/own", events: [.jobFailed])]
+            }) { client, _, temp in
+                let repo = try GitRepo(in: temp)
+                try repo.commit(["public/index.html": "own"])
+                try await client.apply(siteWorkload("quiet", repo: repo, folder: "missing") + "\nnotify: { mute: true }")
+                try await client.apply(siteWorkload("chatty", repo: repo) + "\nnotify: { events: [deploy] }")
+                #expect(try await client.run("quiet")["state"] == .string("failed"))
+                #expect(try await client.run("chatty")["state"] == .string("succeeded"))
+                let arrived = try await Self.waitFor(receiver) { !$0.isEmpty }
+                try await Task.sleep(for: .milliseconds(500))
+                let told = receiver.received.map { "\($0.json?["type"] as? String ?? "?") \($0.json?["workload"] as? String ?? "?")" }
+                #expect(told == ["deploy chatty"], "\(told) (first: \(arrived.count))")
+                let bad = try await client.send(.post, "/api/apply", siteWorkload("typo", repo: repo) + "\nnotify: { events: [deploys] }", contentType: "application/yaml")
+                #expect(bad.status == .badRequest)
+                #expect(try client.decode(bad)[path: "error.field"] == .string("notify.events.0"))
+            }
+        }
+    }
+
     @Test func configErrorsNameTheField() {
         let missing = JSONValue.object(["targets": .array([.object(["name": .string("ops"), "kind": .string("discord"), "urlEnv": .string("NOPE")])])])
         #expect(throws: FerryError.self) { try NotificationConfig.read(missing, environment: [:]) }

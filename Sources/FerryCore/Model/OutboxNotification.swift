@@ -1,21 +1,5 @@
 import Foundation
 
-/// What a notification target can be told about (server config `notifications.targets[].events`).
-public enum NotificationEvent: String, Codable, Sendable, CaseIterable {
-    case jobFailed = "job.failed"
-    case jobSucceeded = "job.succeeded"
-    case deploy
-    case rollback
-    case promotion
-    case tarballsBroken = "tarballs.broken"
-    case bindingRefused = "binding.refused"
-    case diskLow = "disk.low"
-    case workloadFailing = "workload.failing"
-    case workloadRecovered = "workload.recovered"
-    /// Several notifications folded into one when a target's rate limit tripped.
-    case digest
-}
-
 /// One message to one target in the outbox: stored before it is sent, retried with back-off,
 /// given up after a limit; `count` says how many like it were folded into it while it waited.
 public struct OutboxNotification: Codable, Sendable, Equatable {

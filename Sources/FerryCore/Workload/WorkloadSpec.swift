@@ -13,6 +13,8 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
     /// Who may read what the workload serves: anyone, or callers with a token (or user) whose
     /// scope covers it. Public by default, as before tokens existed.
     public var access: WorkloadAccess
+    /// Which notifications it sends (nil: as the server's targets say).
+    public var notify: WorkloadNotify?
 
     public init(
         name: String, source: SourceRef, env: [String: EnvValue] = [:], volumes: [VolumeSpec] = [],
@@ -29,7 +31,7 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         self.access = access
     }
 
-    private enum CodingKeys: String, CodingKey { case name, source, env, volumes, parent, triggers, suspend, access }
+    private enum CodingKeys: String, CodingKey { case name, source, env, volumes, parent, triggers, suspend, access, notify }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -41,6 +43,7 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         triggers = try c.decodeIfPresent([TriggerRef].self, forKey: .triggers) ?? []
         suspend = try c.decodeIfPresent(Bool.self, forKey: .suspend) ?? false
         access = try c.decodeIfPresent(WorkloadAccess.self, forKey: .access) ?? .public
+        notify = try c.decodeIfPresent(WorkloadNotify.self, forKey: .notify)
     }
 }
 

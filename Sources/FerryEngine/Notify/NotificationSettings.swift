@@ -35,8 +35,9 @@ public struct NotificationSettings: Sendable {
         /// Everything but successes, which would drown the rest.
         public static let defaultEvents = Set(NotificationEvent.allCases).subtracting([.jobSucceeded, .digest])
 
-        func wants(_ event: NotificationEvent, workload: String?) -> Bool {
-            guard events.contains(event) || event == .digest else { return false }
+        /// `anyEvent`: the workload's own `notify.events` decided the event already.
+        func wants(_ event: NotificationEvent, workload: String?, anyEvent: Bool = false) -> Bool {
+            guard anyEvent || events.contains(event) || event == .digest else { return false }
             guard let workload, !workloads.isEmpty else { return true }
             return workloads.contains { $0.matches(workload) }
         }

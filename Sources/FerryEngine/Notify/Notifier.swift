@@ -17,7 +17,14 @@ struct Notifier: Sendable {
 
     /// `key` folds notifications of one thing (a workload, a binding) together while they wait.
     func emit(_ event: NotificationEvent, workload: String?, key: String? = nil, subject: String, text: String) {
-        let targets = settings.targets.filter { $0.wants(event, workload: workload) }
+        guard !settings.targets.isEmpty else { return }
+        let notify = workload.flatMap { name in (try? database.workload(name))??.spec.notify }
+        if notify?.mute == true { return }
+        let targets = settings.targets.filter { target in
+            if let names = notify?.targets, !names.contains(target.name) { return false }
+            if let events = notify?.events { return events.contains(event) && target.wants(event, workload: workload, anyEvent: true) }
+            return target.wants(event, workload: workload)
+        }
         guard !targets.isEmpty else { return }
         let at = now()
         for target in targets {
