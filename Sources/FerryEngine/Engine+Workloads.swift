@@ -38,14 +38,20 @@ extension Engine {
     }
 
     /// An `absolute` volume reaches outside the data directory, so it must sit under a folder
-    /// the operator allowed in the server config (`volumes.allow`).
+    /// the operator allowed in the server config (`volumes.allow`); an operator hook likewise
+    /// under `hooks.allow`.
     private func checkAbsoluteVolumes(_ spec: WorkloadSpec) throws {
         for (i, volume) in spec.volumes.enumerated() where volume.scope == .absolute {
             let path = URL(fileURLWithPath: volume.path ?? "/").standardizedFileURL.path
-            let allowed = allowedVolumeRoots.contains { root in path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
-            guard allowed else {
-                let roots = allowedVolumeRoots.isEmpty ? "none are allowed" : "allowed: \(allowedVolumeRoots.joined(separator: ", "))"
-                throw FerryError.invalid("volumes.\(i).path", "\(path) is not under a folder listed in the server config's volumes.allow (\(roots))")
+            guard allowedVolumeRoots.contains(path) else {
+                throw FerryError.invalid("volumes.\(i).path", "\(path) is not under a folder listed in the server config's volumes.allow (\(allowedVolumeRoots.listed))")
+            }
+        }
+        for (action, hooks) in spec.hooks.sorted(by: { $0.key < $1.key }) {
+            for (phase, list) in [("before", hooks.before), ("after", hooks.after)] {
+                for (i, hook) in list.enumerated() where !hookRoots.contains(hook.run) {
+                    throw FerryError.invalid("hooks.\(action).\(phase).\(i).run", "\(hook.run) is not under a folder listed in the server config's hooks.allow (\(hookRoots.listed))")
+                }
             }
         }
     }

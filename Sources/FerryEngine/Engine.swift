@@ -41,6 +41,8 @@ public final class Engine: Sendable {
         public var disk = DiskThreshold()
         /// Where notifications go (server config `notifications:`).
         public var notifications = NotificationSettings()
+        /// Host folders operator hooks may run from (`hooks.allow`); none by default.
+        public var hookRoots: [String] = []
 
         public init(
             dataDirectory: URL, concurrency: Int = 4, retain: Int = 5, reconcileInterval: Duration = .seconds(10),
@@ -72,7 +74,8 @@ public final class Engine: Sendable {
     /// Outbound HTTP shared by sources and watchers.
     public let http: any HTTPFetcher
     public let publicURL: String
-    let allowedVolumeRoots: [String]
+    let allowedVolumeRoots: AllowedRoots
+    let hookRoots: AllowedRoots
     let disk: DiskGuard
     let notifier: Notifier
     /// Delivers the notification outbox.
@@ -110,7 +113,8 @@ public final class Engine: Sendable {
             followUps: { job, requests in
                 FollowUpDispatch(database: database, logger: logger).queue(requests, after: job, through: lateDispatcher.get)
             },
-            disk: DiskGuard(threshold: configuration.disk, dataDirectory: paths.root), notifier: notifier)
+            disk: DiskGuard(threshold: configuration.disk, dataDirectory: paths.root), notifier: notifier,
+            hooks: HookRunner(roots: AllowedRoots(configuration.hookRoots)))
         let runner = JobRunner(database: database, executor: executor, concurrency: configuration.concurrency)
         let dispatcher = Dispatcher(database: database, registry: registry, now: now, wake: { runner.wake() })
         lateDispatcher.set(dispatcher)
@@ -140,7 +144,8 @@ public final class Engine: Sendable {
         self.disk = DiskGuard(threshold: configuration.disk, dataDirectory: paths.root)
         self.notifier = notifier
         self.notifications = notificationService
-        self.allowedVolumeRoots = configuration.allowedVolumeRoots.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        self.allowedVolumeRoots = AllowedRoots(configuration.allowedVolumeRoots)
+        self.hookRoots = AllowedRoots(configuration.hookRoots)
         self.now = now
         self.logger = logger
     }

@@ -24,6 +24,7 @@ public func buildApplication(
     engineConfig.publicURL = config.baseURL
     engineConfig.disk = config.disk
     engineConfig.notifications = config.notifications
+    engineConfig.hookRoots = config.hookRoots
     let engine = try Engine(configuration: engineConfig, registry: registry, logger: logger)
 
     let router = try buildRouter(config, engine: engine, logger: logger)

@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     /// Host folders under which `file://` git repositories may sit (`git.fileRoots`), made
     /// absolute against the working directory; none by default, so local repositories are refused.
     public var gitFileRoots: [String] = []
+    /// Host folders operator hooks (`hooks:` of a workload) may run from; none by default.
+    public var hookRoots: [String] = []
     public var concurrency = 4
     public var retain = 5
     /// Crashes an idempotent job may cause before recovery stops re-running it (`jobs.recoveryAttempts`).
@@ -59,6 +61,7 @@ public struct ServerConfiguration: Sendable {
         .init("tls", ServerTLS.schema),
         .init("volumes", .object([.init("allow", .array(.string(), "host paths `absolute` volumes may point under"))])),
         .init("git", .object([.init("fileRoots", .array(.string(), "host folders file:// git repositories may sit under (default: none)"))])),
+        .init("hooks", .object([.init("allow", .array(.string(), "host folders operator hooks may run from (default: none, so hooks are refused)"))])),
         .init("jobs", .object([
             .init("concurrency", .integer("jobs run at once across workloads", default: 4, minimum: 1, maximum: 64)),
             .init("retain", .integer("builds kept per workload (the newest ones, plus the live one if older)", default: 5, minimum: 1, maximum: 1000)),
@@ -104,6 +107,7 @@ public struct ServerConfiguration: Sendable {
         if case .array(let names)? = value["hosts"] { config.hosts = names.compactMap(\.stringValue) }
         config.tls = ServerTLS.read(value["tls"])
         if case .array(let roots)? = value["volumes"]?["allow"] { config.allowedVolumeRoots = roots.compactMap(\.stringValue) }
+        if case .array(let roots)? = value["hooks"]?["allow"] { config.hookRoots = roots.compactMap(\.stringValue) }
         if case .array(let roots)? = value["git"]?["fileRoots"] {
             config.gitFileRoots = roots.compactMap(\.stringValue).map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         }

@@ -15,6 +15,8 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
     public var access: WorkloadAccess
     /// Which notifications it sends (nil: as the server's targets say).
     public var notify: WorkloadNotify?
+    /// Operator hooks per action.
+    public var hooks: [String: ActionHooks]
 
     public init(
         name: String, source: SourceRef, env: [String: EnvValue] = [:], volumes: [VolumeSpec] = [],
@@ -29,9 +31,10 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         self.triggers = triggers
         self.suspend = suspend
         self.access = access
+        self.hooks = [:]
     }
 
-    private enum CodingKeys: String, CodingKey { case name, source, env, volumes, parent, triggers, suspend, access, notify }
+    private enum CodingKeys: String, CodingKey { case name, source, env, volumes, parent, triggers, suspend, access, notify, hooks }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -44,6 +47,22 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         suspend = try c.decodeIfPresent(Bool.self, forKey: .suspend) ?? false
         access = try c.decodeIfPresent(WorkloadAccess.self, forKey: .access) ?? .public
         notify = try c.decodeIfPresent(WorkloadNotify.self, forKey: .notify)
+        hooks = try c.decodeIfPresent([String: ActionHooks].self, forKey: .hooks) ?? [:]
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(source, forKey: .source)
+        try c.encode(env, forKey: .env)
+        try c.encode(volumes, forKey: .volumes)
+        try c.encodeIfPresent(parent, forKey: .parent)
+        try c.encode(triggers, forKey: .triggers)
+        try c.encode(suspend, forKey: .suspend)
+        try c.encode(access, forKey: .access)
+        try c.encodeIfPresent(notify, forKey: .notify)
+        // Left out when empty, so workloads stored before hooks existed keep their generation.
+        if !hooks.isEmpty { try c.encode(hooks, forKey: .hooks) }
     }
 }
 

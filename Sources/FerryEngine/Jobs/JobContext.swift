@@ -76,6 +76,14 @@ final class JobContext: SourceContext {
         return try await runner.run(arguments, in: directory, environment: environment)
     }
 
+    /// Like `run`, with the output lines indented under a section the caller writes (hooks).
+    func runQuiet(_ arguments: [String], in directory: URL?, environment: [String: String]) async throws -> CommandOutput {
+        let log = jobLog
+        var runner = CommandRunner(onLine: { log.write("  │ \($0)") })
+        runner.onStart = { [children] in children.record($0) }
+        return try await runner.run(arguments, in: directory, environment: environment)
+    }
+
     func checkCancellation() throws { try Task.checkCancellation() }
 
     func publishArtifact(_ file: URL, name: String, details: JSONValue) throws -> Artifact {

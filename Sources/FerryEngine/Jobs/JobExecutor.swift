@@ -22,6 +22,7 @@ struct JobExecutor: Sendable {
     let followUps: @Sendable (_ job: Job, _ requests: [JobContext.FollowUp]) -> Void
     let disk: DiskGuard
     let notifier: Notifier
+    let hooks: HookRunner
 
     /// `shuttingDown` tells a cancellation by shutdown (the job is interrupted and will be re-run)
     /// from one asked for by a person (the job is cancelled).
@@ -95,6 +96,11 @@ struct JobExecutor: Sendable {
                 log.write("revision \(revision.label)")
                 try database.updateJob(job.id) { $0.revision = revision }
             }
+            let actionHooks = workload.spec.hooks[job.action] ?? ActionHooks()
+            let hookFacts = ["FERRY_BUILD_DIR": buildDir.path, "FERRY_REVISION": revision?.id ?? ""]
+            if !actionHooks.before.isEmpty {
+                try await hooks.run(actionHooks.before, phase: "before", job: job, context: context, extra: hookFacts)
+            }
             var promotion: Promotion?
             let outcome: ActionOutcome
             if job.action == Promotion.actionName {
@@ -110,6 +116,10 @@ struct JobExecutor: Sendable {
             switch outcome {
             case .done(let summary, let details):
                 log.write(summary)
+                if let failure = await after(actionHooks, job: job, context: context, facts: hookFacts) {
+                    finish(job.id, .failed, "\(summary); but \(failure)", details: details.isNull ? nil : details, redactor: redactor)
+                    return
+                }
                 finish(job.id, .succeeded, summary, details: details.isNull ? nil : details, redactor: redactor)
                 let requested = context.requestedFollowUps
                 if !requested.isEmpty { followUps(job, requested) }
@@ -118,6 +128,12 @@ struct JobExecutor: Sendable {
                 let summary = try activateBuild(
                     buildID, content: buildDir, job: job, generation: workload.generation, revision: revision, meta: meta,
                     promotion: promotion, context: context)
+                let live = hookFacts.merging(["FERRY_BUILD_DIR": paths.buildContent(job.workload, buildID).path]) { $1 }
+                if let failure = await after(actionHooks, job: job, context: context, facts: live) {
+                    // The build is live; only the after step failed, so the build stays.
+                    finish(job.id, .failed, "\(summary); but \(failure)", buildID: buildID, redactor: redactor)
+                    return
+                }
                 finish(job.id, .succeeded, summary, buildID: buildID, redactor: redactor)
             }
         } catch {
@@ -185,6 +201,19 @@ struct JobExecutor: Sendable {
         }
         context.progress(1, "live: \(label), \(manifest.files.count) files")
         return "deployed \(label) as build \(buildID) (\(manifest.files.count) files, \(manifest.totalBytes) bytes)"
+    }
+
+    /// The `after` hooks of a finished action; what went wrong, or nil.
+    private func after(_ hooks: ActionHooks, job: Job, context: JobContext, facts: [String: String]) async -> String? {
+        guard !hooks.after.isEmpty else { return nil }
+        do {
+            try await self.hooks.run(hooks.after, phase: "after", job: job, context: context, extra: facts)
+            return nil
+        } catch let error as FerryError {
+            return error.message
+        } catch {
+            return "an after hook was cancelled"
+        }
     }
 
     private func recordFailure(workload: Workload, action: String, message: String) {
