@@ -28,6 +28,7 @@ def browser():
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600", "--lang=en-US"):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     for path in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
         if Path(path).exists():
             options.binary_location = path
@@ -199,7 +200,8 @@ class UITests:
             self.shot("job-running")
             self.click("#cancel")
             self.until(lambda d: d.find_element(By.ID, "job").get_attribute("data-state") == "cancelled", "the job is cancelled")
-            assert "cancel" in self.driver.find_element(By.ID, "job-message").text.lower()
+            # The message arrives with the page's next update, after the state.
+            self.until(lambda d: "cancel" in d.find_element(By.ID, "job-message").text.lower(), "the job says it was cancelled")
             self.shot("job-cancelled")
         finally:
             host.release()
@@ -212,9 +214,18 @@ class UITests:
         rows = self.driver.find_elements(By.CSS_SELECTOR, "#events tbody tr")
         assert rows and all(r.get_attribute("class") == "outcome-accepted" for r in rows)
         self.shot("events")
+        self.driver.get_log("browser")  # drop what earlier pages logged
         self.open("/")
         assert self.driver.find_elements(By.CSS_SELECTOR, 'tr[data-workload="docs"]')
+        assert self.driver.find_elements(By.CSS_SELECTOR, "#disks tr[data-disk]"), "the dashboard shows free disk space"
+        time.sleep(0.5)
+        problems = [entry for entry in self.driver.get_log("browser") if entry.get("level") == "SEVERE"]
+        assert not problems, f"the dashboard logged errors in the browser console: {problems}"
         self.shot("dashboard")
+        self.open("/workloads/docs")
+        assert self.driver.find_elements(By.CSS_SELECTOR, "#charts svg.deploys-chart"), "the deploys chart draws"
+        self.shot("workload-charts")
+        self.open("/")
         self.click('a[data-lang="ru"]')
         self.until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru", "the Russian page")
         assert "Нагрузки" in self.driver.find_element(By.TAG_NAME, "h1").text
