@@ -198,7 +198,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FerryCLITests",
-            dependencies: ["ferry", "FerryEngine", "FerryCore", "FerryTestSupport"],
+            dependencies: ["ferry", "FerryEngine", "FerryCore", "FerryTestSupport", "NpmMirrorSource"],
             swiftSettings: strict
         ),
     ]

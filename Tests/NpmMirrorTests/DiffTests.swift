@@ -44,7 +44,9 @@ import Testing
                 "tarballs land before the packuments that list them")
 
         let again = try DiffApplier(storage: offline).apply(archive: archive, dryRun: false)
-        #expect(again.written.isEmpty && again.unchanged.count == report.manifest.files.count, "applying twice is a no-op")
+        #expect(again.alreadyApplied && again.written.isEmpty, "applying twice is a no-op: the history has its snapshot")
+        #expect(try StorageFolder.digests(offline) == StorageFolder.digests(fixture.storage))
+        #expect(try DiffImportHistory(storage: offline).current()?.snapshot == report.manifest.snapshot)
 
         let empty = try await NpmMirrorSource().run(action: "diff-build", revision: nil, params: .object([:]), context: context)
         #expect(empty.summary.contains("no changes"))

@@ -16,13 +16,29 @@ public struct DiffApplier {
         public var written: [String] = []
         public var unchanged: [String] = []
         public var removed: [String] = []
+        /// How the archive was trusted, and by which key when signed.
+        public var trust = "insecure"
+        public var signer: String?
+        /// The storage already had this diff's snapshot: nothing was done.
+        public var alreadyApplied = false
+        /// Applied although its baseline is not in the import history (`force`).
+        public var forced = false
+        /// Said once to the person applying (no history yet, …).
+        public var notes: [String] = []
         /// Only `.verdaccio-db.json` is read at start-up; everything else Verdaccio reads per request.
         public var restartNeeded: Bool { written.contains(".verdaccio-db.json") || removed.contains(".verdaccio-db.json") }
     }
 
     public let storage: URL
+    public let trust: DiffTrust
+    /// Apply even when the diff's baseline is not in the storage's import history.
+    public let force: Bool
 
-    public init(storage: URL) { self.storage = storage.standardizedFileURL }
+    public init(storage: URL, trust: DiffTrust = .insecure, force: Bool = false) {
+        self.storage = storage.standardizedFileURL
+        self.trust = trust
+        self.force = force
+    }
 
     public func apply(archive: URL, dryRun: Bool) throws -> Report {
         var isDirectory: ObjCBool = false
@@ -32,14 +48,27 @@ public struct DiffApplier {
         guard FileManager.default.isReadableFile(atPath: archive.path) else {
             throw FerryError(.invalidInput, "\(archive.path): no such archive", field: "archive")
         }
+        // Who vouches for it, what it is, whether it fits: all before anything is written.
+        let gate = try DiffGate(archive: archive, trust: trust).open()
+        let history = DiffImportHistory(storage: storage)
+        var report = Report(manifest: gate.manifest, dryRun: dryRun)
+        report.trust = gate.trustLabel
+        report.signer = gate.signer
+        let imports = try history.imports()
+        if let earlier = imports.first(where: { $0.snapshot == gate.manifest.snapshot }) {
+            report.alreadyApplied = true
+            report.notes.append("snapshot \(gate.manifest.snapshot) was applied at \(earlier.appliedAt.formatted(.iso8601)) from \(earlier.archive); nothing to do")
+            return report
+        }
+        try checkOrder(gate.manifest, imports: imports, report: &report)
+        try DiskRoom.check(storage, needs: gate.manifest.files.reduce(Int64(0)) { $0 + $1.size }, for: "unpacking \(archive.lastPathComponent)")
         if !dryRun { removeAbandonedStaging() }
         let staging = storage.appendingPathComponent("\(Self.stagingPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(at: staging) }
 
-        let (manifest, staged) = try unpack(archive, into: staging)
+        let (manifest, staged) = try unpack(archive, into: staging, expecting: gate.manifestBytes)
         try check(manifest, staged)
-        var report = Report(manifest: manifest, dryRun: dryRun)
         var moves: [(StagedFile, URL, String)] = []
         for file in manifest.files {
             let target = storage.appendingPathComponent(file.path)
@@ -69,7 +98,33 @@ public struct DiffApplier {
             try StorageLayout.rename(staged.url, to: target)
         }
         for target in removals { try FileManager.default.removeItem(at: target) }
+        try history.record(DiffImportHistory.Import(
+            archive: archive.lastPathComponent, sha256: gate.sha256, signer: gate.signer, trust: gate.trustLabel, baseline: manifest.baseline,
+            snapshot: manifest.snapshot, appliedAt: Date(), files: manifest.files.count, bytes: manifest.files.reduce(0) { $0 + $1.size },
+            forced: report.forced))
         return report
+    }
+
+    /// A diff applies on top of the snapshot it was built against. An empty history on a storage
+    /// that already holds packages is a mirror set up before histories existed: ordering is
+    /// checked from this import on.
+    private func checkOrder(_ manifest: DiffManifest, imports: [DiffImportHistory.Import], report: inout Report) throws {
+        guard let baseline = manifest.baseline else { return }
+        if imports.contains(where: { $0.snapshot == baseline }) { return }
+        let missing = manifest.baselineArchive.map { "\($0) (snapshot \(baseline))" } ?? "the diff that made snapshot \(baseline)"
+        if imports.isEmpty, !StorageLayout(root: storage).packageNames().isEmpty {
+            report.notes.append("the storage has no import history yet; diffs are checked for order from this one on")
+            return
+        }
+        if force {
+            report.forced = true
+            report.notes.append("applied without its baseline \(missing) (--force), recorded as forced")
+            return
+        }
+        let at = imports.last.map { "it is at snapshot \($0.snapshot) from \($0.archive)" } ?? "it has had no diff applied"
+        throw FerryError(
+            .conflict, "archive refused, nothing changed: it was built on snapshot \(baseline), which this storage has not applied (\(at)); apply \(missing) first, or add --force",
+            field: "archive")
     }
 
     /// Staging folders are `<prefix><pid>-<random>` inside the storage.
@@ -94,7 +149,7 @@ public struct DiffApplier {
     }
 
     /// Reads the whole archive; any entry that is not a plain file at a safe path refuses it.
-    private func unpack(_ archive: URL, into staging: URL) throws -> (DiffManifest, [String: StagedFile]) {
+    private func unpack(_ archive: URL, into staging: URL, expecting manifestBytes: Data) throws -> (DiffManifest, [String: StagedFile]) {
         let reader = try TarZstReader(file: archive)
         var manifestData: Data?
         var staged: [String: StagedFile] = [:]
@@ -116,15 +171,18 @@ public struct DiffApplier {
             }
             switch name {
             case "manifest.json":
+                guard manifestData == nil else { throw refuse("\"manifest.json\" appears twice") }
                 var data = Data()
                 try reader.readData { data.append(contentsOf: $0) }
+                guard data == manifestBytes else { throw refuse("manifest.json is not the one that was checked") }
                 manifestData = data
-            case "README.md":
+            case "README.md", DiffSignature.fileName:
                 try reader.skipData()
             default:
                 guard name.hasPrefix("storage/") else { throw refuse("unexpected entry \"\(entry.path)\"; a diff holds manifest.json, README.md and storage/…") }
                 let path = String(name.dropFirst("storage/".count))
                 try Self.checkPath(path, entry: entry.path)
+                try Self.checkNotVerdaccioState(path, entry: entry.path)
                 guard staged[path] == nil else { throw refuse("\"\(entry.path)\" appears twice") }
                 let url = staging.appendingPathComponent(String(staged.count))
                 guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
@@ -158,7 +216,21 @@ public struct DiffApplier {
         if let extra = staged.keys.sorted().first(where: { !listed.contains($0) }) {
             throw refuse("storage/\(extra) is not listed in manifest.json")
         }
-        for path in manifest.removed { try Self.checkPath(path, entry: "manifest.json removed") }
+        for path in manifest.removed {
+            try Self.checkPath(path, entry: "manifest.json removed")
+            try Self.checkNotVerdaccioState(path, entry: "manifest.json removed")
+        }
+    }
+
+    /// Verdaccio's own state (its package list, users, tokens) belongs to each side; a diff that
+    /// carries it would replace the offline side's users or hide its packages.
+    static let verdaccioState: Set = [".verdaccio-db.json", ".sinopia-db.json", "htpasswd", ".token-db.json"]
+
+    static func checkNotVerdaccioState(_ path: String, entry: String) throws {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard !verdaccioState.contains(name) else {
+            throw FerryError(.invalidInput, "archive refused, nothing changed: \"\(entry)\" is Verdaccio's own state (\(name)), which a diff never carries", field: "archive")
+        }
     }
 
     /// A relative path of plain names (Core's `RelativePath`: no `..`, `.`, empty parts, absolute

@@ -18,6 +18,8 @@ struct DiffBuilder {
 
     let layout: StorageLayout
     let context: any SourceContext
+    /// Signs the manifest when set (`source.config.signingKeyEnv`).
+    var signingKeyEnv: String?
 
     func run(baseline requested: String?) throws -> ActionOutcome {
         let baseline = try loadBaseline(requested)
@@ -46,16 +48,19 @@ struct DiffBuilder {
         let snapshot = Snapshot(id: "s-\(stamp)-\(context.jobID.suffix(6))", createdAt: now, files: walk.files, archive: nil)
         let name = try archiveName(stamp)
         let manifest = DiffManifest(
-            format: DiffManifest.format, workload: context.workload.name, baseline: baseline?.id, snapshot: snapshot.id,
+            format: DiffManifest.format, workload: context.workload.name, baseline: baseline?.id, baselineArchive: baseline?.archive, snapshot: snapshot.id,
             createdAt: now, files: entries, removed: removed)
         let file = context.scratchDirectory.appendingPathComponent(name)
         let bytes = entries.reduce(Int64(0)) { $0 + $1.size }
-        try pack(manifest, name: name, sources: sources, to: file, totalBytes: bytes)
+        try DiskRoom.check(context.scratchDirectory, needs: bytes, for: "the diff archive")
+        let signature = try sign(manifest)
+        try pack(manifest, signature: signature, name: name, sources: sources, to: file, totalBytes: bytes)
         let details: JSONValue = .object([
             "baseline": baseline.map { .string($0.id) } ?? .null, "snapshot": .string(snapshot.id),
             "files": .number(Double(entries.count)), "new": .number(Double(entries.filter { $0.change == "new" }.count)),
             "changed": .number(Double(entries.filter { $0.change == "changed" }.count)), "removed": .number(Double(removed.count)),
             "bytes": .number(Double(bytes)), "hashed": .number(Double(walk.hashed)),
+            "signedBy": signature.map { .string($0.keyID) } ?? .null,
         ])
         let artifact = try context.publishArtifact(file, name: name, details: details)
         var stored = snapshot
@@ -68,9 +73,22 @@ struct DiffBuilder {
             details: .object(outcome))
     }
 
-    private func pack(_ manifest: DiffManifest, name: String, sources: [String: FileIndex.FileState], to file: URL, totalBytes: Int64) throws {
+    /// The manifest's signature, when the config names a key; a named key that is missing fails
+    /// the build rather than making an unsigned archive the offline side would refuse.
+    private func sign(_ manifest: DiffManifest) throws -> DiffSignature? {
+        guard let env = signingKeyEnv else { return nil }
+        guard let key = context.env[env], !key.isEmpty else {
+            throw FerryError.invalid("source.config.signingKeyEnv", "the workload's env has no \(env); set it (secret) to the private key from `ferry npm keygen`")
+        }
+        return try DiffSignature.sign(try manifest.encoded(), privateKey: key, field: "env.\(env)")
+    }
+
+    private func pack(_ manifest: DiffManifest, signature: DiffSignature?, name: String, sources: [String: FileIndex.FileState], to file: URL, totalBytes: Int64) throws {
         let writer = try TarZstWriter(file: file)
         try writer.add(path: "manifest.json", data: try manifest.encoded(), mtime: manifest.createdAt)
+        if let signature {
+            try writer.add(path: DiffSignature.fileName, data: try JSONEncoder().encode(signature), mtime: manifest.createdAt)
+        }
         try writer.add(path: "README.md", data: Data(manifest.readme(archiveName: name).utf8), mtime: manifest.createdAt)
         var done: Int64 = 0
         for (i, entry) in manifest.files.enumerated() {

@@ -18,6 +18,8 @@ public struct DiffManifest: Codable, Sendable, Equatable {
     public var format: String
     public var workload: String
     public var baseline: String?
+    /// The archive that produced `baseline`, so the offline side can name what it is missing.
+    public var baselineArchive: String?
     public var snapshot: String
     public var createdAt: Date
     public var files: [File]
@@ -59,8 +61,12 @@ public struct DiffManifest: Codable, Sendable, Equatable {
 
         ## Apply it on the offline side
 
-            ferry npm apply \(archiveName) --storage /path/to/verdaccio/storage --dry-run   # check only
-            ferry npm apply \(archiveName) --storage /path/to/verdaccio/storage
+            ferry npm apply \(archiveName) --storage /path/to/verdaccio/storage --trust ferry-npm.pub --dry-run   # check only
+            ferry npm apply \(archiveName) --storage /path/to/verdaccio/storage --trust ferry-npm.pub
+
+        `--trust` takes the public key that signed `manifest.sig`; an unsigned archive is applied with
+        `--expect-sha256 HEX` (the archive's sha256, carried over separately) or, knowingly, `--insecure`.
+        Diffs apply in order: this one needs \(baselineArchive.map { "\($0) (snapshot \(baseline ?? ""))" } ?? baseline ?? "nothing") applied first.
 
         `ferry npm apply` needs no server. It checks every file against the manifest before it changes
         anything, refuses entries that would leave the storage, moves each file into place atomically and

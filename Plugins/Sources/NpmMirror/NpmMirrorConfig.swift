@@ -27,6 +27,8 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
     var maxInflatedSize: Int
     /// Bytes an upstream packument may have; a larger answer fails that package.
     var maxPackumentSize: Int
+    /// The workload env key holding the ed25519 private key diffs are signed with.
+    var signingKeyEnv: String?
 
     static let defaultUpstream = "https://registry.npmjs.org/"
     static let defaultMaxInflatedSize = TarballVerifier.defaultMaxInflatedSize
@@ -35,7 +37,7 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
     static let sizeLimits = (minimum: 1 << 10, maximum: 1 << 40)
 
     private enum CodingKeys: String, CodingKey {
-        case storage, upstream, concurrency, policy, dependencies, diffAfterRefresh, serveMissing, uplink, retries, maxInflatedSize, maxPackumentSize
+        case storage, upstream, concurrency, policy, dependencies, diffAfterRefresh, serveMissing, uplink, retries, maxInflatedSize, maxPackumentSize, signingKeyEnv
     }
 
     init(from decoder: any Decoder) throws {
@@ -51,6 +53,7 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
         retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? 3
         maxInflatedSize = try c.decodeIfPresent(Int.self, forKey: .maxInflatedSize) ?? Self.defaultMaxInflatedSize
         maxPackumentSize = try c.decodeIfPresent(Int.self, forKey: .maxPackumentSize) ?? Self.defaultMaxPackumentSize
+        signingKeyEnv = try c.decodeIfPresent(String.self, forKey: .signingKeyEnv)
     }
 
     static var schema: ConfigSchema {
@@ -70,6 +73,7 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
             .init("maxPackumentSize", .integer(
                 "bytes an upstream packument may have; a larger answer fails that package",
                 default: defaultMaxPackumentSize, minimum: sizeLimits.minimum, maximum: sizeLimits.maximum)),
+            .init("signingKeyEnv", .string("env key (a secret) holding the private key from `ferry npm keygen`: every diff's manifest is signed with it")),
         ], required: ["storage"])
     }
 

@@ -77,7 +77,7 @@ public struct NpmMirrorSource: SourcePlugin {
             }
             return .done(summary: report.summary, details: report.details)
         case "diff-build":
-            return try DiffBuilder(layout: layout, context: context).run(baseline: params["baseline"]?.stringValue)
+            return try DiffBuilder(layout: layout, context: context, signingKeyEnv: config.signingKeyEnv).run(baseline: params["baseline"]?.stringValue)
         case "broken-scan":
             let repair = params["repair"] != .bool(false)
             let only = params["package"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }

@@ -30,11 +30,11 @@ struct MirrorFixture: Sendable {
         try StorageFolder.write(versions, to: upstreamRoot, tarballBase: "https://registry.npmjs.org")
     }
 
-    func context(upstream base: String, records: MemoryRecords = MemoryRecords(), config extra: [String: JSONValue] = [:]) throws -> PluginTestContext {
+    func context(upstream base: String, records: MemoryRecords = MemoryRecords(), config extra: [String: JSONValue] = [:], env: [String: String] = [:]) throws -> PluginTestContext {
         var config: [String: JSONValue] = ["storage": .string("verdaccio"), "upstream": .string(base), "retries": .number(3)]
         config.merge(extra) { _, new in new }
         return try PluginTestContext(
-            kind: NpmMirrorSource.kind, config: .object(config), name: "mirror", volumes: ["verdaccio": storage], records: records,
+            kind: NpmMirrorSource.kind, config: .object(config), name: "mirror", env: env, volumes: ["verdaccio": storage], records: records,
             root: temp.url.appendingPathComponent("ctx-\(UUID().uuidString.prefix(6))"))
     }
 
