@@ -43,6 +43,19 @@ extension Engine {
         return (try records.count(counting), try records.list(query))
     }
 
+    /// One item of a source's listing, as the source presents it (`SourcePlugin.detail`).
+    public func listingItem(_ listing: String, of workload: String, key: String) throws -> JSONValue {
+        guard let found = try database.workload(workload) else { throw FerryError.notFound("workload", workload) }
+        let plugin = try registry.source(found.spec.source.kind)
+        guard plugin.listings.contains(listing) else {
+            throw FerryError(.notFound, "\(workload) (\(found.spec.source.kind)) has no \(listing) listing")
+        }
+        guard let item = try plugin.detail(listing: listing, key: key, records: records(of: workload)) else {
+            throw FerryError(.notFound, "\(workload) has no \(listing) entry \(key)")
+        }
+        return item
+    }
+
     /// What a surface may read for one workload; cached, since it is on every request's path.
     public func surfaceContext(_ name: String, mount: String) throws -> any SurfaceContext {
         if let cached = surfaceContexts.withLock({ $0[name] }) { return cached }

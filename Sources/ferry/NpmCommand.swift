@@ -7,7 +7,7 @@ import NpmMirrorSource
 struct NpmCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "npm", abstract: "Offline-side tools for npm mirrors.",
-        subcommands: [NpmApplyCommand.self, NpmStatusCommand.self, NpmKeygenCommand.self])
+        subcommands: [NpmApplyCommand.self, NpmStatusCommand.self, NpmKeygenCommand.self, NpmHistoryCommand.self])
 }
 
 /// `ferry npm apply ARCHIVE --storage DIR [--dry-run]`: applies a `diff-*.tar.zst` from a

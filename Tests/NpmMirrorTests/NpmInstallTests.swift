@@ -159,6 +159,21 @@ import Testing
                 try FileManager.default.createDirectory(at: offline, withIntermediateDirectories: true)
                 _ = try DiffApplier(storage: offline).apply(archive: file, dryRun: false)
                 #expect(try StorageFolder.digests(offline) == StorageFolder.digests(fixture.storage))
+
+                // The package's history: which archive carried which versions.
+                _ = try await run(client, "scan")
+                let (status, detail) = try await json(client, .get, "/api/workloads/mirror/packages/yallist")
+                #expect(status == .ok, "\(detail)")
+                #expect(detail["name"] == .string("yallist") && (detail["tarballs"]?.numberValue ?? 0) >= 1)
+                let carried = detail["history"]?.arrayValue ?? []
+                #expect(carried.first?["archive"] == artifact["name"], "\(detail)")
+                #expect(carried.first?["versions"]?.arrayValue?.contains(.string("4.1.0")) == true, "\(detail)")
+                #expect(detail["firstSeen"]?.stringValue != nil)
+                #expect(try await json(client, .get, "/api/workloads/mirror/packages/not-there").0 == .notFound)
+                let page = try await client.execute(uri: "/workloads/mirror/items/packages/yallist", method: .get, headers: [.accept: "text/html"])
+                #expect(page.status == .ok)
+                let html = String(buffer: page.body)
+                #expect(html.contains(#"data-table="history""#) && html.contains(artifact["name"]!.stringValue!), "the package page shows its history")
             }
         }
     }

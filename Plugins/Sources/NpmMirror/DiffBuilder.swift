@@ -63,6 +63,7 @@ struct DiffBuilder {
             "signedBy": signature.map { .string($0.keyID) } ?? .null,
         ])
         let artifact = try context.publishArtifact(file, name: name, details: details)
+        try PackageHistory.record(entries, archive: artifact.name, snapshot: snapshot.id, at: now, records: context.records)
         var stored = snapshot
         stored.archive = artifact.name
         try context.records.put(Self.snapshots, try RecordWrite(key: stored.id, value: stored, stamp: Int64(now.timeIntervalSince1970 * 1000)))

@@ -21,6 +21,11 @@ public struct NpmMirrorSource: SourcePlugin {
 
     public var listings: [String] { [PackageSummary.collection, BrokenScanner.collection] }
 
+    /// A package joins its summary with the diffs that carried it.
+    public func detail(listing: String, key: String, records: any RecordStore) throws -> JSONValue? {
+        listing == PackageSummary.collection ? try PackageHistory.detail(key, records: records) : try records.get(listing, key: key)?.value
+    }
+
     public var actions: [ActionDescriptor] {
         [
             ActionDescriptor(name: "deploy", description: "write the index of served packages and make the mirror live", producesBuild: true),

@@ -33,6 +33,11 @@ public protocol SourcePlugin: Sendable {
     /// mirror's `packages` and `broken`), paged and searchable by key.
     var listings: [String] { get }
 
+    /// One item of a listing, for `GET /api/workloads/{name}/{listing}/{key}` and the UI's item
+    /// page: by default the stored record; a source may join what it keeps elsewhere (an npm
+    /// package's history across diffs). Nil: no such item.
+    func detail(listing: String, key: String, records: any RecordStore) throws -> JSONValue?
+
     /// Checks what the schema cannot say (a git URL's credentials, a file repository outside
     /// the host's roots), after the schema validator, when a workload is applied. Errors name
     /// the field from `source.config` on.
@@ -47,6 +52,10 @@ extension SourcePlugin {
     }
 
     public var listings: [String] { [] }
+
+    public func detail(listing: String, key: String, records: any RecordStore) throws -> JSONValue? {
+        try records.get(listing, key: key)?.value
+    }
 
     public func prune(context: any RetentionContext) throws -> PruneCounts { [:] }
 

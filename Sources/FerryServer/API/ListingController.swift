@@ -25,5 +25,15 @@ struct ListingController {
             let (total, items) = try engine.listing(listing, of: name, search: query.get("q"), offset: page.offset, limit: page.limit)
             return try JSONResponse.make(Page(total: total, offset: page.offset, limit: page.limit, items: items.map(\.value)))
         }
+        // The key may hold one slash (an npm `@scope/name`).
+        router.group("api").get("workloads/{name}/{listing}/{key}") { _, context in
+            try JSONResponse.make(try engine.listingItem(
+                try context.parameters.require("listing"), of: try context.parameters.require("name"), key: try context.parameters.require("key")))
+        }
+        router.group("api").get("workloads/{name}/{listing}/{key}/{rest}") { _, context in
+            let key = try context.parameters.require("key"), rest = try context.parameters.require("rest")
+            return try JSONResponse.make(try engine.listingItem(
+                try context.parameters.require("listing"), of: try context.parameters.require("name"), key: "\(key)/\(rest)"))
+        }
     }
 }

@@ -38,6 +38,13 @@ extension OpenAPIOperation {
               parameters: [name, pathParameter("listing", "a listing the source names"), query("q", "string", "search names"), limit, offset],
               success: [200: ("one page", object(["total": "integer", "offset": "integer", "limit": "integer", "items": "array"]))], errors: [404]),
 
+        .init(method: "get", path: "/api/workloads/{name}/{listing}/{key}", summary: "one item of a listing (an npm package with the diffs that carried it)", tag: "workloads",
+              parameters: [name, pathParameter("listing", "a listing the source names"), pathParameter("key", "the item's key")],
+              success: [200: ("the item", .object(["type": .string("object")]))], errors: [404]),
+        .init(method: "get", path: "/api/workloads/{name}/{listing}/{key}/{rest}", summary: "one item whose key holds a slash (an npm @scope/name)", tag: "workloads",
+              parameters: [name, pathParameter("listing", "a listing the source names"), pathParameter("key", "the key's first part (@scope)"), pathParameter("rest", "the rest")],
+              success: [200: ("the item", .object(["type": .string("object")]))], errors: [404]),
+
         .init(method: "get", path: "/api/deploys", summary: "deploys of every workload, newest first", tag: "deploys",
               parameters: [query("workload", "string", "only this workload's"), limit], success: [200: ("deploys", list("Deploy"))], errors: [404]),
         .init(method: "get", path: "/api/workloads/{name}/deploys", summary: "the workload's deploys, newest first", tag: "deploys", parameters: [name, limit], success: [200: ("deploys", list("Deploy"))], errors: [404]),

@@ -39,7 +39,7 @@ struct SourcePanels {
             }
             let rows = items.map { item -> [String: Any] in
                 let cells = columns.map { item.value[$0]?.plainText ?? "" }
-                return ["key": item.key, "cells": cells.map { ["text": $0] }]
+                return ["key": item.key, "href": "/workloads/\(workload.name)/items/\(listing)/\(item.key)", "cells": cells.map { ["text": $0] }]
             }
             return [
                 "name": listing, "total": total, "shown": items.count, "columns": columns.map { ["name": $0] },

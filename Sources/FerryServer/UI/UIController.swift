@@ -46,6 +46,16 @@ struct UIController {
                 return ui.renderer.page("workload", model.merging(ui.banner(r)) { $1 }, ui: r)
             }
         }
+        for pattern in ["workloads/{name}/items/{listing}/{key}", "workloads/{name}/items/{listing}/{key}/{rest}"] {
+            router.get(RouterPath(pattern)) { request, context in
+                await ui.guarded(request, context) { r in
+                    let key = try context.parameters.require("key") + (context.parameters.get("rest").map { "/\($0)" } ?? "")
+                    let model = try ListingItemPage(ui: ui).model(
+                        workload: try context.parameters.require("name"), listing: try context.parameters.require("listing"), key: key)
+                    return ui.renderer.page("item", model, ui: r)
+                }
+            }
+        }
         router.get("jobs/{id}") { request, context in
             await ui.guarded(request, context) { r in
                 let model = try JobPage(ui: ui, lang: r.lang, caller: r.caller).model(try context.parameters.require("id"))
