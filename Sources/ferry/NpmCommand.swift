@@ -7,7 +7,7 @@ import NpmMirrorSource
 struct NpmCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "npm", abstract: "Offline-side tools for npm mirrors.",
-        subcommands: [NpmApplyCommand.self, NpmStatusCommand.self, NpmKeygenCommand.self, NpmHistoryCommand.self])
+        subcommands: [NpmApplyCommand.self, NpmStatusCommand.self, NpmKeygenCommand.self, NpmHistoryCommand.self, NpmVerifyCommand.self])
 }
 
 /// `ferry npm apply ARCHIVE --storage DIR [--dry-run]`: applies a `diff-*.tar.zst` from a
@@ -16,7 +16,7 @@ struct NpmApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply", abstract: "Verify a diff archive against its manifest and move its files into a Verdaccio storage folder.")
 
-    @Argument(help: "The diff-YYYYMMDDHHmm.tar.zst to apply.") var archive: String
+    @Argument(help: "The diff-YYYYMMDDHHmm.tar.zst to apply, or the folder holding a split diff's parts and index.") var archive: String
     @Option(help: "The Verdaccio storage folder to update.") var storage: String
     @Flag(help: "Verify and report only; change nothing.") var dryRun = false
     @Option(help: "The public key (ferry npm keygen's .pub) the archive must be signed with.") var trust: String?

@@ -41,27 +41,20 @@ public struct DiffApplier {
     }
 
     public func apply(archive: URL, dryRun: Bool) throws -> Report {
+        let realRoot = try storageRoot()
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: storage.path, isDirectory: &isDirectory), isDirectory.boolValue,
-              let realRoot = realPath(storage.path)
-        else { throw FerryError(.invalidInput, "--storage: \(storage.path) is not a folder", field: "storage") }
+        if FileManager.default.fileExists(atPath: archive.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return try applyParts(folder: archive, dryRun: dryRun, realRoot: realRoot)
+        }
         guard FileManager.default.isReadableFile(atPath: archive.path) else {
             throw FerryError(.invalidInput, "\(archive.path): no such archive", field: "archive")
         }
         // Who vouches for it, what it is, whether it fits: all before anything is written.
         let gate = try DiffGate(archive: archive, trust: trust).open()
-        let history = DiffImportHistory(storage: storage)
         var report = Report(manifest: gate.manifest, dryRun: dryRun)
         report.trust = gate.trustLabel
         report.signer = gate.signer
-        let imports = try history.imports()
-        if let earlier = imports.first(where: { $0.snapshot == gate.manifest.snapshot }) {
-            report.alreadyApplied = true
-            report.notes.append("snapshot \(gate.manifest.snapshot) was applied at \(earlier.appliedAt.formatted(.iso8601)) from \(earlier.archive); nothing to do")
-            return report
-        }
-        try checkOrder(gate.manifest, imports: imports, report: &report)
-        try DiskRoom.check(storage, needs: gate.manifest.files.reduce(Int64(0)) { $0 + $1.size }, for: "unpacking \(archive.lastPathComponent)")
+        guard try begin(&report, needs: gate.manifest, what: archive.lastPathComponent) else { return report }
         if !dryRun { removeAbandonedStaging() }
         let staging = storage.appendingPathComponent("\(Self.stagingPrefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
@@ -69,6 +62,36 @@ public struct DiffApplier {
 
         let (manifest, staged) = try unpack(archive, into: staging, expecting: gate.manifestBytes)
         try check(manifest, staged)
+        return try install(manifest, staged: staged, report: report, realRoot: realRoot, archive: archive.lastPathComponent, sha256: gate.sha256)
+    }
+
+    /// The storage folder, resolved; it must exist.
+    func storageRoot() throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: storage.path, isDirectory: &isDirectory), isDirectory.boolValue,
+              let realRoot = realPath(storage.path)
+        else { throw FerryError(.invalidInput, "--storage: \(storage.path) is not a folder", field: "storage") }
+        return realRoot
+    }
+
+    /// History and room, before anything is staged; false when the snapshot is already applied.
+    func begin(_ report: inout Report, needs manifest: DiffManifest, what: String) throws -> Bool {
+        let imports = try DiffImportHistory(storage: storage).imports()
+        if let earlier = imports.first(where: { $0.snapshot == manifest.snapshot }) {
+            report.alreadyApplied = true
+            report.notes.append("snapshot \(manifest.snapshot) was applied at \(earlier.appliedAt.formatted(.iso8601)) from \(earlier.archive); nothing to do")
+            return false
+        }
+        try checkOrder(manifest, imports: imports, report: &report)
+        try DiskRoom.check(storage, needs: manifest.files.reduce(Int64(0)) { $0 + $1.size }, for: "unpacking \(what)")
+        return true
+    }
+
+    /// Moves verified staged files into place (tarballs before packuments), removes what the
+    /// diff removed, and records the import.
+    func install(_ manifest: DiffManifest, staged: [String: StagedFile], report: Report, realRoot: String, archive: String, sha256: String) throws -> Report {
+        var report = report
+        let dryRun = report.dryRun
         var moves: [(StagedFile, URL, String)] = []
         for file in manifest.files {
             let target = storage.appendingPathComponent(file.path)
@@ -98,8 +121,8 @@ public struct DiffApplier {
             try StorageLayout.rename(staged.url, to: target)
         }
         for target in removals { try FileManager.default.removeItem(at: target) }
-        try history.record(DiffImportHistory.Import(
-            archive: archive.lastPathComponent, sha256: gate.sha256, signer: gate.signer, trust: gate.trustLabel, baseline: manifest.baseline,
+        try DiffImportHistory(storage: storage).record(DiffImportHistory.Import(
+            archive: archive, sha256: sha256, signer: report.signer, trust: report.trust, baseline: manifest.baseline,
             snapshot: manifest.snapshot, appliedAt: Date(), files: manifest.files.count, bytes: manifest.files.reduce(0) { $0 + $1.size },
             forced: report.forced))
         return report
@@ -149,7 +172,7 @@ public struct DiffApplier {
     }
 
     /// Reads the whole archive; any entry that is not a plain file at a safe path refuses it.
-    private func unpack(_ archive: URL, into staging: URL, expecting manifestBytes: Data) throws -> (DiffManifest, [String: StagedFile]) {
+    func unpack(_ archive: URL, into staging: URL, expecting manifestBytes: Data) throws -> (DiffManifest, [String: StagedFile]) {
         let reader = try TarZstReader(file: archive)
         var manifestData: Data?
         var staged: [String: StagedFile] = [:]
@@ -176,7 +199,7 @@ public struct DiffApplier {
                 try reader.readData { data.append(contentsOf: $0) }
                 guard data == manifestBytes else { throw refuse("manifest.json is not the one that was checked") }
                 manifestData = data
-            case "README.md", DiffSignature.fileName:
+            case "README.md", DiffSignature.fileName, DiffPartIndex.partFileName:
                 try reader.skipData()
             default:
                 guard name.hasPrefix("storage/") else { throw refuse("unexpected entry \"\(entry.path)\"; a diff holds manifest.json, README.md and storage/…") }
@@ -204,7 +227,7 @@ public struct DiffApplier {
     }
 
     /// The archive's files must be exactly the manifest's, byte for byte.
-    private func check(_ manifest: DiffManifest, _ staged: [String: StagedFile]) throws {
+    func check(_ manifest: DiffManifest, _ staged: [String: StagedFile]) throws {
         var listed = Set<String>()
         for file in manifest.files {
             try Self.checkPath(file.path, entry: "manifest.json")
@@ -254,13 +277,13 @@ public struct DiffApplier {
         }
     }
 
-    private func realPath(_ path: String) -> String? {
+    func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }
 
-    private func refuse(_ reason: String) -> FerryError {
+    func refuse(_ reason: String) -> FerryError {
         FerryError(.invalidInput, "archive refused, nothing changed: \(reason)", field: "archive")
     }
 }

@@ -21,6 +21,9 @@ struct DiffBuilder {
     /// Signs the manifest when set (`source.config.signingKeyEnv`).
     var signingKeyEnv: String?
 
+    /// Bytes per part (`part-size`, `partSize`); nil: one archive.
+    var partSize: Int64?
+
     func run(baseline requested: String?) throws -> ActionOutcome {
         let baseline = try loadBaseline(requested)
         context.progress(0, "snapshotting \(layout.root.path)")
@@ -54,7 +57,10 @@ struct DiffBuilder {
         let bytes = entries.reduce(Int64(0)) { $0 + $1.size }
         try DiskRoom.check(context.scratchDirectory, needs: bytes, for: "the diff archive")
         let signature = try sign(manifest)
-        try pack(manifest, signature: signature, name: name, sources: sources, to: file, totalBytes: bytes)
+        if let partSize, bytes > partSize {
+            return try buildParts(manifest, signature: signature, name: name, snapshot: snapshot, sources: sources, limit: partSize, baseline: baseline, hashed: walk.hashed)
+        }
+        try pack(manifest, signature: signature, name: name, files: manifest.files, membership: nil, sources: sources, to: file, totalBytes: bytes)
         let details: JSONValue = .object([
             "baseline": baseline.map { .string($0.id) } ?? .null, "snapshot": .string(snapshot.id),
             "files": .number(Double(entries.count)), "new": .number(Double(entries.filter { $0.change == "new" }.count)),
@@ -63,10 +69,7 @@ struct DiffBuilder {
             "signedBy": signature.map { .string($0.keyID) } ?? .null,
         ])
         let artifact = try context.publishArtifact(file, name: name, details: details)
-        try PackageHistory.record(entries, archive: artifact.name, snapshot: snapshot.id, at: now, records: context.records)
-        var stored = snapshot
-        stored.archive = artifact.name
-        try context.records.put(Self.snapshots, try RecordWrite(key: stored.id, value: stored, stamp: Int64(now.timeIntervalSince1970 * 1000)))
+        try finish(snapshot, archive: artifact.name, files: entries)
         var outcome = details.objectValue ?? [:]
         outcome["artifact"] = .object(["id": .string(artifact.id), "name": .string(artifact.name), "size": .number(Double(artifact.size)), "sha256": .string(artifact.sha256)])
         return .done(
@@ -84,18 +87,78 @@ struct DiffBuilder {
         return try DiffSignature.sign(try manifest.encoded(), privateKey: key, field: "env.\(env)")
     }
 
-    private func pack(_ manifest: DiffManifest, signature: DiffSignature?, name: String, sources: [String: FileIndex.FileState], to file: URL, totalBytes: Int64) throws {
+    /// The snapshot is stored only once every archive is published; the packages it touched
+    /// get this diff in their history.
+    private func finish(_ snapshot: Snapshot, archive: String, files: [DiffManifest.File]) throws {
+        try PackageHistory.record(files, archive: archive, snapshot: snapshot.id, at: snapshot.createdAt, records: context.records)
+        var stored = snapshot
+        stored.archive = archive
+        try context.records.put(Self.snapshots, try RecordWrite(key: stored.id, value: stored, stamp: Int64(snapshot.createdAt.timeIntervalSince1970 * 1000)))
+    }
+
+    /// A diff larger than `limit` as parts of at most `limit` bytes each, every one a complete
+    /// archive with the whole (signed) manifest and its own `part.json`, plus the index naming
+    /// them all with their sizes and sha256s (signed too).
+    private func buildParts(
+        _ manifest: DiffManifest, signature: DiffSignature?, name: String, snapshot: Snapshot, sources: [String: FileIndex.FileState],
+        limit: Int64, baseline: Snapshot?, hashed: Int
+    ) throws -> ActionOutcome {
+        let base = String(name.dropLast(".tar.zst".count))
+        let groups = DiffPartIndex.split(manifest.files, limit: limit)
+        var parts: [DiffPartIndex.Part] = []
+        for (i, group) in groups.enumerated() {
+            let partName = DiffPartIndex.partName(base, i + 1, of: groups.count)
+            let file = context.scratchDirectory.appendingPathComponent(partName)
+            let membership = DiffPartIndex.Membership(snapshot: manifest.snapshot, part: i + 1, of: groups.count, files: group.map(\.path))
+            try pack(manifest, signature: signature, name: partName, files: group, membership: membership, sources: sources, to: file,
+                     totalBytes: group.reduce(0) { $0 + $1.size })
+            let artifact = try context.publishArtifact(file, name: partName, details: .object([
+                "snapshot": .string(manifest.snapshot), "part": .number(Double(i + 1)), "of": .number(Double(groups.count)), "files": .number(Double(group.count)),
+            ]))
+            parts.append(DiffPartIndex.Part(name: partName, size: artifact.size, sha256: artifact.sha256, files: group.count))
+        }
+        let index = DiffPartIndex(
+            format: DiffPartIndex.format, workload: manifest.workload, snapshot: manifest.snapshot, baseline: manifest.baseline,
+            baselineArchive: manifest.baselineArchive, manifestSHA256: DiffGate.sha256(of: try manifest.encoded()), parts: parts)
+        let indexName = base + ".index.json"
+        let indexFile = context.scratchDirectory.appendingPathComponent(indexName)
+        let indexBytes = try index.encoded()
+        try indexBytes.write(to: indexFile)
+        let indexArtifact = try context.publishArtifact(indexFile, name: indexName, details: .object(["snapshot": .string(manifest.snapshot), "parts": .number(Double(parts.count))]))
+        if let env = signingKeyEnv, let key = context.env[env] {
+            let sigFile = context.scratchDirectory.appendingPathComponent(base + ".index.sig")
+            try JSONEncoder().encode(try DiffSignature.sign(indexBytes, privateKey: key, field: "env.\(env)")).write(to: sigFile)
+            _ = try context.publishArtifact(sigFile, name: base + ".index.sig", details: .object([:]))
+        }
+        try finish(snapshot, archive: indexArtifact.name, files: manifest.files)
+        let bytes = manifest.files.reduce(Int64(0)) { $0 + $1.size }
+        return .done(
+            summary: "\(indexName): \(manifest.files.count) file(s) in \(parts.count) parts of at most \(ByteCount.text(Int(limit))), since \(baseline?.id ?? "an empty baseline")",
+            details: .object([
+                "baseline": baseline.map { .string($0.id) } ?? .null, "snapshot": .string(snapshot.id), "files": .number(Double(manifest.files.count)),
+                "removed": .number(Double(manifest.removed.count)), "bytes": .number(Double(bytes)), "hashed": .number(Double(hashed)),
+                "index": .string(indexName), "parts": .array(parts.map { .string($0.name) }), "signedBy": signature.map { .string($0.keyID) } ?? .null,
+            ]))
+    }
+
+    private func pack(
+        _ manifest: DiffManifest, signature: DiffSignature?, name: String, files: [DiffManifest.File], membership: DiffPartIndex.Membership?,
+        sources: [String: FileIndex.FileState], to file: URL, totalBytes: Int64
+    ) throws {
         let writer = try TarZstWriter(file: file)
         try writer.add(path: "manifest.json", data: try manifest.encoded(), mtime: manifest.createdAt)
         if let signature {
             try writer.add(path: DiffSignature.fileName, data: try JSONEncoder().encode(signature), mtime: manifest.createdAt)
         }
+        if let membership {
+            try writer.add(path: DiffPartIndex.partFileName, data: try JSONEncoder().encode(membership), mtime: manifest.createdAt)
+        }
         try writer.add(path: "README.md", data: Data(manifest.readme(archiveName: name).utf8), mtime: manifest.createdAt)
         var done: Int64 = 0
-        for (i, entry) in manifest.files.enumerated() {
+        for (i, entry) in files.enumerated() {
             if i % 200 == 0 {
                 try context.checkCancellation()
-                context.progress(totalBytes == 0 ? nil : Double(done) / Double(totalBytes), "packing \(i) of \(manifest.files.count) files")
+                context.progress(totalBytes == 0 ? nil : Double(done) / Double(totalBytes), "packing \(i) of \(files.count) files of \(name)")
             }
             let mtime = Date(timeIntervalSince1970: Double(sources[entry.path]?.mtime ?? 0) / 1e9)
             try writer.add(path: "storage/" + entry.path, from: layout.root.appendingPathComponent(entry.path), size: entry.size, mtime: mtime)

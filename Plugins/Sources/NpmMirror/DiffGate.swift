@@ -57,6 +57,8 @@ struct DiffGate {
         return opened
     }
 
+    static func sha256(of data: Data) -> String { TarballDigest.hex(Array(SHA256.hash(data: data))) }
+
     static func sha256(of file: URL) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: file.path) else { throw FerryError(.invalidInput, "\(file.path): cannot read", field: "archive") }
         defer { try? handle.close() }

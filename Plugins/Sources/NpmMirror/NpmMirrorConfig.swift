@@ -29,6 +29,8 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
     var maxPackumentSize: Int
     /// The workload env key holding the ed25519 private key diffs are signed with.
     var signingKeyEnv: String?
+    /// Largest part of a split diff (`4GiB`); nil: one archive.
+    var partSize: String?
 
     static let defaultUpstream = "https://registry.npmjs.org/"
     static let defaultMaxInflatedSize = TarballVerifier.defaultMaxInflatedSize
@@ -37,7 +39,7 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
     static let sizeLimits = (minimum: 1 << 10, maximum: 1 << 40)
 
     private enum CodingKeys: String, CodingKey {
-        case storage, upstream, concurrency, policy, dependencies, diffAfterRefresh, serveMissing, uplink, retries, maxInflatedSize, maxPackumentSize, signingKeyEnv
+        case storage, upstream, concurrency, policy, dependencies, diffAfterRefresh, serveMissing, uplink, retries, maxInflatedSize, maxPackumentSize, signingKeyEnv, partSize
     }
 
     init(from decoder: any Decoder) throws {
@@ -54,6 +56,7 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
         maxInflatedSize = try c.decodeIfPresent(Int.self, forKey: .maxInflatedSize) ?? Self.defaultMaxInflatedSize
         maxPackumentSize = try c.decodeIfPresent(Int.self, forKey: .maxPackumentSize) ?? Self.defaultMaxPackumentSize
         signingKeyEnv = try c.decodeIfPresent(String.self, forKey: .signingKeyEnv)
+        partSize = try c.decodeIfPresent(String.self, forKey: .partSize)
     }
 
     static var schema: ConfigSchema {
@@ -73,6 +76,7 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
             .init("maxPackumentSize", .integer(
                 "bytes an upstream packument may have; a larger answer fails that package",
                 default: defaultMaxPackumentSize, minimum: sizeLimits.minimum, maximum: sizeLimits.maximum)),
+            .init("partSize", .string("split each diff into parts of at most this size, for transfer media (4GiB, 700MiB)")),
             .init("signingKeyEnv", .string("env key (a secret) holding the private key from `ferry npm keygen`: every diff's manifest is signed with it")),
         ], required: ["storage"])
     }
@@ -91,7 +95,16 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
         for (key, value) in [("maxInflatedSize", decoded.maxInflatedSize), ("maxPackumentSize", decoded.maxPackumentSize)] where !sizes.contains(value) {
             throw FerryError.invalid("source.config.\(key)", "must be between \(sizeText(sizes.lowerBound)) and \(sizeText(sizes.upperBound)) (in bytes)")
         }
+        if let part = decoded.partSize { _ = try partBytes(part, field: "source.config.partSize") }
         return decoded
+    }
+
+    /// A part size as bytes; at least 1 KiB.
+    static func partBytes(_ text: String, field: String) throws -> Int64 {
+        guard let bytes = ByteCount.parse(text), bytes >= 1024 else {
+            throw FerryError.invalid(field, "expected a size of at least 1KiB such as 4GiB or 700MiB, got \"\(text)\"")
+        }
+        return Int64(bytes)
     }
 
     /// The storage folder: the volume the config names, as the engine resolved it.

@@ -44,7 +44,10 @@ public struct NpmMirrorSource: SourcePlugin {
                 ])),
             ActionDescriptor(
                 name: "diff-build", description: "pack files new or changed since a snapshot into diff-YYYYMMDDHHmm.tar.zst",
-                params: .object([.init("baseline", .string("snapshot id to compare with; default: the last snapshot; \"none\": everything"))])),
+                params: .object([
+                    .init("baseline", .string("snapshot id to compare with; default: the last snapshot; \"none\": everything")),
+                    .init("part-size", .string("split into parts of at most this size (4GiB); default: the config's partSize, else one archive")),
+                ])),
             ActionDescriptor(
                 name: "broken-scan", description: "check every tarball (digest, gzip, tar) and re-fetch broken ones",
                 params: .object([
@@ -82,7 +85,10 @@ public struct NpmMirrorSource: SourcePlugin {
             }
             return .done(summary: report.summary, details: report.details)
         case "diff-build":
-            return try DiffBuilder(layout: layout, context: context, signingKeyEnv: config.signingKeyEnv).run(baseline: params["baseline"]?.stringValue)
+            let partText = params["part-size"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            let partSize = try partText.map { try NpmMirrorConfig.partBytes($0, field: "params.part-size") }
+                ?? config.partSize.map { try NpmMirrorConfig.partBytes($0, field: "source.config.partSize") }
+            return try DiffBuilder(layout: layout, context: context, signingKeyEnv: config.signingKeyEnv, partSize: partSize).run(baseline: params["baseline"]?.stringValue)
         case "broken-scan":
             let repair = params["repair"] != .bool(false)
             let only = params["package"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }

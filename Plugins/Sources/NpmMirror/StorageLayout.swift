@@ -14,7 +14,7 @@ public struct StorageLayout: Sendable {
     public static func isLocalState(_ relativePath: String) -> Bool {
         let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
         return relativePath == ".verdaccio-db.json" || relativePath == ".token-db.json" || name.contains(".tmp")
-            || name.hasPrefix(".ferry-") || relativePath.hasPrefix(".ferry/")
+            || name.hasPrefix(".ferry-") || relativePath.hasPrefix(".ferry")
     }
 
     /// Whether `name` is a valid npm package name that maps to exactly one folder: lower-case
