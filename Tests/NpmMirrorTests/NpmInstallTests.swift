@@ -100,6 +100,46 @@ import Testing
         }
     }
 
+    @Test func offlineClientsCiAuditViewAndSearchAgainstTheMirror() async throws {
+        let fixture = try await MirrorFixture.make()
+        let project = fixture.temp.url.appendingPathComponent("ci-project")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        try Data("{\"name\":\"consumer\",\"version\":\"1.0.0\",\"private\":true}".utf8).write(to: project.appendingPathComponent("package.json"))
+        try Data().write(to: fixture.temp.url.appendingPathComponent("npmrc"))
+        try await withFerry(fixture) { client, port, _ in
+            _ = try await json(client, .post, "/api/apply", workload(fixture, upstream: "http://127.0.0.1:9/"), type: "application/yaml")
+            _ = try await run(client, "deploy")
+            _ = try await run(client, "scan")
+            let registry = "http://127.0.0.1:\(port)/npm/mirror/"
+            let env = ["npm_config_cache=\(fixture.temp.url.path)/npm-cache", "npm_config_userconfig=\(fixture.temp.url.path)/npmrc"]
+            try Shell.run(env + ["npm", "install", "--registry", registry, "--no-audit", "--no-fund", "--loglevel=error", "tar@^6"], in: project)
+
+            // No signing keys: `/-/npm/v1/keys` answers 404, which npm reads as "this registry has
+            // none". (`npm audit signatures` itself also fetches Sigstore's TUF root from the
+            // internet, so it cannot run in an air gap whatever the registry answers.)
+            let keys = try await client.execute(uri: "/npm/mirror/-/npm/v1/keys", method: .get)
+            #expect(keys.status == .notFound)
+
+            // A lockfile made online points at the public registry; npm ci offline must fetch
+            // every tarball from the mirror (the public registry is unreachable here).
+            let lockURL = project.appendingPathComponent("package-lock.json")
+            let online = try String(contentsOf: lockURL, encoding: .utf8).replacingOccurrences(of: registry, with: "https://registry.npmjs.org/")
+            #expect(online.contains("https://registry.npmjs.org/tar/-/tar-6.2.1.tgz"))
+            try Data(online.utf8).write(to: lockURL)
+            try FileManager.default.removeItem(at: project.appendingPathComponent("node_modules"))
+            try FileManager.default.removeItem(atPath: "\(fixture.temp.url.path)/npm-cache")
+            try Shell.run(env + ["npm", "ci", "--registry", registry, "--no-fund", "--no-audit", "--loglevel=error"], in: project)
+            #expect(FileManager.default.fileExists(atPath: project.appendingPathComponent("node_modules/tar/package.json").path))
+
+            let audit = try Shell.run(env + ["npm", "audit", "--registry", registry], in: project)
+            #expect(audit.contains("found 0 vulnerabilities"), "\(audit)")
+            let view = try Shell.run(env + ["npm", "view", "--registry", registry, "tar@6.2.1", "version"], in: project)
+            #expect(view.trimmingCharacters(in: .whitespacesAndNewlines) == "6.2.1")
+            let search = try Shell.run(env + ["npm", "search", "--registry", registry, "--parseable", "minipass"], in: project)
+            #expect(search.contains("minipass"), "\(search)")
+        }
+    }
+
     @Test func npmInstallsPackagesWithDependenciesFromTheMirror() async throws {
         let fixture = try await MirrorFixture.make()
         let project = fixture.temp.url.appendingPathComponent("project")

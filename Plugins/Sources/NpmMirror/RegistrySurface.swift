@@ -15,8 +15,16 @@ struct RegistrySurface {
     static let corgi = "application/vnd.npm.install-v1+json"
 
     func serve(_ request: SurfaceRequest) -> SurfaceResponse {
-        guard request.method == "GET" || request.method == "HEAD" else { return json(405, ["error": .string("the mirror is read-only")]) }
         let path = request.path.removingPercentEncoding ?? request.path
+        // `npm audit` posts what is installed; an offline mirror has no advisory database, so the
+        // answer is "nothing known" (npm then reports found 0) rather than an error that fails
+        // every audit in an air-gapped CI.
+        if request.method == "POST", path == "-/npm/v1/security/advisories/bulk" { return json(200, [:]) }
+        if request.method == "POST", path == "-/npm/v1/security/audits/quick" {
+            return json(200, ["actions": .array([]), "advisories": .object([:]), "muted": .array([]),
+                              "metadata": .object(["vulnerabilities": .object(["info": .number(0), "low": .number(0), "moderate": .number(0), "high": .number(0), "critical": .number(0)])])])
+        }
+        guard request.method == "GET" || request.method == "HEAD" else { return json(405, ["error": .string("the mirror is read-only")]) }
         switch path {
         case "-/ping": return json(200, [:])
         case "-/v1/search": return search(request.query)
@@ -116,7 +124,8 @@ struct RegistrySurface {
             body: .file(path: url.path, size: size))
     }
 
-    /// `-/v1/search?text=…&size=…`: names from the `packages` records, enough for `npm search`.
+    /// `-/v1/search?text=…&size=…`: names from the `packages` records, each with the fields the
+    /// public registry gives and `npm search` prints (description, keywords, maintainers, date).
     private func search(_ query: String?) -> SurfaceResponse {
         let items = URLComponents(string: "?" + (query ?? ""))?.queryItems ?? []
         let text = items.first { $0.name == "text" }?.value ?? ""
@@ -124,9 +133,20 @@ struct RegistrySurface {
         let found = (try? context.records.list(RecordQuery(collection: PackageSummary.collection, search: text.isEmpty ? nil : text, limit: size))) ?? []
         let objects: [JSONValue] = found.compactMap { record in
             guard let summary = try? record.decode(PackageSummary.self) else { return nil }
-            return .object(["package": .object(["name": .string(summary.name), "version": summary.latest.map(JSONValue.string) ?? .null])])
+            let fields = ((try? Packument.load(layout.packumentFile(summary.name))) ?? nil)?.fields ?? [:]
+            let latest = summary.latest.flatMap { fields["versions"]?[$0] }
+            let date = summary.latest.flatMap { fields["time"]?[$0] } ?? .string(summary.lastChange.formatted(.iso8601))
+            let package: JSONValue = .object([
+                "name": .string(summary.name), "version": summary.latest.map(JSONValue.string) ?? .null,
+                "description": fields["description"] ?? latest?["description"] ?? .string(""),
+                "keywords": latest?["keywords"]?.arrayValue.map(JSONValue.array) ?? .array([]),
+                "maintainers": fields["maintainers"]?.arrayValue.map(JSONValue.array) ?? .array([]),
+                "publisher": latest?["_npmUser"] ?? .object([:]), "date": date, "links": .object([:]),
+            ])
+            let score: JSONValue = .object(["final": .number(1), "detail": .object(["quality": .number(1), "popularity": .number(1), "maintenance": .number(1)])])
+            return .object(["package": package, "score": score, "searchScore": .number(1)])
         }
-        return json(200, ["objects": .array(objects), "total": .number(Double(objects.count))])
+        return json(200, ["objects": .array(objects), "total": .number(Double(objects.count)), "time": .string(Date().formatted(.iso8601))])
     }
 
     private func notFound(_ message: String) -> SurfaceResponse { json(404, ["error": .string(message)]) }
