@@ -14,7 +14,7 @@ import Testing
 /// End to end: a real Ferry (router, SQLite, job runner) on a loopback port serves an
 /// npm-mirror workload over a Verdaccio storage of real tarballs, and the real npm client
 /// installs packages with dependencies from it, integrity checks on.
-@Suite struct NpmInstallTests {
+@Suite(.serialized) struct NpmInstallTests {
     private func withFerry<T: Sendable>(
         _ fixture: MirrorFixture, auth: Bool = false, _ body: @Sendable (any TestClientProtocol, Int, Engine) async throws -> T
     ) async throws -> T {
@@ -112,7 +112,7 @@ import Testing
             _ = try await run(client, "scan")
             let registry = "http://127.0.0.1:\(port)/npm/mirror/"
             let env = ["npm_config_cache=\(fixture.temp.url.path)/npm-cache", "npm_config_userconfig=\(fixture.temp.url.path)/npmrc"]
-            try Shell.run(env + ["npm", "install", "--registry", registry, "--no-audit", "--no-fund", "--loglevel=error", "tar@^6"], in: project)
+            try await Shell.output(env + ["npm", "install", "--registry", registry, "--no-audit", "--no-fund", "--loglevel=error", "tar@^6"], in: project)
 
             // No signing keys: `/-/npm/v1/keys` answers 404, which npm reads as "this registry has
             // none". (`npm audit signatures` itself also fetches Sigstore's TUF root from the
@@ -128,14 +128,14 @@ import Testing
             try Data(online.utf8).write(to: lockURL)
             try FileManager.default.removeItem(at: project.appendingPathComponent("node_modules"))
             try FileManager.default.removeItem(atPath: "\(fixture.temp.url.path)/npm-cache")
-            try Shell.run(env + ["npm", "ci", "--registry", registry, "--no-fund", "--no-audit", "--loglevel=error"], in: project)
+            try await Shell.output(env + ["npm", "ci", "--registry", registry, "--no-fund", "--no-audit", "--loglevel=error"], in: project)
             #expect(FileManager.default.fileExists(atPath: project.appendingPathComponent("node_modules/tar/package.json").path))
 
-            let audit = try Shell.run(env + ["npm", "audit", "--registry", registry], in: project)
+            let audit = try await Shell.output(env + ["npm", "audit", "--registry", registry], in: project)
             #expect(audit.contains("found 0 vulnerabilities"), "\(audit)")
-            let view = try Shell.run(env + ["npm", "view", "--registry", registry, "tar@6.2.1", "version"], in: project)
+            let view = try await Shell.output(env + ["npm", "view", "--registry", registry, "tar@6.2.1", "version"], in: project)
             #expect(view.trimmingCharacters(in: .whitespacesAndNewlines) == "6.2.1")
-            let search = try Shell.run(env + ["npm", "search", "--registry", registry, "--parseable", "minipass"], in: project)
+            let search = try await Shell.output(env + ["npm", "search", "--registry", registry, "--parseable", "minipass"], in: project)
             #expect(search.contains("minipass"), "\(search)")
         }
     }
@@ -151,7 +151,7 @@ import Testing
             #expect(applied == .ok, "\(answer)")
             _ = try await run(client, "deploy")
             let registry = "http://127.0.0.1:\(port)/npm/mirror/"
-            try Shell.run([
+            try await Shell.output([
                 "npm_config_cache=\(fixture.temp.url.path)/npm-cache", "npm_config_userconfig=\(fixture.temp.url.path)/npmrc",
                 "npm", "install", "--registry", registry, "--no-audit", "--no-fund", "--loglevel=error",
                 "tar@^6", "npm-package-arg", "@npmcli/fs",
