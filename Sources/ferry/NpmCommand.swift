@@ -38,18 +38,23 @@ struct NpmApplyCommand: AsyncParsableCommand {
 
     /// Nothing in the archive can vouch for the archive: the person must say what does.
     private func chosenTrust() throws -> DiffTrust {
-        if let trust {
-            guard let text = try? String(contentsOfFile: trust, encoding: .utf8) else {
-                throw FerryError(.invalidInput, "--trust: cannot read \(trust)", field: "trust")
-            }
-            return .signature(publicKey: try DiffSignature.publicKey(text, file: trust))
-        }
-        if let expectSHA256 { return .sha256(expectSHA256) }
+        if let chosen = try Self.trust(keyFile: trust, sha256: expectSHA256) { return chosen }
         if insecure { return .insecure }
         throw FerryError(
             .invalidInput,
             "refusing an archive nothing vouches for: pass --trust KEY.pub (archives signed online with signingKeyEnv), --expect-sha256 HEX (the sha256 the online side shows), or --insecure",
             field: "trust")
+    }
+
+    /// `--trust KEY.pub` or `--expect-sha256 HEX` as a `DiffTrust`; nil when neither is given.
+    static func trust(keyFile: String?, sha256: String?) throws -> DiffTrust? {
+        if let keyFile {
+            guard let text = try? String(contentsOfFile: keyFile, encoding: .utf8) else {
+                throw FerryError(.invalidInput, "--trust: cannot read \(keyFile)", field: "trust")
+            }
+            return .signature(publicKey: try DiffSignature.publicKey(text, file: keyFile))
+        }
+        return sha256.map(DiffTrust.sha256)
     }
 
     func run() async throws {

@@ -14,15 +14,7 @@ struct NpmVerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIOutput.guarded {
-            let chosen: DiffTrust
-            if let trust {
-                guard let text = try? String(contentsOfFile: trust, encoding: .utf8) else { throw FerryError(.invalidInput, "--trust: cannot read \(trust)", field: "trust") }
-                chosen = .signature(publicKey: try DiffSignature.publicKey(text, file: trust))
-            } else if let expectSHA256 {
-                chosen = .sha256(expectSHA256)
-            } else {
-                chosen = .insecure
-            }
+            let chosen = try NpmApplyCommand.trust(keyFile: trust, sha256: expectSHA256) ?? .insecure
             let scratch = FileManager.default.temporaryDirectory
             print(try DiffApplier(storage: scratch, trust: chosen).verify(URL(fileURLWithPath: file)))
         }
