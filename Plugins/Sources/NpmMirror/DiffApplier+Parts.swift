@@ -10,7 +10,7 @@ extension DiffApplier {
     static let partsStagingPrefix = ".ferry-parts-"
 
     func applyParts(folder: URL, dryRun: Bool, realRoot: String) throws -> Report {
-        let (index, indexSHA256, signer) = try openIndex(in: folder)
+        let (index, indexName, indexSHA256, signer) = try openIndex(in: folder)
         let names = Set((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
         let missing = index.parts.filter { !names.contains($0.name) }.map(\.name)
         guard missing.isEmpty else {
@@ -34,6 +34,7 @@ extension DiffApplier {
         let staging = storage.appendingPathComponent(Self.partsStagingPrefix + index.snapshot)
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         var staged: [String: StagedFile] = [:]
+        let listed = Self.byPath(first.manifest)
         for (i, part) in index.parts.enumerated() {
             let file = folder.appendingPathComponent(part.name)
             let folderForPart = staging.appendingPathComponent(String(format: "%03d", i + 1))
@@ -43,16 +44,16 @@ extension DiffApplier {
                 for (path, file) in resumed { staged[path] = file }
                 continue
             }
-            let sha256 = try DiffGate.sha256(of: file)
+            let sha256 = i == 0 ? first.sha256 : try DiffGate.sha256(of: file)
             guard sha256 == part.sha256 else { throw refuse("\(part.name) has sha256 \(sha256), the index says \(part.sha256) (damaged, or from another diff)") }
+            // The first part's gate was opened above; the others reuse the hash just taken.
+            let gate = i == 0 ? first : try DiffGate(archive: file, trust: .insecure, sha256: sha256).open()
+            guard DiffGate.sha256(of: gate.manifestBytes) == index.manifestSHA256 else { throw refuse("\(part.name) carries another diff's manifest") }
             try? FileManager.default.removeItem(at: folderForPart)
             try FileManager.default.createDirectory(at: folderForPart, withIntermediateDirectories: true)
-            let manifestBytes = try DiffGate(archive: file, trust: .insecure).open().manifestBytes
-            guard DiffGate.sha256(of: manifestBytes) == index.manifestSHA256 else { throw refuse("\(part.name) carries another diff's manifest") }
-            let (manifest, files) = try unpack(file, into: folderForPart, expecting: manifestBytes)
+            let (_, files) = try unpack(file, into: folderForPart, expecting: gate.manifestBytes)
+            try checkListed(files, listed, in: part.name)
             for (path, stagedFile) in files {
-                guard let listed = manifest.files.first(where: { $0.path == path }) else { throw refuse("\(part.name): storage/\(path) is not listed in manifest.json") }
-                guard listed.size == stagedFile.size, listed.sha512 == stagedFile.sha512 else { throw refuse("\(part.name): storage/\(path) does not match its sha512 in manifest.json") }
                 guard staged[path] == nil else { throw refuse("storage/\(path) is in two parts") }
                 staged[path] = stagedFile
             }
@@ -60,7 +61,7 @@ extension DiffApplier {
             try Data(part.sha256.utf8).write(to: done)
         }
         try check(first.manifest, staged)
-        let result = try install(first.manifest, staged: staged, report: report, realRoot: realRoot, archive: index.parts.isEmpty ? folder.lastPathComponent : Self.indexName(in: folder) ?? folder.lastPathComponent, sha256: indexSHA256)
+        let result = try install(first.manifest, staged: staged, report: report, realRoot: realRoot, archive: indexName, sha256: indexSHA256)
         if !dryRun { try? FileManager.default.removeItem(at: staging) }
         return result
     }
@@ -71,14 +72,14 @@ extension DiffApplier {
     public func verify(_ file: URL) throws -> String {
         let folder = file.deletingLastPathComponent()
         let gate: DiffGate.Opened
-        if let name = Self.indexName(in: folder), file.lastPathComponent.contains(".part-") {
-            let (index, _, _) = try openIndex(in: folder)
+        if Self.indexName(in: folder) != nil, file.lastPathComponent.contains(".part-") {
+            let (index, name, _, _) = try openIndex(in: folder)
             guard let part = index.parts.first(where: { $0.name == file.lastPathComponent }) else {
                 throw refuse("\(file.lastPathComponent) is not one of the parts \(name) lists (another diff's?)")
             }
             let sha256 = try DiffGate.sha256(of: file)
             guard sha256 == part.sha256 else { throw refuse("\(part.name) has sha256 \(sha256), the index says \(part.sha256) (damaged, truncated, or from another diff)") }
-            gate = try DiffGate(archive: file, trust: .insecure).open()
+            gate = try DiffGate(archive: file, trust: .insecure, sha256: sha256).open()
             guard DiffGate.sha256(of: gate.manifestBytes) == index.manifestSHA256 else { throw refuse("\(part.name) carries another diff's manifest") }
         } else {
             gate = try DiffGate(archive: file, trust: trust).open()
@@ -87,14 +88,23 @@ extension DiffApplier {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let (manifest, files) = try unpack(file, into: scratch, expecting: gate.manifestBytes)
-        for (path, staged) in files {
-            guard let listed = manifest.files.first(where: { $0.path == path }), listed.size == staged.size, listed.sha512 == staged.sha512 else {
-                throw refuse("storage/\(path) does not match manifest.json")
-            }
-        }
+        try checkListed(files, Self.byPath(manifest), in: file.lastPathComponent)
         let isPart = files.count < manifest.files.count
         if !isPart { try check(manifest, files) }
         return "\(file.lastPathComponent): \(files.count) file(s) verified" + (isPart ? " (a part of snapshot \(manifest.snapshot))" : " (all of snapshot \(manifest.snapshot))")
+    }
+
+    /// A part's files, each listed in the manifest with its size and sha512 (the whole set is
+    /// `check`ed once all parts are in).
+    private func checkListed(_ files: [String: StagedFile], _ listed: [String: DiffManifest.File], in part: String) throws {
+        for (path, file) in files {
+            guard let entry = listed[path] else { throw refuse("\(part): storage/\(path) is not listed in manifest.json") }
+            guard entry.size == file.size, file.sha512 == entry.sha512.lowercased() else { throw refuse("\(part): storage/\(path) does not match its sha512 in manifest.json") }
+        }
+    }
+
+    private static func byPath(_ manifest: DiffManifest) -> [String: DiffManifest.File] {
+        Dictionary(manifest.files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     private var trustLabel: String {
@@ -106,7 +116,7 @@ extension DiffApplier {
     }
 
     /// The one `*.index.json` in the folder, checked against the trust.
-    private func openIndex(in folder: URL) throws -> (DiffPartIndex, sha256: String, signer: String?) {
+    private func openIndex(in folder: URL) throws -> (DiffPartIndex, name: String, sha256: String, signer: String?) {
         guard let name = Self.indexName(in: folder) else { throw refuse("\(folder.path) holds no diff-….index.json (or more than one)") }
         let file = folder.appendingPathComponent(name)
         let bytes = try Data(contentsOf: file)
@@ -125,7 +135,7 @@ extension DiffApplier {
         case .insecure:
             break
         }
-        return (try DiffPartIndex.decode(bytes, file: name), sha256, signer)
+        return (try DiffPartIndex.decode(bytes, file: name), name, sha256, signer)
     }
 
     static func indexName(in folder: URL) -> String? {

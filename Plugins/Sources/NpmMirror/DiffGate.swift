@@ -8,6 +8,9 @@ import Foundation
 struct DiffGate {
     let archive: URL
     let trust: DiffTrust
+    /// The archive's sha256 when the caller has already hashed it (a part checked against its
+    /// index), so the file is read once for it.
+    var sha256: String? = nil
 
     struct Opened {
         var manifest: DiffManifest
@@ -18,7 +21,7 @@ struct DiffGate {
     }
 
     func open() throws -> Opened {
-        let sha256 = try Self.sha256(of: archive)
+        let sha256 = try self.sha256 ?? Self.sha256(of: archive)
         if case .sha256(let expected) = trust, sha256 != expected.lowercased() {
             throw refuse("its sha256 is \(sha256), not the expected \(expected.lowercased())")
         }

@@ -56,7 +56,7 @@ struct SystemController {
             registry.makeGauge(name: "ferry_jobs", labels: [("state", state.rawValue)], help: "jobs by state").set(Double(counts[state] ?? 0))
         }
         registry.makeGauge(name: "ferry_jobs_running_in_process", help: "jobs this process is running now").set(Double(engine.runner.runningJobIDs.count))
-        for disk in try engine.diskUsage() {
+        for disk in try engine.diskUsage(of: workloads) {
             let labels = [("path", disk.path), ("role", disk.role)]
             registry.makeGauge(name: "ferry_disk_free_bytes", labels: labels, help: "free bytes of a filesystem Ferry writes to").set(Double(disk.freeBytes))
             registry.makeGauge(name: "ferry_disk_total_bytes", labels: labels, help: "size of a filesystem Ferry writes to").set(Double(disk.totalBytes))
