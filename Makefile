@@ -23,7 +23,7 @@ BENCH_PKGS := nginx wrk hyperfine
 TEST_WIDTH ?= 6
 # The web UI's browser tests: headless Chromium driven by selenium (from PyPI, in .venv-ui).
 TEST_PKGS  += chromium chromium-driver python3-venv
-TEST_PKGS  += nodejs zstd
+TEST_PKGS  += nodejs zstd yarnpkg
 
 # $(call apt_install,PACKAGES): install the PACKAGES not installed yet (one apt-get update first).
 apt_install = @missing=""; \

@@ -15,7 +15,7 @@ import Testing
 /// npm-mirror workload over a Verdaccio storage of real tarballs, and the real npm client
 /// installs packages with dependencies from it, integrity checks on.
 @Suite(.serialized) struct NpmInstallTests {
-    private func withFerry<T: Sendable>(
+    func withFerry<T: Sendable>(
         _ fixture: MirrorFixture, auth: Bool = false, _ body: @Sendable (any TestClientProtocol, Int, Engine) async throws -> T
     ) async throws -> T {
         var config = ServerConfiguration()
@@ -30,17 +30,17 @@ import Testing
         return try await app.test(.live) { client in try await body(client, client.port!, engine) }
     }
 
-    private func workload(_ fixture: MirrorFixture, upstream: String) -> String {
+    func workload(_ fixture: MirrorFixture, upstream: String, config extra: String = "") -> String {
         """
         name: mirror
         source:
           kind: npm-mirror
-          config: { storage: verdaccio, upstream: "\(upstream)" }
+          config: { storage: verdaccio, upstream: "\(upstream)"\(extra) }
         volumes: [ { name: verdaccio, scope: absolute, path: "\(fixture.storage.path)" } ]
         """
     }
 
-    private func json(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, type: String = "application/json") async throws -> (HTTPResponse.Status, JSONValue) {
+    func json(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, type: String = "application/json") async throws -> (HTTPResponse.Status, JSONValue) {
         let response = try await client.execute(uri: uri, method: method, headers: body == nil ? [:] : [.contentType: type], body: body.map { ByteBuffer(string: $0) })
         let value = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: response.body))) ?? .string(String(buffer: response.body))
         return (response.status, value)
@@ -48,7 +48,7 @@ import Testing
 
     /// Starts an action and waits for its job to end (polling, so a job that logs nothing for a
     /// while on a loaded machine does not trip the test client's read timeout).
-    private func run(_ client: any TestClientProtocol, _ action: String, params: String = "{}") async throws -> JSONValue {
+    func run(_ client: any TestClientProtocol, _ action: String, params: String = "{}") async throws -> JSONValue {
         let (status, job) = try await json(client, .post, "/api/workloads/mirror/actions/\(action)", "{\"params\": \(params)}")
         #expect(status == .accepted, "\(action): \(job)")
         let id = try #require(job["id"]?.stringValue)

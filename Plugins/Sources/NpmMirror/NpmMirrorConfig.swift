@@ -31,6 +31,10 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
     var signingKeyEnv: String?
     /// Largest part of a split diff (`4GiB`); nil: one archive.
     var partSize: String?
+    /// The platforms whose platform-specific optional dependencies a refresh fetches; nil: all.
+    var platforms: [NpmPlatform]?
+    /// Whether a refresh collects security advisories for what it mirrors (carried in diffs).
+    var advisories: Bool
 
     static let defaultUpstream = "https://registry.npmjs.org/"
     static let defaultMaxInflatedSize = TarballVerifier.defaultMaxInflatedSize
@@ -39,7 +43,7 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
     static let sizeLimits = (minimum: 1 << 10, maximum: 1 << 40)
 
     private enum CodingKeys: String, CodingKey {
-        case storage, upstream, concurrency, policy, dependencies, diffAfterRefresh, serveMissing, uplink, retries, maxInflatedSize, maxPackumentSize, signingKeyEnv, partSize
+        case storage, upstream, concurrency, policy, dependencies, diffAfterRefresh, serveMissing, uplink, retries, maxInflatedSize, maxPackumentSize, signingKeyEnv, partSize, platforms, advisories
     }
 
     init(from decoder: any Decoder) throws {
@@ -57,6 +61,10 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
         maxPackumentSize = try c.decodeIfPresent(Int.self, forKey: .maxPackumentSize) ?? Self.defaultMaxPackumentSize
         signingKeyEnv = try c.decodeIfPresent(String.self, forKey: .signingKeyEnv)
         partSize = try c.decodeIfPresent(String.self, forKey: .partSize)
+        advisories = try c.decodeIfPresent(Bool.self, forKey: .advisories) ?? true
+        platforms = try c.decodeIfPresent([String].self, forKey: .platforms)?.enumerated().map { i, text in
+            try NpmPlatform.parse(text, field: "source.config.platforms[\(i)]")
+        }
     }
 
     static var schema: ConfigSchema {
@@ -77,13 +85,17 @@ struct NpmMirrorConfig: Decodable, Sendable, Equatable {
                 "bytes an upstream packument may have; a larger answer fails that package",
                 default: defaultMaxPackumentSize, minimum: sizeLimits.minimum, maximum: sizeLimits.maximum)),
             .init("partSize", .string("split each diff into parts of at most this size, for transfer media (4GiB, 700MiB)")),
+            .init("advisories", .boolean("after a refresh, ask upstream's advisory endpoint about every stored version; diffs carry the answers for npm audit offline", default: true)),
+            .init("platforms", .array(
+                .string("os-cpu as npm names them: linux-x64, darwin-arm64, win32-x64, linux-x64-musl"),
+                "fetch the platform-specific optional dependencies (esbuild, @swc/core, sharp) of only these platforms; default: all")),
             .init("signingKeyEnv", .string("env key (a secret) holding the private key from `ferry npm keygen`: every diff's manifest is signed with it")),
         ], required: ["storage"])
     }
 
     static func load(from config: JSONValue) throws -> NpmMirrorConfig {
         let decoded: NpmMirrorConfig
-        do { decoded = try config.decode(NpmMirrorConfig.self) } catch {
+        do { decoded = try config.decode(NpmMirrorConfig.self) } catch let error as FerryError { throw error } catch {
             throw FerryError(.invalidInput, "source.config: expected an object with at least \"storage\" (a volume name); \(error)",
                              field: "source.config", cause: error)
         }

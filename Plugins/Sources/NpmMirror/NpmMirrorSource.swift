@@ -78,12 +78,17 @@ public struct NpmMirrorSource: SourcePlugin {
             if report.allUnreachable {
                 throw FerryError(.unavailable, "\(action): upstream answered for no package, e.g. \(report.failures[0].0): \(report.failures[0].1)")
             }
+            var details = report.details.objectValue ?? [:]
+            if config.advisories, !dryRun {
+                let names = action == "refresh-full" ? layout.packageNames() : Array(Set(roots + report.touched)).sorted()
+                details["advisories"] = await AdvisoryFeed(layout: layout).collect(names, client: client, context: context)
+            }
             let diff = params["diff"]?.isNull == false ? params["diff"] == .bool(true) : config.diffAfterRefresh
             if action == "refresh-full", !dryRun, diff {
                 context.followUp(action: "diff-build", params: .object([:]))
                 context.log("a diff-build follows this refresh")
             }
-            return .done(summary: report.summary, details: report.details)
+            return .done(summary: report.summary, details: .object(details))
         case "diff-build":
             let partText = params["part-size"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
             let partSize = try partText.map { try NpmMirrorConfig.partBytes($0, field: "params.part-size") }

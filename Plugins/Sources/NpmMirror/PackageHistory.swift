@@ -45,11 +45,12 @@ struct PackageHistory: Codable, Sendable, Equatable {
         if !writes.isEmpty { try records.put(collection, writes) }
     }
 
-    /// `@scope/name/...` or `name/...`; nil for files outside a package folder.
+    /// `@scope/name/...` or `name/...`; nil for files outside a package folder (such as
+    /// `_advisories/`, which no package name can be).
     static func package(of path: String) -> String? {
         let parts = path.split(separator: "/").map(String.init)
-        if parts.first?.hasPrefix("@") == true { return parts.count >= 3 ? "\(parts[0])/\(parts[1])" : nil }
-        return parts.count >= 2 ? parts[0] : nil
+        let name: String? = parts.first?.hasPrefix("@") == true ? (parts.count >= 3 ? "\(parts[0])/\(parts[1])" : nil) : (parts.count >= 2 ? parts[0] : nil)
+        return name.flatMap { StorageLayout.isValidName($0) ? $0 : nil }
     }
 
     /// The API's and the UI's view of one package: its summary and its history.

@@ -11,6 +11,14 @@ struct PackageRefresh {
         var policy: Bool
         /// Ranges dependents asked for.
         var ranges: Set<String> = []
+        /// Whether anything needs the package other than as an optional dependency; only
+        /// optional demands are held to the config's `platforms`.
+        var required: Bool
+
+        init(policy: Bool, required: Bool? = nil) {
+            self.policy = policy
+            self.required = required ?? policy
+        }
     }
 
     struct Result: Sendable {
@@ -19,7 +27,9 @@ struct PackageRefresh {
         var fetched: [String] = []
         var addedVersions = 0
         var failures: [String] = []
-        var dependencies: [(name: String, range: String)] = []
+        var dependencies: [VersionPolicy.Dependency] = []
+        /// Versions left out because they are built for platforms the mirror does not serve.
+        var skipped: [String] = []
         var wrote = false
         var log: [String] = []
     }
@@ -58,8 +68,13 @@ struct PackageRefresh {
         let merge = stored.merge(upstream: upstream, uplink: refresher.config.uplink, etag: etag, now: Date())
         result.addedVersions = merge.added.count
         var wanted = demand.policy ? VersionPolicy.wanted(refresher.config.policy, upstream: upstream, stored: present) : []
+        let platforms = demand.required ? nil : refresher.config.platforms
         for range in demand.ranges.sorted() {
             if let version = VersionPolicy.pick(range, in: stored) {
+                if let doc = stored.versionDoc(version), !VersionPolicy.fits(doc, platforms: platforms) {
+                    result.skipped.append(version)
+                    continue
+                }
                 wanted.append(version)
             } else {
                 result.failures.append("no version satisfies \"\(range)\" (a dependent asked for it)")
@@ -90,6 +105,11 @@ struct PackageRefresh {
             }
             if let doc = stored.versionDoc(version) { result.dependencies += VersionPolicy.dependencies(of: doc) }
         }
+        if !result.skipped.isEmpty {
+            result.log.append("· \(name): \(result.skipped.joined(separator: ", ")) skipped, built for no platform in source.config.platforms")
+        }
+        let known = FileManager.default.fileExists(atPath: layout.packumentFile(name).path)
+        if !known, wanted.isEmpty, !result.skipped.isEmpty { return result }
         if !result.fetched.isEmpty {
             result.log.append("\(refresher.dryRun ? "would fetch" : "+") \(name): \(result.fetched.joined(separator: ", "))")
         }

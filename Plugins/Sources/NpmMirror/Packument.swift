@@ -125,14 +125,19 @@ extension Packument {
         var peerDependencies: [String: String]
         /// Peer name → whether it is optional.
         var peerDependenciesMeta: [String: Bool]
+        /// The platform fields npm checks before installing (a string or a list in the wild).
+        var os: [String] = []
+        var cpu: [String] = []
+        var libc: [String] = []
     }
 
     func versionDoc(_ version: String) -> VersionDoc? {
         guard let doc = versions[version] else { return nil }
         func strings(_ key: String) -> [String: String] { (doc[key]?.objectValue ?? [:]).compactMapValues(\.stringValue) }
         let meta = (doc["peerDependenciesMeta"]?.objectValue ?? [:]).mapValues { $0["optional"] == .bool(true) }
+        func list(_ key: String) -> [String] { doc[key]?.stringValue.map { [$0] } ?? (doc[key]?.arrayValue ?? []).compactMap(\.stringValue) }
         return VersionDoc(
             dependencies: strings("dependencies"), optionalDependencies: strings("optionalDependencies"),
-            peerDependencies: strings("peerDependencies"), peerDependenciesMeta: meta)
+            peerDependencies: strings("peerDependencies"), peerDependenciesMeta: meta, os: list("os"), cpu: list("cpu"), libc: list("libc"))
     }
 }

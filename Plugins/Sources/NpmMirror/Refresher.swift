@@ -54,8 +54,9 @@ struct Refresher: Sendable {
                 for log in result.log { context.log(log) }
                 guard config.dependencies else { continue }
                 for dep in result.dependencies where StorageLayout.isValidName(dep.name) {
-                    guard seenRanges.insert("\(dep.name)@\(dep.range)").inserted else { continue }
+                    guard seenRanges.insert("\(dep.name)@\(dep.range)\(dep.optional ? " optional" : "")").inserted else { continue }
                     demands[dep.name, default: .init(policy: false)].ranges.insert(dep.range)
+                    if !dep.optional { demands[dep.name]?.required = true }
                 }
             }
         }
@@ -106,6 +107,7 @@ struct RefreshReport {
     /// Packages whose upstream packument could not be had at all.
     var unreachable = 0
     var touched: [String] = []
+    var skipped: [String] = []
 
     mutating func add(_ result: PackageRefresh.Result) {
         packages += 1
@@ -114,6 +116,7 @@ struct RefreshReport {
         failures += result.failures.map { (result.name, $0) }
         if result.upstream == nil { unreachable += 1 }
         if result.wrote { touched.append(result.name) }
+        skipped += result.skipped.map { "\(result.name)@\($0)" }
     }
 
     /// Nothing could be asked of upstream: the run as a whole failed, not some packages.
@@ -128,6 +131,7 @@ struct RefreshReport {
         .object([
             "dryRun": .bool(dryRun), "packages": .number(Double(packages)), "newVersions": .number(Double(added)),
             dryRun ? "wouldFetch" : "fetched": .array(fetched.map(JSONValue.string)),
+            "skippedPlatforms": .array(skipped.map(JSONValue.string)),
             "errors": .array(failures.map { .object(["package": .string($0.0), "error": .string($0.1)]) }),
         ])
     }

@@ -16,10 +16,10 @@ struct RegistrySurface {
 
     func serve(_ request: SurfaceRequest) -> SurfaceResponse {
         let path = request.path.removingPercentEncoding ?? request.path
-        // `npm audit` posts what is installed; an offline mirror has no advisory database, so the
-        // answer is "nothing known" (npm then reports found 0) rather than an error that fails
-        // every audit in an air-gapped CI.
-        if request.method == "POST", path == "-/npm/v1/security/advisories/bulk" { return json(200, [:]) }
+        // `npm audit` posts what is installed (gzipped). The answer comes from the advisories a
+        // refresh collected online and the diffs carried over; without any, it is "nothing
+        // known", so npm reports found 0 instead of failing every audit in an air-gapped CI.
+        if request.method == "POST", path == "-/npm/v1/security/advisories/bulk" { return advisories(request) }
         if request.method == "POST", path == "-/npm/v1/security/audits/quick" {
             return json(200, ["actions": .array([]), "advisories": .object([:]), "muted": .array([]),
                               "metadata": .object(["vulnerabilities": .object(["info": .number(0), "low": .number(0), "moderate": .number(0), "high": .number(0), "critical": .number(0)])])])
@@ -147,6 +147,17 @@ struct RegistrySurface {
             return .object(["package": package, "score": score, "searchScore": .number(1)])
         }
         return json(200, ["objects": .array(objects), "total": .number(Double(objects.count)), "time": .string(Date().formatted(.iso8601))])
+    }
+
+    private func advisories(_ request: SurfaceRequest) -> SurfaceResponse {
+        do {
+            let asked = try AdvisoryFeed.request(request.body, encoding: request.headers["content-encoding"])
+            return json(200, AdvisoryFeed(layout: layout).answer(asked))
+        } catch let error as FerryError {
+            return json(error.code == .payloadTooLarge ? 413 : 400, ["error": .string(error.message)])
+        } catch {
+            return json(400, ["error": .string("\(error)")])
+        }
     }
 
     private func notFound(_ message: String) -> SurfaceResponse { json(404, ["error": .string(message)]) }

@@ -74,7 +74,7 @@ public enum TarballVerifier {
     /// Inflates `input` through libarchive's gzip filter as one raw entry, handing each block to
     /// `block` (which returns false to stop). nil when the gzip stream read to its end (or
     /// `block` stopped it), else libarchive's reason.
-    private static func inflate(_ input: CompressedStream, _ block: (UnsafeRawBufferPointer) -> Bool) -> String? {
+    static func inflate(_ input: CompressedStream, _ block: (UnsafeRawBufferPointer) -> Bool) -> String? {
         guard let archive = archive_read_new() else { return "libarchive could not start" }
         defer { archive_read_free(archive) }
         archive_read_support_filter_gzip(archive)

@@ -47,6 +47,21 @@ struct UpstreamClient: Sendable {
         return (try Packument(data: Data(response.body), what: "upstream packument of \(name)"), response.headers["etag"])
     }
 
+    /// `POST <upstream>/-/npm/v1/security/advisories/bulk`, the endpoint `npm audit` uses: the
+    /// advisories that affect any of the given versions, per package.
+    func advisories(_ versions: [String: [String]]) async throws -> [String: JSONValue] {
+        let body = JSONText.data(.object(versions.mapValues { .array($0.map(JSONValue.string)) }), indent: false)
+        let response = try await retrying("advisories of \(versions.count) package(s)") {
+            try await http.fetch(FetchRequest(
+                url: base + "/-/npm/v1/security/advisories/bulk", method: "POST",
+                headers: ["Content-Type": "application/json", "Accept": "application/json"], body: Array(body), timeout: .seconds(120), maxBytes: maxPackumentSize))
+        }
+        guard let object = (try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)))?.objectValue else {
+            throw FerryError(.unavailable, "upstream's advisory answer is not a JSON object")
+        }
+        return object
+    }
+
     /// The fetcher's answer to a body past `maxBytes` (it stops reading there): an `unavailable`
     /// error that says so, which is no hiccup a retry would cure.
     private static func isOverLimit(_ error: FerryError, _ limit: Int) -> Bool {

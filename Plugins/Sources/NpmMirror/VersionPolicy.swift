@@ -50,20 +50,39 @@ enum VersionPolicy {
         return parsed.maxSatisfying(byVersion.keys).flatMap { byVersion[$0] }
     }
 
+    /// One dependency a version asks for; `optional` when only its `optionalDependencies` name it.
+    struct Dependency: Sendable, Equatable {
+        var name: String
+        var range: String
+        var optional = false
+    }
+
     /// The registry dependencies a version needs installed: `dependencies`,
-    /// `optionalDependencies` and the peers npm 7+ installs (not the ones marked optional).
-    static func dependencies(of doc: Packument.VersionDoc) -> [(name: String, range: String)] {
-        var out: [(String, String)] = []
+    /// `optionalDependencies` and the peers npm 7+ installs (not the ones marked optional). A
+    /// name in `optionalDependencies` is optional even when `dependencies` repeats it, as npm's
+    /// publish normalisation (normalize-package-data) does.
+    static func dependencies(of doc: Packument.VersionDoc) -> [Dependency] {
+        var out: [Dependency] = []
         var seen = Set<String>()
         let optionalPeers = Set(doc.peerDependenciesMeta.filter { $0.value }.map(\.key))
         let groups = [doc.dependencies, doc.optionalDependencies, doc.peerDependencies.filter { !optionalPeers.contains($0.key) }]
         for group in groups {
             for (name, spec) in group.sorted(by: { $0.key < $1.key }) where !seen.contains(name) {
                 seen.insert(name)
-                if let resolved = registrySpec(name: name, spec: spec) { out.append(resolved) }
+                let optional = doc.optionalDependencies[name] != nil
+                if let resolved = registrySpec(name: name, spec: doc.optionalDependencies[name] ?? spec) {
+                    out.append(Dependency(name: resolved.name, range: resolved.range, optional: optional))
+                }
             }
         }
         return out
+    }
+
+    /// Whether a version belongs on this mirror given its `platforms`: always when none are
+    /// listed or the version names no platform, else when one listed platform admits it.
+    static func fits(_ doc: Packument.VersionDoc, platforms: [NpmPlatform]?) -> Bool {
+        guard let platforms, !(doc.os.isEmpty && doc.cpu.isEmpty && doc.libc.isEmpty) else { return true }
+        return platforms.contains { $0.admits(os: doc.os, cpu: doc.cpu, libc: doc.libc) }
     }
 
     static func sorted(_ versions: [String]) -> [String] {

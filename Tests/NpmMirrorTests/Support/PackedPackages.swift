@@ -110,15 +110,18 @@ enum PackedPackages {
 
     /// A made-up package (`ferry-demo@1.1.0` depending on `yallist@^4`), packed for real, so a
     /// test can "publish" a new version upstream.
-    static func made(_ name: String, _ version: String, dependencies: [String: String] = [:], in folder: URL) throws -> PackedVersion {
+    /// `fields` join the manifest (`os`, `cpu`, `optionalDependencies`), `code` is its index.js.
+    static func made(
+        _ name: String, _ version: String, dependencies: [String: String] = [:], fields: [String: JSONValue] = [:], code: String? = nil, in folder: URL
+    ) throws -> PackedVersion {
         let dir = folder.appendingPathComponent("src-\(name.replacingOccurrences(of: "/", with: "-"))-\(version)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let manifest: JSONValue = .object([
             "name": .string(name), "version": .string(version), "main": .string("index.js"), "license": .string("MIT"),
             "dependencies": .object(dependencies.mapValues(JSONValue.string)),
-        ])
+        ].merging(fields) { _, new in new })
         try manifest.canonicalData().write(to: dir.appendingPathComponent("package.json"))
-        try Data("module.exports = \"\(name)@\(version)\";\n".utf8).write(to: dir.appendingPathComponent("index.js"))
+        try Data((code ?? "module.exports = \"\(name)@\(version)\";\n").utf8).write(to: dir.appendingPathComponent("index.js"))
         return try pack([dir], into: folder)[0]
     }
 }

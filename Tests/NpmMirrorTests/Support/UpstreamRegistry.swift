@@ -13,6 +13,8 @@ import Synchronization
 final class UpstreamRegistry: Sendable {
     let root: URL
     private let state = Mutex<(failures: [String: Int], requests: [String])>(([:], []))
+    /// What the bulk advisory endpoint knows (package → advisories), and the bodies it was sent.
+    private let feed = Mutex<(advisories: [String: [JSONValue]]?, asked: [[String: [String]]])>((nil, []))
 
     init(root: URL) { self.root = root }
 
@@ -21,10 +23,27 @@ final class UpstreamRegistry: Sendable {
 
     var requests: [String] { state.withLock { $0.requests } }
 
+    /// Turns on `POST /-/npm/v1/security/advisories/bulk` (off, it answers 404 as a Verdaccio does).
+    func advise(_ advisories: [String: [JSONValue]]) { feed.withLock { $0.advisories = advisories } }
+
+    var advisoryRequests: [[String: [String]]] { feed.withLock { $0.asked } }
+
     /// Runs `body` with the registry listening; its argument is the base URL (`http://127.0.0.1:PORT`).
     func run<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
         let router = Router()
         router.get("**") { request, _ in self.answer(request) }
+        router.post("-/npm/v1/security/advisories/bulk") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 24)
+            let asked = (try? JSONDecoder().decode([String: [String]].self, from: Data(buffer: body))) ?? [:]
+            let known = self.feed.withLock { f -> [String: [JSONValue]]? in
+                f.asked.append(asked)
+                return f.advisories
+            }
+            guard let known else { return Response(status: .notFound) }
+            // Like the public registry: only the packages asked about, never filtered further here.
+            let answer = JSONValue.object(known.filter { asked[$0.key] != nil }.mapValues(JSONValue.array))
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: answer.canonicalData())))
+        }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return try await app.test(.live) { client in
             try await body("http://127.0.0.1:\(client.port!)")
