@@ -56,6 +56,12 @@ extension Engine {
         return item
     }
 
+    /// The charts the workload's source draws from its records (`SourcePlugin.charts`).
+    public func sourceCharts(of workload: String) throws -> [SourceChart] {
+        guard let found = try database.workload(workload) else { throw FerryError.notFound("workload", workload) }
+        return try registry.source(found.spec.source.kind).charts(records: records(of: workload))
+    }
+
     /// What a surface may read for one workload; cached, since it is on every request's path.
     public func surfaceContext(_ name: String, mount: String) throws -> any SurfaceContext {
         if let cached = surfaceContexts.withLock({ $0[name] }) { return cached }

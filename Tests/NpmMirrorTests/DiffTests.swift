@@ -51,6 +51,14 @@ import Testing
         let empty = try await NpmMirrorSource().run(action: "diff-build", revision: nil, params: .object([:]), context: context)
         #expect(empty.summary.contains("no changes"))
         #expect(context.artifacts.count == 2, "an empty diff makes no archive")
+
+        let growth = try MirrorGrowth.recent(context.records)
+        #expect(growth.map(\.archive) == context.artifacts.map(\.name), "one size record per archive, oldest first")
+        #expect(growth[1].storageBytes > growth[0].storageBytes && growth[1].diffBytes < growth[0].diffBytes, "\(growth)")
+        #expect(growth[0].storageBytes == growth[0].diffBytes, "the first diff carries the whole storage")
+        let charts = try NpmMirrorSource().charts(records: context.records)
+        #expect(charts.count == 1 && charts[0].svg.components(separatedBy: "<rect").count - 1 >= 2, "a bar per diff: \(charts)")
+        #expect(charts.first?.svg.contains(#"data-diff-bytes="\#(growth[1].diffBytes)""#) == true)
     }
 
     @Test func theArchiveHoldsAManifestAReadmeAndOnlyStorageFiles() async throws {

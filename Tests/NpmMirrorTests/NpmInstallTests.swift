@@ -214,6 +214,9 @@ import Testing
                 #expect(page.status == .ok)
                 let html = String(buffer: page.body)
                 #expect(html.contains(#"data-table="history""#) && html.contains(artifact["name"]!.stringValue!), "the package page shows its history")
+                let workloadPage = String(buffer: try await client.execute(uri: "/workloads/mirror", method: .get, headers: [.accept: "text/html"]).body)
+                #expect(workloadPage.contains("mirror-growth") && workloadPage.contains(#"data-archive="\#(artifact["name"]!.stringValue!)""#),
+                        "the workload page charts the mirror's size per diff")
             }
         }
     }

@@ -94,6 +94,9 @@ struct DiffBuilder {
         var stored = snapshot
         stored.archive = archive
         try context.records.put(Self.snapshots, try RecordWrite(key: stored.id, value: stored, stamp: Int64(snapshot.createdAt.timeIntervalSince1970 * 1000)))
+        try MirrorGrowth.record(MirrorGrowth(
+            snapshot: snapshot.id, archive: archive, at: snapshot.createdAt, storageBytes: snapshot.files.reduce(0) { $0 + $1.size },
+            storageFiles: snapshot.files.count, diffBytes: files.reduce(0) { $0 + $1.size }, diffFiles: files.count), records: context.records)
     }
 
     /// A diff larger than `limit` as parts of at most `limit` bytes each, every one a complete

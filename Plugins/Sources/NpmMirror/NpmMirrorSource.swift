@@ -26,6 +26,11 @@ public struct NpmMirrorSource: SourcePlugin {
         listing == PackageSummary.collection ? try PackageHistory.detail(key, records: records) : try records.get(listing, key: key)?.value
     }
 
+    /// The storage's size after each diff, so the operator sees its growth per transfer.
+    public func charts(records: any RecordStore) throws -> [SourceChart] {
+        try MirrorGrowth.chart(MirrorGrowth.recent(records)).map { [$0] } ?? []
+    }
+
     public var actions: [ActionDescriptor] {
         [
             ActionDescriptor(name: "deploy", description: "write the index of served packages and make the mirror live", producesBuild: true),

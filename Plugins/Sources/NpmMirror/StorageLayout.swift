@@ -18,14 +18,15 @@ public struct StorageLayout: Sendable {
     }
 
     /// Whether `name` is a valid npm package name that maps to exactly one folder: lower-case
-    /// URL-safe characters, at most one `@scope/` prefix, no `.`/`..` parts.
+    /// URL-safe characters, at most one `@scope/` prefix, no `.`/`..` parts, and (as
+    /// validate-npm-package-name rules) no leading `_`, which keeps `_advisories/` apart.
     public static func isValidName(_ name: String) -> Bool {
         guard !name.isEmpty, name.count <= 214 else { return false }
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
         let allowed = { (c: Character) in c.isASCIIDigit || ("a"..."z").contains(c) || "-._~".contains(c) || ("A"..."Z").contains(c) }
         func ok(_ p: Substring) -> Bool { !p.isEmpty && p != "." && p != ".." && !p.hasPrefix(".") && p.allSatisfy(allowed) }
         switch parts.count {
-        case 1: return ok(parts[0])
+        case 1: return ok(parts[0]) && !parts[0].hasPrefix("_")
         case 2: return parts[0].first == "@" && ok(parts[0].dropFirst()) && ok(parts[1])
         default: return false
         }

@@ -38,6 +38,10 @@ public protocol SourcePlugin: Sendable {
     /// package's history across diffs). Nil: no such item.
     func detail(listing: String, key: String, records: any RecordStore) throws -> JSONValue?
 
+    /// Charts of what the source keeps, for its workload page (an npm mirror's size per diff),
+    /// drawn from its records; none by default.
+    func charts(records: any RecordStore) throws -> [SourceChart]
+
     /// Checks what the schema cannot say (a git URL's credentials, a file repository outside
     /// the host's roots), after the schema validator, when a workload is applied. Errors name
     /// the field from `source.config` on.
@@ -56,6 +60,8 @@ extension SourcePlugin {
     public func detail(listing: String, key: String, records: any RecordStore) throws -> JSONValue? {
         try records.get(listing, key: key)?.value
     }
+
+    public func charts(records: any RecordStore) throws -> [SourceChart] { [] }
 
     public func prune(context: any RetentionContext) throws -> PruneCounts { [:] }
 

@@ -51,6 +51,7 @@ struct WorkloadPage {
         let jobChart = WorkloadCharts.jobDurations(try ui.engine.database.jobs(workload: name, limit: WorkloadCharts.jobCount * 2), label: t("workload.chartJobs"))
         m["jobChart"] = jobChart ?? ""
         m["hasJobChart"] = jobChart != nil
+        m["sourceCharts"] = try ui.engine.sourceCharts(of: name).map { ["title": $0.title, "svg": $0.svg] }
         m["jobs"] = jobs.map { JobPage.summary($0, catalog: catalog, lang: lang) }
         m["hasJobs"] = !jobs.isEmpty
         m["env"] = workload.spec.env.keys.sorted().map { key in
