@@ -18,10 +18,12 @@ extension Engine {
     /// only an accepted, matching, non-duplicate delivery queues jobs, and it does so in the same
     /// transaction. A delivery to an unknown id stores nothing (anyone can send those, one row
     /// each would grow the store without end): it is answered 404 and counted by the caller.
-    /// `tooLarge` is the refusal to record when the body was over the server's limit.
-    public func receiveHook(bindingID: String, headers: [String: String], body: [UInt8], tooLarge: String? = nil) throws -> HookOutcome {
-        func record(_ outcome: Event.Outcome, _ status: Int, _ reason: String, sender: String? = nil, delivery: String? = nil, summary: String? = nil) throws -> HookOutcome {
-            let result = try dispatcher.dispatch(DispatchRequest(
+    /// `tooLarge` is the refusal to record when the body was over the server's limit. The store
+    /// write is group-committed (`Dispatcher.dispatchDelivery`): the answer waits for its
+    /// batch's commit without holding a thread of the concurrency pool.
+    public func receiveHook(bindingID: String, headers: [String: String], body: [UInt8], tooLarge: String? = nil) async throws -> HookOutcome {
+        func record(_ outcome: Event.Outcome, _ status: Int, _ reason: String, sender: String? = nil, delivery: String? = nil, summary: String? = nil) async throws -> HookOutcome {
+            let result = try await dispatcher.dispatchDelivery(DispatchRequest(
                 kind: "git-push", summary: summary ?? "delivery to \(bindingID)\(sender.map { " from \($0)" } ?? "")", targets: [],
                 outcome: outcome, reason: reason, bindingID: bindingID, deliveryID: delivery,
                 payload: sender.map { .object(["sender": .string($0)]) } ?? .object([:])))
@@ -34,16 +36,16 @@ extension Engine {
         guard let binding = try database.binding(bindingID) else {
             return HookOutcome(status: 404, message: "no binding \(bindingID)", event: nil, jobs: [], unknownBinding: true)
         }
-        if let tooLarge { return try record(.refused, 413, tooLarge) }
+        if let tooLarge { return try await record(.refused, 413, tooLarge) }
         guard let trigger = registry.triggers[binding.kind] as? any IngressTrigger else {
-            return try record(.refused, 400, "binding \(bindingID) is a \(binding.kind) trigger, which takes no webhooks")
+            return try await record(.refused, 400, "binding \(bindingID) is a \(binding.kind) trigger, which takes no webhooks")
         }
         let secret = try secret(of: binding)
         // Without a secret nothing proves who sent a delivery: only an explicit `insecure: true`
         // accepts that. Checked before the body is parsed.
         if secret == nil, binding.config["insecure"] != .bool(true) {
             logger.warning("hook \(bindingID): refused a delivery, the binding has no secret")
-            return try record(
+            return try await record(
                 .refused, 401,
                 "binding \(bindingID) has no secret, so unsigned deliveries are refused; re-apply its workload file to generate one, or set config.insecure: true")
         }
@@ -51,16 +53,16 @@ extension Engine {
         switch verdict {
         case .refused(let sender, let delivery, let reason):
             logger.warning("hook \(bindingID): refused delivery from \(sender ?? "unknown sender"): \(reason)")
-            return try record(.refused, 401, reason, sender: sender, delivery: delivery)
+            return try await record(.refused, 401, reason, sender: sender, delivery: delivery)
         case .malformed(let sender, let delivery, let reason):
-            return try record(.refused, 400, reason, sender: sender, delivery: delivery)
+            return try await record(.refused, 400, reason, sender: sender, delivery: delivery)
         case .ignored(let d, let reason):
-            return try record(.ignored, d.event == "ping" || reason == "ping" ? 200 : 202, reason, sender: d.sender, delivery: d.deliveryID, summary: d.summary)
+            return try await record(.ignored, d.event == "ping" || reason == "ping" ? 200 : 202, reason, sender: d.sender, delivery: d.deliveryID, summary: d.summary)
         case .accepted(let delivery):
             if binding.suspend {
-                return try record(.ignored, 202, "binding \(bindingID) is suspended", sender: delivery.sender, delivery: delivery.deliveryID, summary: delivery.summary)
+                return try await record(.ignored, 202, "binding \(bindingID) is suspended", sender: delivery.sender, delivery: delivery.deliveryID, summary: delivery.summary)
             }
-            return try dispatchDelivery(delivery, binding: binding, trigger: trigger)
+            return try await dispatchDelivery(delivery, binding: binding, trigger: trigger)
         }
     }
 
@@ -69,7 +71,7 @@ extension Engine {
 
     /// Queues the targets the delivery matches, except those it is stale for (`StalePushCheck`):
     /// when every matching target refused it as stale, the event's outcome is `stale`.
-    private func dispatchDelivery(_ delivery: IngressDelivery, binding: Binding, trigger: any IngressTrigger) throws -> HookOutcome {
+    private func dispatchDelivery(_ delivery: IngressDelivery, binding: Binding, trigger: any IngressTrigger) async throws -> HookOutcome {
         var targets: [DispatchRequest.Target] = []
         var reasons: [String] = []
         var stale = 0
@@ -105,7 +107,7 @@ extension Engine {
                 workload: target.name, action: target.action,
                 revision: delivery.commit.map { Revision.git(branch: branch, commit: $0) }))
         }
-        let result = try dispatcher.dispatch(DispatchRequest(
+        let result = try await dispatcher.dispatchDelivery(DispatchRequest(
             kind: binding.kind, summary: delivery.summary, targets: targets,
             outcome: !targets.isEmpty ? .accepted : stale > 0 ? .stale : .filtered, reason: reasons.joined(separator: "; "),
             bindingID: binding.id, deliveryID: delivery.deliveryID, payload: delivery.payload))

@@ -150,8 +150,9 @@ public final class Engine: Sendable {
         self.logger = logger
     }
 
-    /// The long-running parts, for the application's ServiceGroup.
+    /// The long-running parts, for the application's ServiceGroup, each on `BlockingExecutor`.
     public var services: [any Service] {
-        [runner, notifications] + (runsReconciler ? [reconciler] : []) + (runsWatchers ? [watchers] : []) + (runsRetention ? [retention] : [])
+        let all: [any Service] = [runner, notifications] + (runsReconciler ? [reconciler] : []) + (runsWatchers ? [watchers] : []) + (runsRetention ? [retention] : [])
+        return all.map { BlockingService(inner: $0) }
     }
 }

@@ -47,6 +47,7 @@ public func buildApplication(
 /// Public so a test can hold the router's route list against the OpenAPI document.
 public func buildRouter(_ config: ServerConfiguration, engine: Engine, logger: Logger) throws -> Router<FerryRequestContext> {
     let router = Router(context: FerryRequestContext.self)
+    router.add(middleware: BlockingExecutorMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(surfaceMounts: Set(engine.registry.sources.values.map { type(of: $0).mount })))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: HostCheckMiddleware(config))

@@ -28,20 +28,24 @@ extension FerryDatabase {
     public func recordDelivery(
         _ event: Event, jobs requests: [Job], decide: @escaping @Sendable (_ queued: [Job], _ request: Job) -> EnqueueDecision
     ) throws -> (event: Event, jobs: [Job]) {
-        try write { db in
-            var event = event
-            if let bindingID = event.bindingID, let deliveryID = event.deliveryID, event.outcome != .refused,
-                try Self.trustedDelivery(db, bindingID: bindingID, deliveryID: deliveryID) != nil {
-                event.outcome = .duplicate
-                event.reason = "duplicate delivery \(deliveryID)"
-                try EventRecord(event).insert(db)
-                return (event, [])
-            }
-            return (event, try Self.insert(db, event, requests, decide))
-        }
+        try write { db in try Self.storeDelivery(db, event, requests, decide) }
     }
 
-    private static func insert(
+    static func storeDelivery(
+        _ db: Database, _ event: Event, _ requests: [Job], _ decide: @Sendable ([Job], Job) -> EnqueueDecision
+    ) throws -> (event: Event, jobs: [Job]) {
+        var event = event
+        if let bindingID = event.bindingID, let deliveryID = event.deliveryID, event.outcome != .refused,
+            try Self.trustedDelivery(db, bindingID: bindingID, deliveryID: deliveryID) != nil {
+            event.outcome = .duplicate
+            event.reason = "duplicate delivery \(deliveryID)"
+            try EventRecord(event).insert(db)
+            return (event, [])
+        }
+        return (event, try Self.insert(db, event, requests, decide))
+    }
+
+    static func insert(
         _ db: Database, _ event: Event, _ requests: [Job], _ decide: @Sendable ([Job], Job) -> EnqueueDecision
     ) throws -> [Job] {
         try EventRecord(event).insert(db)

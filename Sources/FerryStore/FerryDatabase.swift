@@ -12,7 +12,10 @@ public final class FerryDatabase: Sendable {
     public init(path: String) throws {
         var config = Configuration()
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // FULL: a commit is fsynced before it returns, so an accepted webhook (answered after
+            // its commit) survives a power loss, not only a crash. Deliveries are group-committed
+            // (`DeliveryCommitter`), so the fsync is paid once per batch.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA busy_timeout = 5000")
         }
         do {

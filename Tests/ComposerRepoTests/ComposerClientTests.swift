@@ -50,7 +50,7 @@ import Testing
             source:
               kind: composer-repo
               config:
-                wordpress: { plugins: [hello-dolly, closing-soon], api: "\(base)", downloads: "\(base)", svn: "\(base)/svn", timeout: 2s }
+                wordpress: { plugins: [hello-dolly, closing-soon], api: "\(base)", downloads: "\(base)", svn: "\(base)/svn", timeout: 15s }
                 vcs: [ { url: "\(lib.url)" }, { url: "file://\(temp.url.path)/installers" } ]
             \(extra)
             """

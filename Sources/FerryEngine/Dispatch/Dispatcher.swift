@@ -11,9 +11,12 @@ public struct Dispatcher: Sendable {
     let registry: PluginRegistry
     let now: @Sendable () -> Date
     let wake: @Sendable () -> Void
+    /// Webhook deliveries' store: group commit off the concurrency pool.
+    public let committer: DeliveryCommitter
 
     public init(database: FerryDatabase, registry: PluginRegistry, now: @escaping @Sendable () -> Date, wake: @escaping @Sendable () -> Void) {
         self.database = database
+        self.committer = DeliveryCommitter(database: database)
         self.registry = registry
         self.now = now
         self.wake = wake
@@ -23,6 +26,29 @@ public struct Dispatcher: Sendable {
     /// stored: an unknown workload or action, or bad parameters, throws and stores nothing.
     @discardableResult
     public func dispatch(_ request: DispatchRequest) throws -> DispatchResult {
+        let (event, jobs) = try prepare(request)
+        // A sender's delivery is checked for duplicates inside the same transaction that stores it.
+        let (final, stored) = Self.isDelivery(event)
+            ? try database.recordDelivery(event, jobs: jobs, decide: JobCoalescer.decide)
+            : (event, try database.recordEvent(event, jobs: jobs, decide: JobCoalescer.decide))
+        if !stored.isEmpty { wake() }
+        return DispatchResult(event: final, jobs: stored)
+    }
+
+    /// `dispatch` for webhook ingress: stored by group commit (`DeliveryCommitter`), so the
+    /// caller suspends rather than holding a pool thread while it waits for the write, and a
+    /// burst of deliveries shares one transaction.
+    public func dispatchDelivery(_ request: DispatchRequest) async throws -> DispatchResult {
+        let (event, jobs) = try prepare(request)
+        let stored = try await committer.record(event, jobs: jobs, checkDuplicate: Self.isDelivery(event), decide: JobCoalescer.decide)
+        if !stored.jobs.isEmpty { wake() }
+        return DispatchResult(event: stored.event, jobs: stored.jobs)
+    }
+
+    private static func isDelivery(_ event: Event) -> Bool { event.deliveryID != nil && event.bindingID != nil }
+
+    /// The event and its jobs, every target checked; nothing is stored yet.
+    private func prepare(_ request: DispatchRequest) throws -> (Event, [Job]) {
         let at = now()
         var jobs: [Job] = []
         for target in request.targets {
@@ -44,12 +70,7 @@ public struct Dispatcher: Sendable {
             bindingID: request.bindingID, receivedAt: at, outcome: request.outcome, reason: request.reason,
             causes: request.causes, payload: request.payload, by: Caller.current?.label)
         for i in jobs.indices { jobs[i].eventID = event.id }
-        // A sender's delivery is checked for duplicates inside the same transaction that stores it.
-        let (final, stored) = event.deliveryID != nil && event.bindingID != nil
-            ? try database.recordDelivery(event, jobs: jobs, decide: JobCoalescer.decide)
-            : (event, try database.recordEvent(event, jobs: jobs, decide: JobCoalescer.decide))
-        if !stored.isEmpty { wake() }
-        return DispatchResult(event: final, jobs: stored)
+        return (event, jobs)
     }
 }
 

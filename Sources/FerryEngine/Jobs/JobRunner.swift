@@ -63,7 +63,7 @@ public final class JobRunner: Service {
     }
 
     private func runOne(_ job: Job) async {
-        let task = Task {
+        let task = Task(executorPreference: BlockingExecutor.shared) {
             await self.executor.execute(job, shuttingDown: { self.stopping.load(ordering: .sequentiallyConsistent) })
         }
         running.withLock { $0[job.id] = task }

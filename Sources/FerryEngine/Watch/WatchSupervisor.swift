@@ -96,7 +96,7 @@ public final class WatchSupervisor: Service {
                 logger.info("watch \(id): stopped")
             }
             for (id, (binding, trigger, fingerprint)) in wanted where running[id] == nil {
-                running[id] = Running(fingerprint: fingerprint, task: Task { await self.watch(binding, trigger) })
+                running[id] = Running(fingerprint: fingerprint, task: Task(executorPreference: BlockingExecutor.shared) { await self.watch(binding, trigger) })
                 logger.info("watch \(id) (\(binding.kind)): started")
             }
         }

@@ -37,7 +37,7 @@ struct HookController {
             } catch let error as FerryError where error.code == .payloadTooLarge {
                 tooLarge = error.message
             }
-            let outcome = try engine.receiveHook(bindingID: id, headers: headers, body: body, tooLarge: tooLarge)
+            let outcome = try await engine.receiveHook(bindingID: id, headers: headers, body: body, tooLarge: tooLarge)
             if outcome.unknownBinding { ingress.countUnknownBinding() }
             return try JSONResponse.make(
                 HookAnswer(outcome: outcome.event?.outcome.rawValue ?? "refused", message: outcome.message, event: outcome.event?.id, jobs: outcome.jobs.map(\.id)),

@@ -1,0 +1,91 @@
+import FerryCore
+import Foundation
+import GRDB
+import Synchronization
+
+/// Group commit for webhook deliveries: deliveries that arrive while a transaction is being
+/// committed wait together and go into the next one, so a burst costs one fsync per batch
+/// instead of one per delivery, and each sender is answered only after its batch committed.
+///
+/// The transactions run on a dispatch queue of their own, never on Swift's concurrency pool: a
+/// caller waiting for the write lock (a long transaction, a backup, another process holding the
+/// file) suspends instead of blocking one of the pool's few threads, so every other request
+/// keeps being served meanwhile. Each delivery gets a savepoint, so one that fails (its
+/// duplicate check, a constraint) fails alone and its batch still commits.
+public final class DeliveryCommitter: Sendable {
+    /// Deliveries in one transaction at most; a larger backlog takes several.
+    public static let maxBatch = 256
+
+    private struct Pending: Sendable {
+        var event: Event
+        var jobs: [Job]
+        var checkDuplicate: Bool
+        var decide: @Sendable ([Job], Job) -> EnqueueDecision
+        var continuation: CheckedContinuation<(event: Event, jobs: [Job]), any Error>
+    }
+
+    private let database: FerryDatabase
+    private let queue = DispatchQueue(label: "ferry.delivery-commit")
+    private let state = Mutex<(pending: [Pending], draining: Bool, batches: Int, largest: Int)>(([], false, 0, 0))
+
+    public init(database: FerryDatabase) { self.database = database }
+
+    /// `FerryDatabase.recordDelivery` (or `recordEvent` when `checkDuplicate` is false), batched
+    /// with whatever else is waiting.
+    public func record(
+        _ event: Event, jobs: [Job], checkDuplicate: Bool, decide: @escaping @Sendable ([Job], Job) -> EnqueueDecision
+    ) async throws -> (event: Event, jobs: [Job]) {
+        try await withCheckedThrowingContinuation { continuation in
+            let start = state.withLock { s in
+                s.pending.append(Pending(event: event, jobs: jobs, checkDuplicate: checkDuplicate, decide: decide, continuation: continuation))
+                defer { s.draining = true }
+                return !s.draining
+            }
+            if start { queue.async { self.drain() } }
+        }
+    }
+
+    /// Transactions committed so far and the largest batch, for tests and `/metrics`.
+    public var statistics: (batches: Int, largest: Int) { state.withLock { ($0.batches, $0.largest) } }
+
+    private func drain() {
+        while true {
+            let batch = state.withLock { s -> [Pending] in
+                let batch = Array(s.pending.prefix(Self.maxBatch))
+                s.pending.removeFirst(batch.count)
+                if batch.isEmpty { s.draining = false } else {
+                    s.batches += 1
+                    s.largest = max(s.largest, batch.count)
+                }
+                return batch
+            }
+            if batch.isEmpty { return }
+            commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [Pending]) {
+        let items = batch.map { ($0.event, $0.jobs, $0.checkDuplicate, $0.decide) }
+        let results: [Result<(event: Event, jobs: [Job]), any Error>]
+        do {
+            results = try database.write { db in
+                items.map { event, jobs, checkDuplicate, decide in
+                    Result {
+                        var stored: (event: Event, jobs: [Job]) = (event, [])
+                        try db.inSavepoint {
+                            stored = checkDuplicate
+                                ? try FerryDatabase.storeDelivery(db, event, jobs, decide)
+                                : (event, try FerryDatabase.insert(db, event, jobs, decide))
+                            return .commit
+                        }
+                        return stored
+                    }
+                }
+            }
+        } catch {
+            for pending in batch { pending.continuation.resume(throwing: error) }
+            return
+        }
+        for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+    }
+}
