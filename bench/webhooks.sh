@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Git-push webhooks: deliveries accepted per second (each committed to the store before the 202)
-# with the latency of the 202, and push-to-live time of a small site through a signed webhook.
+# at 16 and 64 connections with the latency of the 202, next to the peer (SQLite committing one
+# transaction per event on the same disk), and push-to-live time of a small site through a
+# signed webhook.
 #
 #   RUNS=5 bash bench/webhooks.sh      (FERRY_BIN=path/to/ferry to skip the release build;
 #                                       RESULTS=path appends the section there, default
 #                                       bench/RESULTS.md; RESULTS=- only prints it;
-#                                       DURATION=10s per wrk run)
+#                                       DURATION=10s per wrk run, CONNECTIONS="16 64")
 #
 # Waits (checking every 20 s, at most IDLE_WAIT seconds, default 900 = 15 minutes) until no other benchmark (wrk, nginx workers)
 # and no compile (swift-build, swift-frontend) is running, then builds `ferry` in release mode (a
@@ -14,7 +16,8 @@
 # temp dir, applies a static-site workload for hub.git (folder public) and creates a git-push
 # binding `bench-hook` that deploys it. Then:
 #
-# 1. throughput, RUNS times: wrk -t2 -c16 -d10s --latency -s hook.lua http://127.0.0.1:PORT/hooks/bench-hook
+# 1. throughput, RUNS times at each of CONNECTIONS: wrk -t2 -cN -d10s --latency -s hook.lua http://127.0.0.1:PORT/hooks/bench-hook;
+#    then the peer, RUNS times: python3 bench/sqlite-one-tx.py (one-row transactions, WAL, FULL sync)
 #    hook.lua POSTs one fixed GitHub push body (branch main, the head commit), signed once with
 #    HMAC-SHA256 (X-Hub-Signature-256), with a new X-GitHub-Delivery per request: every request
 #    is a new delivery that is stored as an event (and coalesces into the queued deploy job),
@@ -35,7 +38,8 @@ for tool in git curl python3 wrk openssl; do
 done
 NAME=bench-hooks
 BINDING=bench-hook
-WRK_ARGS=(-t2 -c16 "-d${DURATION:-10s}" --latency)
+CONNECTIONS=(${CONNECTIONS:-16 64})
+WRK_ARGS=(-t2 "-d${DURATION:-10s}" --latency)
 RESULTS="${RESULTS:-$BENCH_ROOT/bench/RESULTS.md}"
 
 tmp="$(mktemp -d /tmp/ferry-bench-webhooks.XXXXXX)"
@@ -160,6 +164,8 @@ open(out, "w").write(lua)
 PY
 }
 
+join() { local IFS=' / '; echo "$*"; }
+
 # to_ms "1.23ms" → 1.23 (wrk prints us, ms or s).
 to_ms() {
     python3 -c '
@@ -171,23 +177,36 @@ print("%.3f" % (float(m.group(1)) * scale))' "$1"
 
 events0="$(sql 'select count(*) from events')"
 jobs0="$(sql 'select count(*) from jobs')"
-rps=() p50=() p99=() non2xx=() sockerr=() total_requests=0
-for ((i = 1; i <= RUNS; i++)); do
-    write_lua "$i"
-    timeout 60 wrk "${WRK_ARGS[@]}" -s "$tmp/hook.lua" "$HOOK" >"$tmp/wrk-$i.txt" 2>&1 &
-    WRK_PID=$!
-    wait "$WRK_PID" || { cat "$tmp/wrk-$i.txt" >&2; die "wrk run $i failed"; }
-    WRK_PID=""
-    out="$tmp/wrk-$i.txt"
-    rps+=("$(awk '/^Requests\/sec:/ { print $2 }' "$out")")
-    p50+=("$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")")
-    p99+=("$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")")
-    non2xx+=("$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out" | grep . || echo 0)")
-    sockerr+=("$(grep -c 'Socket errors' "$out" || true)")
-    n="$(awk '/requests in/ { print $1 }' "$out")"
-    total_requests=$((total_requests + n))
-    note "wrk run $i: ${rps[-1]} req/s, p50 ${p50[-1]} ms, p99 ${p99[-1]} ms, $n requests, non-2xx ${non2xx[-1]}"
+declare -A rps_of p50_of p99_of
+non2xx_total=0 sockerr_total=0 total_requests=0
+for c in "${CONNECTIONS[@]}"; do
+    rps=() p50=() p99=()
+    for ((i = 1; i <= RUNS; i++)); do
+        write_lua "c$c-$i"
+        timeout 120 wrk "${WRK_ARGS[@]}" "-c$c" -s "$tmp/hook.lua" "$HOOK" >"$tmp/wrk-$c-$i.txt" 2>&1 &
+        WRK_PID=$!
+        wait "$WRK_PID" || { cat "$tmp/wrk-$c-$i.txt" >&2; die "wrk run $i at $c connections failed"; }
+        WRK_PID=""
+        out="$tmp/wrk-$c-$i.txt"
+        rps+=("$(awk '/^Requests\/sec:/ { print $2 }' "$out")")
+        p50+=("$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")")
+        p99+=("$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")")
+        bad="$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out" | grep . || echo 0)"
+        non2xx_total=$((non2xx_total + bad))
+        sockerr_total=$((sockerr_total + $(grep -c 'Socket errors' "$out" || true)))
+        n="$(awk '/requests in/ { print $1 }' "$out")"
+        total_requests=$((total_requests + n))
+        note "wrk -c$c run $i: ${rps[-1]} req/s, p50 ${p50[-1]} ms, p99 ${p99[-1]} ms, $n requests, non-2xx $bad"
+    done
+    rps_of[$c]="$(stats "${rps[@]}") | $(join "${rps[@]}")"
+    p50_of[$c]="$(stats "${p50[@]}" | cut -d' ' -f1)"
+    p99_of[$c]="$(stats "${p99[@]}") | $(join "${p99[@]}")"
 done
+commit_stats="$(curl -fsS "$FERRY_URL/metrics" | awk '/^ferry_hook_commit_batches_total / { b = $2 } /^ferry_hook_commit_batch_largest / { l = $2 } END { print b " transactions, largest batch " l }')"
+# The peer: one-row transactions, one at a time, on the same disk with the same settings.
+peer=()
+for ((i = 1; i <= RUNS; i++)); do peer+=("$(python3 "$BENCH_ROOT/bench/sqlite-one-tx.py" "$tmp" 5)"); done
+read -r peer_med _ _ < <(stats "${peer[@]}")
 curl -fsS "$FERRY_URL/api/events?limit=5" >"$tmp/events.json" || die "GET /api/events failed"
 recent="$(python3 -c '
 import json, sys
@@ -233,23 +252,24 @@ done
 peak="$(peak_rss "$FERRY_PID")"
 
 # --- 4. the section ----------------------------------------------------------------------------
-read -r rps_med rps_min rps_max < <(stats "${rps[@]}")
-read -r p50_med _ _ < <(stats "${p50[@]}")
-read -r p99_med p99_min p99_max < <(stats "${p99[@]}")
 read -r l_med l_min l_max < <(stats "${p2l[@]}")
-non2xx_total=0; for x in "${non2xx[@]}"; do non2xx_total=$((non2xx_total + x)); done
-sockerr_total=0; for x in "${sockerr[@]}"; do sockerr_total=$((sockerr_total + x)); done
+rows=""
+for c in "${CONNECTIONS[@]}"; do
+    read -r med min max rest <<<"${rps_of[$c]}"
+    ratio="$(python3 -c "print(f'{$med / $peer_med:.2f}')")"
+    rows+="| webhooks accepted (202) per second, $c connections | $med | $min | $max | ${rest#| } | $ratio |"$'\n'
+    read -r pmed pmin pmax prest <<<"${p99_of[$c]}"
+    rows+="| latency of the 202 at $c connections, p50 / p99 (ms) | ${p50_of[$c]} / $pmed | $pmin | $pmax | ${prest#| } | |"$'\n'
+done
 cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 changed="$(git status --porcelain -- Sources Plugins Package.swift 2>/dev/null | wc -l)"
 tree="commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 [ "$changed" -gt 0 ] && tree="$tree + uncommitted changes to $changed file(s) under Sources/, Plugins/, Package.swift"
-join() { local IFS=' / '; echo "$*"; }
-
 section="$(cat <<MD
 
 ## Git-push webhooks (bench/webhooks.sh)
 
-* command: \`RUNS=$RUNS bash bench/webhooks.sh\`; per run \`wrk ${WRK_ARGS[*]} -s hook.lua http://127.0.0.1:PORT/hooks/$BINDING\`
+* command: \`RUNS=$RUNS bash bench/webhooks.sh\`; per run \`wrk ${WRK_ARGS[*]} -cN -s hook.lua http://127.0.0.1:PORT/hooks/$BINDING\` for N in ${CONNECTIONS[*]}; peer: \`python3 bench/sqlite-one-tx.py DIR 5\` (one-row transactions one at a time, WAL, \`synchronous = FULL\`, same disk), $RUNS runs, median $peer_med per second
 * date: $(date -u)
 * machine: $(nproc) CPUs ($cpu), $(free -h | awk '/^Mem:/ { print $2 }') RAM, Linux $(uname -r)
 * ferry: release build (swift build -c release), $tree; $(swift --version 2>&1 | head -1)
@@ -260,12 +280,9 @@ Each request is a signed GitHub push delivery (same ~0.6 KB body for branch main
 commit, HMAC-SHA256 computed once, a new \`X-GitHub-Delivery\` per request), so each is verified,
 stored as a new event and merged into the queued deploy job before its 202.
 
-| measure | median | min | max | per run |
-| --- | --- | --- | --- | --- |
-| webhooks accepted (202) per second | $rps_med | $rps_min | $rps_max | $(join "${rps[@]}") |
-| latency of the 202, p50 (ms) | $p50_med | | | $(join "${p50[@]}") |
-| latency of the 202, p99 (ms) | $p99_med | $p99_min | $p99_max | $(join "${p99[@]}") |
-| push-to-live, 3-file site (s): git push → signed webhook → new index.html served | $l_med | $l_min | $l_max | $(join "${p2l[@]}") |
+| measure | median | min | max | per run | ratio to the one-transaction-per-event limit |
+| --- | --- | --- | --- | --- | --- |
+${rows}| push-to-live, 3-file site (s): git push → signed webhook → new index.html served | $l_med | $l_min | $l_max | $(join "${p2l[@]}") | |
 
 * requests sent by wrk over the $RUNS runs: $total_requests; non-2xx responses: $non2xx_total; runs with socket errors: $sockerr_total
 * events in the store: $events0 before the wrk runs, $events1 after (+$((events1 - events0)) stored;
@@ -273,11 +290,11 @@ stored as a new event and merged into the queued deploy job before its 202.
 * deploy jobs: $jobs0 before the wrk runs, $jobs1 after: $((jobs1 - jobs0)) job(s) for $accepted_events accepted
   deliveries, because a delivery that arrives while a deploy is queued merges into it (coalescing); job states at the end: $jobs_done
 * ferry serve peak RSS: $peak; lines with "error" in the server log: $server_errors
-* What bounds the throughput: every delivery is one SQLite write transaction (WAL mode,
-  \`synchronous = NORMAL\`: the commit is in the WAL before the 202, so it survives a crash of
-  Ferry, but a power loss can lose the last transactions since the previous checkpoint's fsync)
-  that inserts the event and updates the queued job, plus a read for duplicate detection and
-  the HMAC check; SQLite has one writer at a time, so deliveries serialise on the write lock.
+* group commit: $commit_stats (deliveries waiting together share one transaction, WAL mode,
+  \`synchronous = FULL\`: every 202 is answered after its batch's commit was fsynced, so an
+  accepted delivery survives a power loss); each delivery still costs the HMAC check, the
+  binding and workload reads, a read of recent events for the staleness check and, inside the
+  transaction, the duplicate check and the merge into the queued job.
   On this $(nproc)-CPU machine wrk, the server and the deploy jobs the deliveries cause (git fetch,
   copy, manifest) share the CPUs. Push-to-live is mostly the deploy job (git fetch from the
   local bare repository, copy, manifest, verify, switch) plus the poll interval of 20 ms.

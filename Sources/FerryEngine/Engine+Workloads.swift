@@ -121,12 +121,17 @@ extension Engine {
 
     /// The build a workload serves now, with its manifest; cached until `current` moves.
     public func liveBuild(_ name: String) -> LiveBuild? {
-        guard let id = activator.liveBuildID(workload: name) else { return nil }
-        if let cached = liveBuilds.withLock({ $0[name] }), cached.id == id { return cached }
-        let dir = paths.build(name, id)
-        guard let manifest = try? ManifestBuilder.read(from: dir) else { return nil }
-        let live = LiveBuild(id: id, directory: paths.buildContent(name, id), manifest: manifest)
-        liveBuilds.withLock { $0[name] = live }
+        // Serving asks on every request: while no build was switched since the last look, the
+        // answer (and the live build's index and memo) comes from memory, not from readlink.
+        let switches = activator.switches
+        if let cached = liveBuilds.withLock({ $0[name] }), cached.switches == switches { return cached.live }
+        let live = activator.liveBuildID(workload: name).flatMap { id -> LiveBuild? in
+            if let cached = liveBuilds.withLock({ $0[name] })?.live, cached.id == id { return cached }
+            guard let manifest = try? ManifestBuilder.read(from: paths.build(name, id)) else { return nil }
+            return LiveBuild(id: id, directory: paths.buildContent(name, id), manifest: manifest)
+        }
+        liveBuilds.withLock { $0[name] = (switches, live) }
         return live
     }
+
 }

@@ -85,7 +85,8 @@ public final class Engine: Sendable {
     let runsRetention: Bool
     let now: @Sendable () -> Date
     public let logger: Logger
-    let liveBuilds = Mutex<[String: LiveBuild]>([:])
+    /// What `liveBuild` last found per workload, with the activator's switch count at the time.
+    let liveBuilds = Mutex<[String: (switches: Int, live: LiveBuild?)]>([:])
     /// Source kind per workload name, so serving a request needs no database read; kept
     /// current by `apply` and `delete`, the only ways a workload's kind changes.
     let sourceKinds = Mutex<[String: String]>([:])

@@ -36,7 +36,10 @@ public func buildApplication(
         services: engine.services,
         logger: logger)
     let files = config.apply
+    // The runner starts with the other services; it claims nothing until recovery is done.
+    engine.runner.hold()
     app.beforeServerStarts {
+        defer { engine.runner.release() }
         try engine.reconciler.recover()
         for file in files { try applyFile(file, engine: engine, limits: limits, logger: logger) }
     }

@@ -55,7 +55,9 @@ import Testing
         let repository = try Repository()
         let response = await repository.get("p2/acme/lib.json")
         #expect(response.status == 200)
-        guard case .file(let file, _) = response.body else { Issue.record("no file body"); return }
-        #expect(file.hasPrefix(repository.live.directory.path))
+        guard case .bytes(let bytes) = response.body else { Issue.record("a small p2 file is answered from memory"); return }
+        let onDisk = try Data(contentsOf: repository.live.directory.appendingPathComponent("p2/acme/lib.json"))
+        #expect(Data(bytes) == onDisk)
+        #expect(repository.live.memo.bytesKept == onDisk.count, "kept in the live build's memo")
     }
 }

@@ -33,8 +33,11 @@ import Testing
             let job = try await client.run("relink")
             let buildsBefore = try engine.database.builds(workload: "relink").count
 
+            #expect(try await client.page("/sites/relink/").1 == "hello")
             try FileManager.default.removeItem(at: engine.paths.current("relink"))
             #expect(engine.activator.liveBuildID(workload: "relink") == nil)
+            // Serving reads what is live from memory (no readlink per request): the site stays up.
+            #expect(try await client.page("/sites/relink/").1 == "hello")
             #expect(try engine.reconciler.pass().isEmpty)
             #expect(engine.activator.liveBuildID(workload: "relink") == job["buildID"]?.stringValue)
             #expect(try await client.page("/sites/relink/").1 == "hello")

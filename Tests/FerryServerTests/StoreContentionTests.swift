@@ -99,6 +99,7 @@ import Testing
             #expect(try engine.database.events(kind: "git-push", limit: 1000).count == before + count)
             let stats = engine.dispatcher.committer.statistics
             #expect(stats.largest > 1, "deliveries that waited together committed together: \(stats)")
+            #expect(try await HookLimitsTests.metric("ferry_hook_commit_batch_largest", client) == Double(stats.largest))
         }
     }
 }

@@ -45,8 +45,28 @@ import Testing
         let response = await site.get(path)
         #expect(response.status == 200)
         #expect(response.bodyText == body)
-        let file = try #require(response.filePath)
-        #expect(file.hasPrefix(site.live.directory.path + "/"))
+    }
+
+    @Test func smallFilesAreAnsweredFromMemoryAfterTheFirstRequestLargeOnesStreamed() async throws {
+        let big = String(repeating: "b", count: BuildMemo.smallFileLimit + 1)
+        let parent = try TempDir.make("serve-memo")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let live = try Fixtures.liveBuild(["index.html": "<h1>home</h1>", "big.txt": big], in: parent)
+        let context = TestSurfaceContext(workload: WorkloadSpec(name: "docs", source: SourceRef(kind: "static-site", config: .object([:]))))
+        func get(_ path: String) async -> SurfaceResponse {
+            await StaticSiteSource().serve(SurfaceRequest(method: "GET", base: "/sites/docs", path: path), live: live, context: context)
+        }
+        #expect(await get("index.html").bodyText == "<h1>home</h1>")
+        #expect(live.memo.bytesKept == "<h1>home</h1>".utf8.count)
+        // The build never changes once live, so a second request needs no file system at all.
+        try FileManager.default.removeItem(at: live.directory.appendingPathComponent("index.html"))
+        let again = await get("index.html")
+        #expect(again.status == 200 && again.bodyText == "<h1>home</h1>")
+        let large = await get("big.txt")
+        let file = try #require(large.filePath, "a file past the in-memory limit is streamed from the build")
+        #expect(file.hasPrefix(live.directory.path + "/"))
+        #expect(large.headers["content-length"] == String(big.utf8.count))
+        #expect(live.memo.bytesKept == "<h1>home</h1>".utf8.count)
     }
 
     @Test func aFolderWithoutSlashRedirects() async throws {

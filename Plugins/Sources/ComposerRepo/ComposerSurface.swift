@@ -71,11 +71,26 @@ struct ComposerSurface {
         }
     }
 
+    /// Where a build file is, its Last-Modified, and its bytes when small: looked up once per live
+    /// build (builds never change once live), then answered from the build's memo.
+    private struct Located: Sendable {
+        var absolute: String
+        var modified: Int
+        var bytes: [UInt8]?
+    }
+
     private func file(_ entry: BuildManifest.File, _ request: SurfaceRequest) -> SurfaceResponse {
-        guard let absolute = try? live.directory.appending(checked: entry.path, what: "build file").path,
-              let modified = HTTPDate.modified(absolute)
-        else { return notFound() }
-        return FileAnswer(path: absolute, size: Int(entry.size), etag: String(entry.sha256.prefix(32)), modified: modified, contentType: FileAnswer.contentType(entry.path))
+        let located: Located? = live.memo.value("composer-file:" + entry.path, cost: { $0?.bytes?.count ?? 0 }) {
+            guard let absolute = try? live.directory.appending(checked: entry.path, what: "build file").path,
+                  let modified = HTTPDate.modified(absolute)
+            else { return nil }
+            let bytes = live.memo.wouldKeep(entry.size) ? FileManager.default.contents(atPath: absolute).map { Array($0) } : nil
+            return Located(absolute: absolute, modified: modified, bytes: bytes?.count == Int(entry.size) ? bytes : nil)
+        }
+        guard let located else { return notFound() }
+        return FileAnswer(
+            path: located.absolute, size: Int(entry.size), etag: String(entry.sha256.prefix(32)), modified: located.modified,
+            contentType: FileAnswer.contentType(entry.path), bytes: located.bytes)
             .respond(to: request)
     }
 

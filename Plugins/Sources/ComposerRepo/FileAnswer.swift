@@ -1,7 +1,7 @@
 import FerryCore
 
 /// A file answered with its validators: 304 when the client's `If-None-Match` (or, without
-/// one, `If-Modified-Since`) still holds, otherwise the file streamed. One place for the live
+/// one, `If-Modified-Since`) still holds, otherwise the content (from memory, or the file streamed). One place for the live
 /// build's files and the proxy cache's, so both revalidate the way Composer expects.
 struct FileAnswer {
     let path: String
@@ -12,6 +12,8 @@ struct FileAnswer {
     let modified: Int
     let contentType: String
     var extraHeaders: [String: String] = [:]
+    /// The content, when it is kept in memory; else the file at `path` is streamed.
+    var bytes: [UInt8]? = nil
 
     func respond(to request: SurfaceRequest) -> SurfaceResponse {
         let quoted = "\"\(etag)\""
@@ -25,7 +27,7 @@ struct FileAnswer {
         }
         headers["content-type"] = contentType
         headers["content-length"] = String(size)
-        return SurfaceResponse(status: 200, headers: headers, body: .file(path: path, size: Int64(size)))
+        return SurfaceResponse(status: 200, headers: headers, body: bytes.map { .bytes($0) } ?? .file(path: path, size: Int64(size)))
     }
 
     static func contentType(_ path: String) -> String {

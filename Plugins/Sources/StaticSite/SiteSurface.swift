@@ -6,8 +6,10 @@ import Foundation
 /// Only files listed in the build's manifest are ever served, which already rules out `.git`,
 /// stray files and anything outside the build; the real path of every file is still checked
 /// against the build directory before it is handed to the server, in case the directory on disk
-/// was tampered with after verification. ETags come from the manifest's sha256, so answering a
-/// conditional request costs no hashing.
+/// was tampered with after verification — once per file and live build, remembered in the
+/// build's memo with the bytes of small files, so a repeated request touches neither the file
+/// system nor the disk. ETags come from the manifest's sha256, so answering a conditional request
+/// costs no hashing.
 struct SiteSurface {
     let live: LiveBuild
 
@@ -59,7 +61,7 @@ struct SiteSurface {
     /// A file response, or 304 when the client already has this version (`request` is nil for
     /// the 404 page, which is never answered conditionally).
     private func serve(_ entry: BuildManifest.File, status: Int, request: SurfaceRequest?, head: Bool) -> SurfaceResponse {
-        guard let absolute = realFile(entry.path) else {
+        guard let absolute = live.memo.value("site-path:" + entry.path, make: { realFile(entry.path) }) else {
             // Listed but missing, or moved outside the build behind a symlink: never follow it.
             var response = SurfaceResponse.text(404, "not found\n")
             if head { response.body = .empty }
@@ -76,7 +78,18 @@ struct SiteSurface {
             "cache-control": "no-cache",
             "x-content-type-options": "nosniff",
         ]
-        return SurfaceResponse(status: status, headers: headers, body: head ? .empty : .file(path: absolute, size: entry.size))
+        if head { return SurfaceResponse(status: status, headers: headers, body: .empty) }
+        return SurfaceResponse(status: status, headers: headers, body: content(entry, at: absolute))
+    }
+
+    /// The file's bytes from the memo when it is small enough and fits the budget, else the file.
+    private func content(_ entry: BuildManifest.File, at absolute: String) -> SurfaceResponse.Body {
+        guard live.memo.wouldKeep(entry.size) else { return .file(path: absolute, size: entry.size) }
+        let bytes: [UInt8]? = live.memo.value("site-bytes:" + entry.path, cost: { $0?.count ?? 0 }) {
+            guard let data = FileManager.default.contents(atPath: absolute), data.count == entry.size else { return nil }
+            return Array(data)
+        }
+        return bytes.map { .bytes($0) } ?? .file(path: absolute, size: entry.size)
     }
 
     /// The real path of a manifest entry when it is a regular file inside the build directory.

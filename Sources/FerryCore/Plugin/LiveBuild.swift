@@ -8,6 +8,8 @@ public final class LiveBuild: Sendable {
     public let directory: URL
     public let manifest: BuildManifest
     private let index: [String: BuildManifest.File]
+    /// What the source learned serving this build (`BuildMemo`).
+    public let memo = BuildMemo()
 
     public init(id: String, directory: URL, manifest: BuildManifest) {
         self.id = id

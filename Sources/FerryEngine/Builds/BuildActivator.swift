@@ -1,5 +1,6 @@
 import FerryCore
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -11,8 +12,18 @@ import Glibc
 /// so a reader sees the old build or the new one, never a missing or half-written link.
 public struct BuildActivator: Sendable {
     public let paths: FerryPaths
+    private let counter = SwitchCounter()
 
     public init(paths: FerryPaths) { self.paths = paths }
+
+    /// Grows with every switch this activator makes (activate, deactivate): a reader that cached
+    /// what was live knows it is still right while this number is unchanged, without a readlink.
+    public var switches: Int { counter.value.load(ordering: .acquiring) }
+
+    private final class SwitchCounter: Sendable {
+        let value = Atomic<Int>(0)
+        func bump() { value.add(1, ordering: .releasing) }
+    }
 
     public func activate(workload: String, buildID: String) throws {
         let current = paths.current(workload)
@@ -26,6 +37,7 @@ public struct BuildActivator: Sendable {
             unlink(temporary.path)
             throw FerryError(.internal, "cannot switch \(current.path): \(reason)")
         }
+        counter.bump()
     }
 
     /// The build id `current` points to, or nil when the link is missing or points elsewhere.
@@ -41,6 +53,7 @@ public struct BuildActivator: Sendable {
     /// Removes `current` (used when a workload is deleted).
     public func deactivate(workload: String) {
         unlink(paths.current(workload).path)
+        counter.bump()
     }
 
     /// Deletes the files of builds beyond the `keep` newest, never the live one. Returns the

@@ -18,6 +18,7 @@ public final class JobRunner: Service {
     private let wakeContinuation: AsyncStream<Void>.Continuation
     private let running = Mutex<[String: Task<Void, Never>]>([:])
     private let stopping = Atomic<Bool>(false)
+    private let held = Atomic<Bool>(false)
 
     init(database: FerryDatabase, executor: JobExecutor, concurrency: Int) {
         self.database = database
@@ -28,6 +29,15 @@ public final class JobRunner: Service {
 
     /// Asks the runner to look for runnable jobs now.
     public func wake() { wakeContinuation.yield() }
+
+    /// Claims nothing until `release()`: start-up recovery kills what a dead server's jobs left
+    /// running and removes their scratch folders, which must not race a job this process starts.
+    public func hold() { held.store(true, ordering: .releasing) }
+
+    public func release() {
+        held.store(false, ordering: .releasing)
+        wake()
+    }
 
     /// Cancels a running job; returns false if it is not running in this process.
     public func cancel(jobID: String) -> Bool {
@@ -47,6 +57,7 @@ public final class JobRunner: Service {
                 }
             }
             for await _ in wakeStream.cancelOnGracefulShutdown() {
+                if held.load(ordering: .acquiring) { continue }
                 let free = concurrency - running.withLock { $0.count }
                 guard free > 0 else { continue }
                 let claimed: [Job]

@@ -62,8 +62,9 @@ public final class Reconciler: Service {
     /// an attempt; after `recoveryAttempts` of them it stays failed, since it may be what kills
     /// the process. One stopped by a graceful shutdown is re-run without counting. Half-written
     /// builds (folders with no build record, or recorded as pruned) and every job's scratch
-    /// folder are removed: nothing runs yet, and neither was ever live. A job that recorded its
-    /// deploy before the process died did its work: it is closed as succeeded, not re-run.
+    /// folder are removed: nothing runs yet (the server holds the job runner until recovery is
+    /// done), and neither was ever live. A job that recorded its deploy before the process died
+    /// did its work: it is closed as succeeded, not re-run.
     @discardableResult
     public func recover() throws -> [Job] {
         var requeued: [Job] = []

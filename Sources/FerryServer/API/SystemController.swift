@@ -66,6 +66,9 @@ struct SystemController {
         registry.makeGauge(name: "ferry_hook_deliveries_in_flight", help: "webhook deliveries being processed").set(Double(hooks.inFlight))
         registry.makeCounter(name: "ferry_hook_deliveries_busy_total").increment(by: Int64(hooks.busy))
         registry.makeCounter(name: "ferry_hook_deliveries_unknown_binding_total").increment(by: Int64(hooks.unknownBinding))
+        let commits = engine.dispatcher.committer.statistics
+        registry.makeCounter(name: "ferry_hook_commit_batches_total").increment(by: Int64(commits.batches))
+        registry.makeGauge(name: "ferry_hook_commit_batch_largest", help: "most deliveries one group commit has stored").set(Double(commits.largest))
         for (kind, n) in engine.retention.removedTotals {
             registry.makeCounter(name: "ferry_retention_removed_total", labels: [("kind", kind)]).increment(by: Int64(n))
         }
