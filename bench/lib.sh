@@ -75,8 +75,9 @@ YAML
 # FERRY_URL, and waits (at most 30 s) for /api/health.
 start_ferry() {
     local data="$1" port="$2" log="$3"
-    # Loopback only, so the benches drive the API without a token.
-    printf 'auth: { mode: none }\n' >"$data.ferry.yaml"
+    # Loopback only, so the benches drive the API without a token; the benches' git
+    # repositories live beside the data dir, in the bench's temp folder.
+    printf 'auth: { mode: none }\ngit: { fileRoots: ["%s"] }\n' "$(dirname "$data")" >"$data.ferry.yaml"
     "$FERRY" serve --config "$data.ferry.yaml" --data "$data" --listen "127.0.0.1:$port" >"$log" 2>&1 &
     FERRY_PID=$!
     FERRY_URL="http://127.0.0.1:$port"

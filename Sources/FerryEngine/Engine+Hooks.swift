@@ -91,11 +91,11 @@ extension Engine {
             reasons.append("\(target.name): \(decision.reason)")
             guard decision.matches else { continue }
             if let commit = delivery.commit {
-                let history = try check ?? StalePushCheck(history: database.events(kind: binding.kind, limit: Self.staleHistory))
+                let history = check ?? StalePushCheck { [database] in try database.events(kind: binding.kind, limit: Self.staleHistory) }
                 check = history
-                if let why = history.reason(
+                if let why = try history.reason(
                     commit: commit, bindingID: binding.id, payload: delivery.payload,
-                    liveRevision: workload.status.liveRevision, deploys: try database.deploys(workload: workload.name))
+                    liveRevision: workload.status.liveRevision, deploys: { try database.deploys(workload: workload.name) })
                 {
                     reasons[reasons.count - 1] = "\(target.name): stale: \(why)"
                     stale += 1

@@ -23,16 +23,35 @@ import Foundation
 /// Rules 4 and 5 compare only pushes of the same repository (the sender's `repository`), since
 /// one binding may carry several (a Composer repository built from many git repositories).
 /// Records age out with retention, so very old replays may fall through to rule 5 only.
-struct StalePushCheck {
-    /// Recent git-push events, newest first (not the delivery being judged).
-    let history: [Event]
+///
+/// The history is read only when rule 2 does not settle it: a push of the commit that is
+/// already live (every re-delivery of the newest push) costs no store read at all.
+final class StalePushCheck {
+    private let load: () throws -> [Event]
+    private var loaded: [Event]?
 
-    /// Why `push` must not deploy, or nil when it may.
+    /// `history`: recent git-push events, newest first (not the delivery being judged), read
+    /// at most once, when a rule needs them.
+    init(history: @escaping () throws -> [Event]) { load = history }
+
+    private var history: [Event] {
+        get throws {
+            if let loaded { return loaded }
+            let events = try load()
+            loaded = events
+            return events
+        }
+    }
+
+    /// Why `push` must not deploy, or nil when it may. `deploys` (the workload's deploy
+    /// records) is read only when a rule needs it.
     func reason(
-        commit: String, bindingID: String, payload: JSONValue, liveRevision: String?, deploys: [Deploy]
-    ) -> String? {
+        commit: String, bindingID: String, payload: JSONValue, liveRevision: String?, deploys: () throws -> [Deploy]
+    ) throws -> String? {
         if payload["forced"] == .bool(true) { return nil }
         guard let live = liveRevision, live != commit else { return nil }
+        let deploys = try deploys()
+        let history = try self.history
         let short = String(commit.prefix(12))
         let liveShort = String(live.prefix(12))
         if deploys.contains(where: { $0.revision?.id == commit }) {
