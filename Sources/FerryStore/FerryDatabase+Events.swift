@@ -14,10 +14,12 @@ extension FerryDatabase {
     }
 
     static func trustedDelivery(_ db: Database, bindingID: String, deliveryID: String) throws -> Event? {
-        try EventRecord
-            .filter(EventRecord.Columns.bindingID == bindingID && EventRecord.Columns.deliveryID == deliveryID
-                && [Event.Outcome.accepted, .filtered, .ignored, .stale].map(\.rawValue).contains(EventRecord.Columns.outcome))
-            .order(EventRecord.Columns.receivedAt).fetchOne(db)?.model()
+        // Asked once per delivery inside the group commit: a cached statement, compiled once.
+        let trusted = [Event.Outcome.accepted, .filtered, .ignored, .stale].map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let statement = try db.cachedStatement(sql: """
+            SELECT * FROM events WHERE bindingID = ? AND deliveryID = ? AND outcome IN (\(trusted)) ORDER BY receivedAt LIMIT 1
+            """)
+        return try EventRecord.fetchOne(statement, arguments: [bindingID, deliveryID])?.model()
     }
 
     /// Newest first, optionally only one outcome, kind or caller (`by`).

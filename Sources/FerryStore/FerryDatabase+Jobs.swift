@@ -51,9 +51,8 @@ extension FerryDatabase {
         try EventRecord(event).insert(db)
         var result: [Job] = []
         for request in requests {
-            let queued = try JobRecord
-                .filter(JobRecord.Columns.workload == request.workload && JobRecord.Columns.state == Job.State.queued.rawValue)
-                .order(JobRecord.Columns.createdAt).fetchAll(db).map { try $0.model() }
+            let statement = try db.cachedStatement(sql: "SELECT * FROM jobs WHERE workload = ? AND state = ? ORDER BY createdAt")
+            let queued = try JobRecord.fetchAll(statement, arguments: [request.workload, Job.State.queued.rawValue]).map { try $0.model() }
             switch decide(queued, request) {
             case .insert(let job): try JobRecord(job).insert(db); result.append(job)
             case .merge(let job): try JobRecord(job).update(db); result.append(job)
