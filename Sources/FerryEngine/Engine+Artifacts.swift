@@ -30,11 +30,7 @@ extension Engine {
 
     /// One page of a source's listing (`packages`, `broken`), searchable by key.
     public func listing(_ listing: String, of workload: String, search: String?, offset: Int, limit: Int) throws -> (total: Int, items: [StoredRecord]) {
-        guard let found = try database.workload(workload) else { throw FerryError.notFound("workload", workload) }
-        let plugin = try registry.source(found.spec.source.kind)
-        guard plugin.listings.contains(listing) else {
-            throw FerryError(.notFound, "\(workload) (\(found.spec.source.kind)) has no \(listing) listing")
-        }
+        _ = try source(of: workload, listing: listing)
         let records = records(of: workload)
         let query = RecordQuery(collection: listing, search: search, limit: min(max(limit, 1), 1000), offset: max(offset, 0))
         var counting = query
@@ -45,11 +41,7 @@ extension Engine {
 
     /// One item of a source's listing, as the source presents it (`SourcePlugin.detail`).
     public func listingItem(_ listing: String, of workload: String, key: String) throws -> JSONValue {
-        guard let found = try database.workload(workload) else { throw FerryError.notFound("workload", workload) }
-        let plugin = try registry.source(found.spec.source.kind)
-        guard plugin.listings.contains(listing) else {
-            throw FerryError(.notFound, "\(workload) (\(found.spec.source.kind)) has no \(listing) listing")
-        }
+        let plugin = try source(of: workload, listing: listing)
         guard let item = try plugin.detail(listing: listing, key: key, records: records(of: workload)) else {
             throw FerryError(.notFound, "\(workload) has no \(listing) entry \(key)")
         }
@@ -58,8 +50,17 @@ extension Engine {
 
     /// The charts the workload's source draws from its records (`SourcePlugin.charts`).
     public func sourceCharts(of workload: String) throws -> [SourceChart] {
+        try source(of: workload).charts(records: records(of: workload))
+    }
+
+    /// The source plugin of a workload; with `listing`, one it offers (else a 404 naming both).
+    private func source(of workload: String, listing: String? = nil) throws -> any SourcePlugin {
         guard let found = try database.workload(workload) else { throw FerryError.notFound("workload", workload) }
-        return try registry.source(found.spec.source.kind).charts(records: records(of: workload))
+        let plugin = try registry.source(found.spec.source.kind)
+        if let listing, !plugin.listings.contains(listing) {
+            throw FerryError(.notFound, "\(workload) (\(found.spec.source.kind)) has no \(listing) listing")
+        }
+        return plugin
     }
 
     /// What a surface may read for one workload; cached, since it is on every request's path.

@@ -133,5 +133,4 @@ extension Engine {
         liveBuilds.withLock { $0[name] = (switches, live) }
         return live
     }
-
 }

@@ -65,17 +65,16 @@ public final class DeliveryCommitter: Sendable {
     }
 
     private func commit(_ batch: [Pending]) {
-        let items = batch.map { ($0.event, $0.jobs, $0.checkDuplicate, $0.decide) }
         let results: [Result<(event: Event, jobs: [Job]), any Error>]
         do {
             results = try database.write { db in
-                items.map { event, jobs, checkDuplicate, decide in
+                batch.map { p in
                     Result {
-                        var stored: (event: Event, jobs: [Job]) = (event, [])
+                        var stored: (event: Event, jobs: [Job]) = (p.event, [])
                         try db.inSavepoint {
-                            stored = checkDuplicate
-                                ? try FerryDatabase.storeDelivery(db, event, jobs, decide)
-                                : (event, try FerryDatabase.insert(db, event, jobs, decide))
+                            stored = p.checkDuplicate
+                                ? try FerryDatabase.storeDelivery(db, p.event, p.jobs, p.decide)
+                                : (p.event, try FerryDatabase.insert(db, p.event, p.jobs, p.decide))
                             return .commit
                         }
                         return stored
