@@ -14,6 +14,7 @@ let harnesses: [(name: String, products: [String])] = [
     ("TarballFuzz", ["NpmMirrorSource"]),
     ("WorkloadFileFuzz", ["FerryCore", "GitPushTrigger", "LogScanTrigger", "ScheduleTrigger", "RegistryPollTrigger", "ManualTrigger", "NpmMirrorSource", "ComposerRepoSource"]),
     ("SchemaFuzz", ["FerryCore"]),
+    ("JSONFuzz", ["FerryCore"]),
     ("CronFuzz", ["FerryCore"]),
     ("SemverFuzz", ["FerryCore"]),
     ("LogTimestampFuzz", ["LogScanTrigger"]),

@@ -6,7 +6,7 @@ import Foundation
 /// place a failure becomes a one-line reason and an exit code.
 enum CLIOutput {
     static func printJSON(_ data: Data) {
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: data) {
+        if let value = try? JSONValue(parsing: data) {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             if let pretty = try? encoder.encode(value) {
@@ -27,7 +27,7 @@ enum CLIOutput {
     }
 
     static func decode(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try JSONValue(parsing: data)
     }
 
     /// Runs a verb's body; a `FerryError` prints as `error: <message>` and exits with its code.

@@ -2,7 +2,7 @@
 import FerryCore
 import FuzzDriver
 
-/// The composer-repo JSON reader (`JSONParser`, behind `JSONText.parse`) on bytes as upstreams
+/// Core's JSON reader (`JSONValue(parsing:)`, behind composer-repo's `JSONText.parse`) on bytes as upstreams
 /// send them: composer.json from a git tag, WordPress.org info answers, p2 files read back.
 /// What it reads must survive Ferry's own writer unchanged, and the versions in it go through
 /// Composer's version rules as a sync would take them.

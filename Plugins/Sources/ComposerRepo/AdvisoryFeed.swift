@@ -16,7 +16,7 @@ struct AdvisoryFeed {
         do {
             let response = try await context.http.fetch(FetchRequest(url: url, timeout: .seconds(60), maxBytes: Self.maxBytes))
             guard response.status == 200 else { throw FerryError(.unavailable, "the advisories feed answered HTTP \(response.status)") }
-            document = try JSONDecoder().decode(JSONValue.self, from: Data(response.body))
+            document = try JSONValue(parsing: response.body)
         } catch let error where !(error is CancellationError) && !Task.isCancelled {
             let reason = (error as? FerryError)?.message ?? "the advisories feed is not JSON"
             context.log("warning: \(reason); keeping the advisories read before")

@@ -56,7 +56,8 @@ enum JSONText {
         out.append(UInt8(ascii: "\""))
     }
 
-    static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? {
-        JSONParser.parse(bytes)
+    /// Core's direct reader (`JSONValue(parsing:)`); nil for anything that is not JSON.
+    static func parse(_ bytes: some ContiguousBytes) -> JSONValue? {
+        try? JSONValue(parsing: bytes)
     }
 }

@@ -57,7 +57,7 @@ struct VersionSet: Sendable {
     static let collection = "versions"
 
     /// The record, written with `JSONText` rather than `JSONEncoder` (the build reads these back
-    /// with `JSONParser`; both are several times faster than `Codable` for untyped JSON).
+    /// with `JSONValue(parsing:)`; both are several times faster than `Codable` for untyped JSON).
     func write(key: String, stamp: Int64) -> RecordWrite {
         RecordWrite(key: key, json: Data(JSONText.bytes(.object(["versions": .array(versions)]))), stamp: stamp)
     }

@@ -75,7 +75,7 @@ actor ProxyAdvisories {
                 url, method: "POST", body: Array(form.utf8), headers: ["Content-Type": "application/x-www-form-urlencoded"], maxBytes: 32 << 20)
             let response = try await context.http.fetch(request)
             guard response.status == 200 else { throw FerryError(.unavailable, "\(url) answered HTTP \(response.status)") }
-            guard let document = JSONParser.parse(response.body), let advisories = document["advisories"] else {
+            guard let document = JSONText.parse(response.body), let advisories = document["advisories"] else {
                 throw FerryError(.unavailable, "\(url) answered something that is not an advisories document")
             }
             // PHP writes an empty map as `[]`.

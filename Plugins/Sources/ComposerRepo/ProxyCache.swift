@@ -181,7 +181,7 @@ actor ProxyCache {
         do {
             let response = try await context.http.fetch(upstream.request(upstream.base + "/packages.json"))
             guard response.isSuccess else { throw FerryError(.unavailable, "\(upstream.base)/packages.json answered HTTP \(response.status)") }
-            guard let root = JSONParser.parse(response.body), let template = root["metadata-url"]?.stringValue, template.contains("%package%") else {
+            guard let root = JSONText.parse(response.body), let template = root["metadata-url"]?.stringValue, template.contains("%package%") else {
                 throw FerryError(.unavailable, "\(upstream.base) is not a Composer v2 repository: its packages.json has no metadata-url with %package%")
             }
             let advisories = root["security-advisories"]?["api-url"]?.stringValue.map(upstream.absolute)

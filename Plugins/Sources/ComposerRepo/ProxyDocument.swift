@@ -28,7 +28,7 @@ struct ProxyDocument: Sendable {
     /// `package` is the name the file was asked for (`acme/tool`, without `~dev`); `distBase`
     /// is `<publicBase>/proxy/dists`.
     init(upstream body: [UInt8], package: String, distBase: String) throws(Invalid) {
-        guard let parsed = JSONParser.parse(body), case .object(var root) = parsed else {
+        guard let parsed = JSONText.parse(body), case .object(var root) = parsed else {
             let start = String(decoding: body.prefix(40), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw Invalid(reason: start.hasPrefix("<") ? "an HTML page, not JSON" : "not JSON")
         }

@@ -26,7 +26,7 @@ struct AdvisoryFeed {
     /// The advisories stored for `name`, each an object as the registry gives it.
     func advisories(_ name: String) -> [JSONValue] {
         guard let data = FileManager.default.contents(atPath: file(name).path),
-              let value = try? JSONDecoder().decode(JSONValue.self, from: data)
+              let value = try? JSONValue(parsing: data)
         else { return [] }
         return value.arrayValue ?? []
     }
@@ -113,7 +113,7 @@ struct AdvisoryFeed {
             if let failure { throw FerryError(.invalidInput, "the audit request is not valid gzip: \(failure)", field: "body") }
             data = inflated
         }
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data), let object = value.objectValue else {
+        guard let value = try? JSONValue(parsing: data), let object = value.objectValue else {
             throw FerryError(.invalidInput, "the audit request is not a JSON object of package names to version lists", field: "body")
         }
         return object.mapValues { ($0.arrayValue ?? []).compactMap(\.stringValue) }

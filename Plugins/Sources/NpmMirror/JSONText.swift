@@ -14,7 +14,7 @@ enum JSONText {
     }
 
     static func parse(_ data: Data, what: String) throws -> JSONValue {
-        do { return try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+        do { return try JSONValue(parsing: data) } catch {
             throw FerryError(.failed, "\(what) is not valid JSON: \(error)", cause: error)
         }
     }

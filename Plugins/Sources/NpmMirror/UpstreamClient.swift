@@ -56,7 +56,7 @@ struct UpstreamClient: Sendable {
                 url: base + "/-/npm/v1/security/advisories/bulk", method: "POST",
                 headers: ["Content-Type": "application/json", "Accept": "application/json"], body: Array(body), timeout: .seconds(120), maxBytes: maxPackumentSize))
         }
-        guard let object = (try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)))?.objectValue else {
+        guard let object = (try? JSONValue(parsing: response.body))?.objectValue else {
             throw FerryError(.unavailable, "upstream's advisory answer is not a JSON object")
         }
         return object

@@ -47,7 +47,7 @@ enum PushParser {
     static func json(_ body: [UInt8]) throws(PushParseError) -> JSONValue {
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+            value = try JSONValue(parsing: body)
         } catch {
             throw .malformed("body is not valid JSON")
         }

@@ -59,7 +59,7 @@ struct UpstreamAnswer: Sendable {
 
 enum JSONBody {
     static func decode(_ response: FetchResponse, from url: String) throws -> JSONValue {
-        do { return try JSONDecoder().decode(JSONValue.self, from: Data(response.body)) } catch {
+        do { return try JSONValue(parsing: response.body) } catch {
             throw FerryError(.unavailable, "\(url) did not answer JSON: \(error)")
         }
     }

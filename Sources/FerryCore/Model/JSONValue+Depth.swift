@@ -8,7 +8,7 @@ extension JSONValue {
         guard depth(ofJSON: data, exceeds: maxDepth) == false else {
             throw FerryError(.invalidInput, "\(what): nested deeper than \(maxDepth) levels\(limitKey.map { " (\($0))" } ?? "")")
         }
-        do { return try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+        do { return try JSONValue(parsing: data, maxDepth: maxDepth) } catch {
             throw FerryError(.invalidInput, "\(what): invalid JSON", cause: error)
         }
     }

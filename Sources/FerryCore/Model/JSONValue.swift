@@ -88,8 +88,7 @@ extension JSONValue: Codable {
 extension JSONValue {
     /// Converts any `Encodable` into a `JSONValue`, the bridge from typed structs to schema-checked data.
     public init(encoding value: some Encodable) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONValue(parsing: try JSONEncoder().encode(value))
     }
 
     /// Decodes this value into a typed struct, e.g. a plugin's `Config`.

@@ -82,7 +82,7 @@ public struct StoredRecord: Sendable {
     }
 
     /// The record as plain JSON, for API listings.
-    public var value: JSONValue { (try? decode(JSONValue.self)) ?? .null }
+    public var value: JSONValue { (try? JSONValue(parsing: json)) ?? .null }
 }
 
 /// Which records to list: a collection, optionally narrowed and paged.

@@ -22,7 +22,7 @@ struct Catalog: Sendable {
             let lang = String(file.dropLast(5))
             let data = try Data(contentsOf: directory.appendingPathComponent(file))
             let tree: JSONValue
-            do { tree = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+            do { tree = try JSONValue(parsing: data) } catch {
                 throw FerryError(.invalidInput, "\(directory.path)/\(file): not valid JSON: \(error)", cause: error)
             }
             trees[lang] = tree
