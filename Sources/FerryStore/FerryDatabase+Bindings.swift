@@ -7,8 +7,11 @@ extension FerryDatabase {
         try read { db in try BindingRecord.order(BindingRecord.Columns.id).fetchAll(db).map { try $0.model() } }
     }
 
+    /// Read on every webhook delivery: a cached statement, not a query built each time.
     public func binding(_ id: String) throws -> Binding? {
-        try read { db in try BindingRecord.fetchOne(db, key: id)?.model() }
+        try read { db in
+            try BindingRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM bindings WHERE id = ?"), arguments: [id])?.model()
+        }
     }
 
     /// Bindings that drive a workload, inline or shared.

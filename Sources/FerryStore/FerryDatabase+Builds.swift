@@ -30,7 +30,7 @@ extension FerryDatabase {
     @discardableResult
     public func recordDeploy(_ deploy: Deploy, _ change: @escaping @Sendable (inout WorkloadStatus) -> Void) throws -> Workload? {
         try write { db in
-            guard var workload = try WorkloadRecord.fetchOne(db, key: deploy.workload)?.model() else { return nil }
+            guard var workload = try WorkloadRecord.fetchOne(db, key: deploy.workload).map(decoded.model(of:)) else { return nil }
             try DeployRecord(deploy).insert(db)
             change(&workload.status)
             workload.status.lastDeployID = deploy.id

@@ -14,7 +14,7 @@ extension FerryDatabase {
     public func applyWorkload(_ spec: WorkloadSpec, inlineBindings: [Binding], now: Date) throws -> (Workload, ApplyResult) {
         try write { db in
             if let existing = try WorkloadRecord.fetchOne(db, key: spec.name) {
-                var workload = try existing.model()
+                var workload = try decoded.model(of: existing)
                 if JSONColumn.encode(workload.spec) == JSONColumn.encode(spec) { return (workload, .unchanged) }
                 workload.spec = spec
                 workload.generation += 1
@@ -31,18 +31,23 @@ extension FerryDatabase {
     }
 
     public func workload(_ name: String) throws -> Workload? {
-        try read { db in try WorkloadRecord.fetchOne(db, key: name)?.model() }
+        // Read on every webhook delivery and deploy: a cached statement, not a query built each time.
+        let record = try read { db in
+            try WorkloadRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM workloads WHERE name = ?"), arguments: [name])
+        }
+        return try record.map(decoded.model(of:))
     }
 
     public func workloads() throws -> [Workload] {
-        try read { db in try WorkloadRecord.order(WorkloadRecord.Columns.name).fetchAll(db).map { try $0.model() } }
+        try read { db in try WorkloadRecord.order(WorkloadRecord.Columns.name).fetchAll(db) }.map(decoded.model(of:))
     }
 
     /// Removes the workload, its inline bindings and its build and deploy records. Jobs and
     /// events stay: they are the history of what happened.
     @discardableResult
     public func deleteWorkload(_ name: String, now: Date = Date()) throws -> Bool {
-        try write { db in
+        defer { decoded.forget(name) }
+        return try write { db in
             guard try WorkloadRecord.deleteOne(db, key: name) else { return false }
             try BindingRecord.filter(BindingRecord.Columns.owner == name).deleteAll(db)
             try BuildRecord.filter(BuildRecord.Columns.workload == name).deleteAll(db)
@@ -60,7 +65,7 @@ extension FerryDatabase {
     @discardableResult
     public func updateStatus(_ name: String, _ change: @escaping @Sendable (inout WorkloadStatus) -> Void) throws -> Workload? {
         try write { db in
-            guard var workload = try WorkloadRecord.fetchOne(db, key: name)?.model() else { return nil }
+            guard var workload = try WorkloadRecord.fetchOne(db, key: name).map(decoded.model(of:)) else { return nil }
             change(&workload.status)
             try WorkloadRecord(workload).update(db)
             return workload

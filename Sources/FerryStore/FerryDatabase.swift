@@ -7,6 +7,8 @@ import GRDB
 /// (PostgreSQL) can be added behind the same API.
 public final class FerryDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// Decoded workload specs and statuses, reused while their stored text is unchanged.
+    let decoded = WorkloadDecodeMemo()
 
     /// Opens (creating if needed) the database file in WAL mode and runs pending migrations.
     public init(path: String) throws {

@@ -23,10 +23,4 @@ struct WorkloadRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
         createdAt = w.createdAt
         updatedAt = w.updatedAt
     }
-
-    func model() throws -> Workload {
-        Workload(
-            spec: try JSONColumn.decode(WorkloadSpec.self, spec), generation: generation,
-            status: try JSONColumn.decode(WorkloadStatus.self, status), createdAt: createdAt, updatedAt: updatedAt)
-    }
 }
