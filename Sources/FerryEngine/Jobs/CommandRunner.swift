@@ -53,25 +53,26 @@ public struct CommandRunner: Sendable {
         let onLine = self.onLine, onStart = self.onStart
         let output: CommandOutput = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async {
+                // Threads of their own, not libdispatch's global queue: its pool is capped, and
+                // with enough commands at once every worker waited for a pipe drain that had no
+                // worker left to run on (every job and test then hung).
+                Thread {
                     do { try process.run() } catch {
                         continuation.resume(throwing: FerryError(.failed, "cannot start \(program): \(error)", cause: error))
                         return
                     }
                     onStart(process.processIdentifier)
-                    let group = DispatchGroup()
                     let stdout = LineCollector(onLine: onLine), stderr = LineCollector(onLine: onLine)
-                    for (pipe, collector) in [(out, stdout), (err, stderr)] {
-                        group.enter()
-                        DispatchQueue.global().async {
-                            collector.drain(pipe.fileHandleForReading)
-                            group.leave()
-                        }
-                    }
-                    group.wait()
+                    let stderrDone = DispatchSemaphore(value: 0)
+                    Thread {
+                        stderr.drain(err.fileHandleForReading)
+                        stderrDone.signal()
+                    }.start()
+                    stdout.drain(out.fileHandleForReading)
+                    stderrDone.wait()
                     process.waitUntilExit()
                     continuation.resume(returning: CommandOutput(status: process.terminationStatus, stdout: stdout.text, stderr: stderr.text))
-                }
+                }.start()
             }
         } onCancel: {
             if process.isRunning { ProcessTree.terminate(process.processIdentifier) }
