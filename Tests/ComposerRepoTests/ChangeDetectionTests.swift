@@ -8,7 +8,7 @@ import Testing
 /// The recently-updated feed only speeds change detection up: a failing feed, a feed that drops a
 /// change, and `changes: false` all still bring a new upstream version into the repository, by
 /// checking every package against the info API and rewriting only those that moved.
-@Suite struct ChangeDetectionTests {
+@Suite(.offPool) struct ChangeDetectionTests {
     static let alpha = FakeWordPressOrg.Plugin(version: "1.0", versions: ["1.0"], lastUpdated: "2024-10-01 9:00am GMT")
     static let beta = FakeWordPressOrg.Plugin(version: "1.7.0", versions: ["1.7.0"], lastUpdated: "2024-10-02 9:00am GMT")
     static let betaNext = FakeWordPressOrg.Plugin(version: "1.8.0", versions: ["1.7.0", "1.8.0"], lastUpdated: "2024-11-05 10:15am GMT")

@@ -1,12 +1,13 @@
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// `composer audit` against Ferry: packages.json announces the advisories API when advisories are
 /// configured, advisories for WordPress packages come from a feed in the API's own shape, and a
 /// malformed entry in that feed is skipped with a log line instead of breaking the audit.
-@Suite(.serialized) struct ComposerAuditTests {
+@Suite(.serialized, .offPool) struct ComposerAuditTests {
     typealias Upstreams = ComposerClientTests.Upstreams
 
     static let feed = """

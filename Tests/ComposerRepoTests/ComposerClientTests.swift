@@ -2,11 +2,12 @@ import Crypto
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// What a user of a Ferry Composer repository does, with the real `composer` client against a real
 /// Ferry: WordPress.org is a loopback fake in its real shapes, git repositories are real.
-@Suite(.serialized) struct ComposerClientTests {
+@Suite(.serialized, .offPool) struct ComposerClientTests {
     /// Upstreams for one test: a fake WordPress.org with two plugins, a library repository and a
     /// stand-in for composer/installers (packagist.org is disabled, and every wp-plugin requires it).
     struct Upstreams: Sendable {

@@ -1,12 +1,13 @@
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Finding packages the way Composer and other mirrors do: `composer search` (the `search` URL),
 /// `composer show --all` and `list.json` (`filter`, `vendor`, `type`), and the Packagist-shaped
 /// `metadata/changes.json` feed another mirror follows.
-@Suite(.serialized) struct ComposerFindingTests {
+@Suite(.serialized, .offPool) struct ComposerFindingTests {
     typealias Upstreams = ComposerClientTests.Upstreams
 
     @Test func composerSearchAndShowAllFindWhatTheRepositoryServes() async throws {

@@ -1,13 +1,14 @@
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Proxy mode (PACKAGE.broker's use): a composer-repo workload mirrors a private Composer v2
 /// repository lazily. The real `composer` installs through Ferry; the upstream's credential
 /// stays between Ferry and the upstream; a team keeps installing while the upstream is down;
 /// nothing unchecked is ever cached or served.
-@Suite(.serialized) struct ComposerProxyTests {
+@Suite(.serialized, .offPool) struct ComposerProxyTests {
     static let credential = "ci-bot:pr1vate-t0ken"
     static var authorization: String { "Basic " + Data(credential.utf8).base64EncodedString() }
 

@@ -2,13 +2,14 @@ import Crypto
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// A git-push binding on a composer-repo workload: a signed push of one of its repositories
 /// makes that repository's new commit live without asking WordPress.org or the other
 /// repositories, and a push of another repository with an older commit time is not mistaken
 /// for a replay (staleness is judged per repository).
-@Suite(.serialized) struct ComposerPushTests {
+@Suite(.serialized, .offPool) struct ComposerPushTests {
     typealias Upstreams = ComposerClientTests.Upstreams
 
     /// GitHub's push body for `commit` on `main` of `repository`, as the forge sends it.

@@ -1,9 +1,10 @@
+import PluginTestKit
 import Testing
 @testable import ComposerRepoSource
 
 /// Cases from composer/semver's VersionParserTest: our `version_normalized` must be what the
 /// client computes, and what it rejects must be rejected here.
-@Suite struct ComposerVersionTests {
+@Suite(.offPool) struct ComposerVersionTests {
     @Test(arguments: [
         ("1.0.0", "1.0.0.0"), ("1.2.3.4", "1.2.3.4"), ("1.0.0RC1dev", "1.0.0.0-RC1-dev"), ("1.0.0-rC15-dev", "1.0.0.0-RC15-dev"),
         ("1.0.0.RC.15-dev", "1.0.0.0-RC15-dev"), ("1.0.0-rc1", "1.0.0.0-RC1"), ("1.0.0-pl3-dev", "1.0.0.0-patch3-dev"),

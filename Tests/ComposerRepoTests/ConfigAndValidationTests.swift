@@ -4,7 +4,7 @@ import PluginTestKit
 import Testing
 @testable import ComposerRepoSource
 
-@Suite struct ConfigAndValidationTests {
+@Suite(.offPool) struct ConfigAndValidationTests {
     @Test(arguments: [
         (#"{}"#, "source.config"),
         (#"{"wordpress": {"plugins": ["Bad Slug"]}}"#, "source.config.wordpress.plugins[0]"),

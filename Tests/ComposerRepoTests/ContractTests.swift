@@ -1,8 +1,9 @@
 import FerryCore
+import PluginTestKit
 import Testing
 @testable import ComposerRepoSource
 
-@Suite struct ContractTests {
+@Suite(.offPool) struct ContractTests {
     @Test func kindIsStable() {
         #expect(ComposerRepoSource.kind == "composer-repo")
     }

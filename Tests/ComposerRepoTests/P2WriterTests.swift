@@ -1,9 +1,10 @@
 import FerryCore
 import Foundation
+import PluginTestKit
 import Testing
 @testable import ComposerRepoSource
 
-@Suite struct P2WriterTests {
+@Suite(.offPool) struct P2WriterTests {
     let versions: [JSONValue] = [
         .object(["name": .string("a/b"), "version": .string("2.0.0"), "version_normalized": .string("2.0.0.0"), "require": .object(["php": .string(">=8.1")]), "description": .string("B")]),
         .object(["name": .string("a/b"), "version": .string("1.0.0"), "version_normalized": .string("1.0.0.0"), "description": .string("B")]),

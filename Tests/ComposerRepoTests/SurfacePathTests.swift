@@ -8,7 +8,7 @@ import Testing
 /// The composer surface joins request paths to the build only through `RelativePath`: however
 /// `..` is spelled, and even when a tampered manifest lists the escape, nothing outside the build
 /// is answered.
-@Suite struct SurfacePathTests {
+@Suite(.offPool) struct SurfacePathTests {
     static let secret = "TOP-SECRET-composer"
 
     final class Repository: @unchecked Sendable {

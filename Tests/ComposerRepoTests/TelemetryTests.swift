@@ -5,7 +5,7 @@ import Testing
 @testable import ComposerRepoSource
 
 /// Composer's notify-batch: deduplicated per client, package, version and hour, then counted.
-@Suite struct TelemetryTests {
+@Suite(.offPool) struct TelemetryTests {
     let body = Array(#"{"downloads":[{"name":"acme/lib","version":"1.0.0.0"},{"name":"acme/lib","version":"1.0.0.0"},{"name":"other/unknown","version":"1.0.0.0"}]}"#.utf8)
     let now = Date(timeIntervalSince1970: 1_763_900_000)
 

@@ -7,7 +7,7 @@ import Testing
 
 /// A deploy that names a pushed commit (what a git-push binding sends) syncs only the configured
 /// repository that has it: the other repositories and the WordPress packages are not asked.
-@Suite struct VcsPushTests {
+@Suite(.offPool) struct VcsPushTests {
     @Test func aPushUpdatesOnlyTheRepositoryThatHasTheCommit() async throws {
         let temp = try TempDir()
         let lib = try GitRepo(in: temp.url, name: "lib")

@@ -8,7 +8,7 @@ import Testing
 
 /// Git repositories as an upstream: tags with a valid composer.json are versions, branches are
 /// dev versions, and Ferry's own dist zips carry the sha1 the client checks.
-@Suite struct VcsSyncTests {
+@Suite(.offPool) struct VcsSyncTests {
     @Test func tagsAndBranchesBecomeVersionsWithDistsFerryBuilt() async throws {
         let temp = try TempDir()
         let repo = try GitRepo(in: temp.url, name: "lib")

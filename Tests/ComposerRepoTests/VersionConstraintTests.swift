@@ -1,12 +1,13 @@
 import Foundation
 import FerryTestSupport
+import PluginTestKit
 import Testing
 @testable import ComposerRepoSource
 
 /// The constraints an advisory may carry: what Composer's parser accepts passes, what would make
 /// `composer audit` throw does not. Composer's own parser (composer/semver, run with php) is the
 /// oracle for every row.
-@Suite struct VersionConstraintTests {
+@Suite(.offPool) struct VersionConstraintTests {
     static let accepted = [
         ">=1.0,<1.8.0", ">=1.0 <1.8.0", "<1.0", "^2.0 || ~3.1.0", "^2.0|~3.1.0", "1.2.*", "1.0 - 2.0", "*",
         ">= 1.0, < 2.0", "dev-main", "1.0.0-beta1", "!=1.5.0", ">=4.0.0-alpha1,<4.2.1@dev", "v1.2.3",

@@ -6,7 +6,7 @@ import Testing
 @testable import ComposerRepoSource
 
 /// discover → update → build against a loopback WordPress.org, as a deploy runs them.
-@Suite struct WordPressSyncTests {
+@Suite(.offPool) struct WordPressSyncTests {
     let source = ComposerRepoSource()
 
     func pipeline(_ ctx: PluginTestContext, build: String) async throws -> StepContext {
@@ -46,7 +46,7 @@ import Testing
             let broken = try #require(try PackageSummary.load(ctx.records, "wp-plugin/broken"))
             #expect(broken.problem?.contains("not a JSON object") == true)
             let sleepy = try #require(try PackageSummary.load(ctx.records, "wp-plugin/sleepy"))
-            #expect(sleepy.problem?.contains("info request failed") == true)
+            #expect(sleepy.problem?.contains("info request failed") == true, "\(sleepy.problem ?? "no problem")")
             let gone = try #require(try PackageSummary.load(ctx.records, "wp-plugin/gone"))
             #expect(!gone.active)
             #expect(gone.inactiveReason?.contains("author-request") == true)

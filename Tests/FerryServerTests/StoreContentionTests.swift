@@ -59,6 +59,13 @@ import Testing
     }
 
     @Test func requestsAreServedAndWebhooksAcceptedWhileAnotherWriterHoldsTheStore() async throws {
+        // The test's own steps run off the concurrency pool too: other suites running at the
+        // same time may keep both pool threads busy with file work for seconds, and the lock
+        // must be released before SQLite's busy timeout fails the waiting deliveries.
+        try await withTaskExecutorPreference(BlockingExecutor.shared) { try await body() }
+    }
+
+    private func body() async throws {
         try await TestFerry.run { client, engine, temp in
             let repo = try GitRepo(in: temp)
             let commit = try repo.commit(["public/index.html": "hello"])

@@ -60,6 +60,7 @@ public enum Shell {
     /// `run` on a thread of its own, for a test that waits on a client (curl) talking to a
     /// server in the same process: blocking a task's thread could starve the server of the
     /// few cooperative threads there are, and both would wait forever.
+    @discardableResult
     public static func output(_ arguments: [String], in directory: URL? = nil) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Result { try run(arguments, in: directory) }) }.start()

@@ -8,7 +8,7 @@ import Testing
 /// Advisories cross the air gap with the packages: a refresh asks upstream's bulk advisory
 /// endpoint about every stored version, the answers live in `_advisories/` in the storage, a diff
 /// carries them, and the offline mirror answers `npm audit`'s (gzipped) bulk request from them.
-@Suite struct AdvisoryTests {
+@Suite(.offPool) struct AdvisoryTests {
     static let minipassAdvisory: JSONValue = .object([
         "id": .number(1_100_001), "url": .string("https://github.com/advisories/GHSA-ferr-y000-0001"),
         "title": .string("minipass before 4 drops the last chunk"), "severity": .string("moderate"),
@@ -71,9 +71,9 @@ import Testing
 
     @Test func anUpstreamWithoutTheEndpointStillMirrorsThePackages() async throws {
         let fixture = try await MirrorFixture.make(mirrored: ["yallist"])
-        let demo = try PackedPackages.made("ferry-demo", "1.0.0", in: fixture.temp.url)
+        let demo = try await PackedPackages.made("ferry-demo", "1.0.0", in: fixture.temp.url)
         try StorageFolder.write([demo], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
-        try fixture.publish([demo, try PackedPackages.made("ferry-demo", "1.1.0", in: fixture.temp.url)])
+        try fixture.publish([demo, try await PackedPackages.made("ferry-demo", "1.1.0", in: fixture.temp.url)])
         let details = try await refresh(fixture, records: MemoryRecords())
         #expect(details["fetched"] == .array([.string("ferry-demo@1.1.0")]))
         #expect(details["advisories"]?["error"]?.stringValue?.contains("404") == true, "\(details)")

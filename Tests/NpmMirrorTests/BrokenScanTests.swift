@@ -7,7 +7,7 @@ import Testing
 
 /// broken-scan finds truncated, corrupt-gzip and wrong-content tarballs, records why, and
 /// repairs them from the upstream registry.
-@Suite struct BrokenScanTests {
+@Suite(.offPool) struct BrokenScanTests {
     @Test func everyKindOfDamageIsFoundRecordedAndRepairedFromUpstream() async throws {
         let fixture = try await MirrorFixture.make()
         let damaged: [(Damage, String, String)] = [

@@ -1,8 +1,9 @@
 import FerryCore
+import PluginTestKit
 import Testing
 @testable import NpmMirrorSource
 
-@Suite struct ContractTests {
+@Suite(.offPool) struct ContractTests {
     @Test func kindIsStable() {
         #expect(NpmMirrorSource.kind == "npm-mirror")
     }

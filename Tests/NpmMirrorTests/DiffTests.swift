@@ -8,14 +8,14 @@ import Testing
 /// diff-build on the online side, `DiffApplier` on the offline side: the offline storage ends
 /// up byte-identical, and any archive that is not exactly what its manifest says is refused
 /// before a single file changes.
-@Suite struct DiffTests {
+@Suite(.offPool) struct DiffTests {
     /// Builds a baseline diff, copies the storage (the offline side), refreshes a new version in
     /// and builds the second diff. Returns the fixture, the offline copy and the second archive.
     private func twoSides() async throws -> (MirrorFixture, URL, URL, PluginTestContext) {
         let fixture = try await MirrorFixture.make(mirrored: RefreshTests.mirrored)
-        let demo = try PackedPackages.made("ferry-demo", "1.0.0", in: fixture.temp.url)
+        let demo = try await PackedPackages.made("ferry-demo", "1.0.0", in: fixture.temp.url)
         try StorageFolder.write([demo], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
-        try fixture.publish([demo, try PackedPackages.made("ferry-demo", "1.1.0", dependencies: ["npm-package-arg": "^11.0.0"], in: fixture.temp.url)])
+        try fixture.publish([demo, try await PackedPackages.made("ferry-demo", "1.1.0", dependencies: ["npm-package-arg": "^11.0.0"], in: fixture.temp.url)])
         let records = MemoryRecords()
         let context = try fixture.context(upstream: "http://127.0.0.1:9", records: records)
         let first = try await NpmMirrorSource().run(action: "diff-build", revision: nil, params: .object([:]), context: context)

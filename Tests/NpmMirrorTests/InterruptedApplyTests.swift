@@ -8,10 +8,10 @@ import Testing
 /// `ferry npm apply` killed in the middle (kill -9, a power cut) leaves its staging folder in the
 /// storage; running it again completes the apply and removes what the dead one left, but never
 /// the staging folder of an apply that is still running. (Found by tests/chaos/campaign.py.)
-@Suite struct InterruptedApplyTests {
+@Suite(.offPool) struct InterruptedApplyTests {
     @Test func theNextApplyRemovesTheStagingFolderOfAKilledOne() async throws {
         let fixture = try await MirrorFixture.make(mirrored: RefreshTests.mirrored)
-        let demo = try PackedPackages.made("ferry-demo", "1.0.0", in: fixture.temp.url)
+        let demo = try await PackedPackages.made("ferry-demo", "1.0.0", in: fixture.temp.url)
         try StorageFolder.write([demo], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
         let context = try fixture.context(upstream: "http://127.0.0.1:9")
         _ = try await NpmMirrorSource().run(action: "diff-build", revision: nil, params: .object([:]), context: context)
@@ -43,7 +43,7 @@ import Testing
 
     @Test func aDryRunLeavesAbandonedStagingFoldersAlone() async throws {
         let fixture = try await MirrorFixture.make(mirrored: RefreshTests.mirrored)
-        let demo = try PackedPackages.made("ferry-demo", "1.0.0", in: fixture.temp.url)
+        let demo = try await PackedPackages.made("ferry-demo", "1.0.0", in: fixture.temp.url)
         try StorageFolder.write([demo], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
         let context = try fixture.context(upstream: "http://127.0.0.1:9")
         _ = try await NpmMirrorSource().run(action: "diff-build", revision: nil, params: .object([:]), context: context)

@@ -9,12 +9,12 @@ import Testing
 /// `maxInflatedSize` and `maxPackumentSize` hold on the paths outside data reaches: a gzip bomb
 /// upstream or in the storage, and a packument too large to read. Each fails with the limit
 /// named, once (a limit is no hiccup to retry), and the rest of the run goes on.
-@Suite struct MirrorLimitsTests {
+@Suite(.offPool) struct MirrorLimitsTests {
     /// `ferry-bomb@1.0.0` is mirrored; upstream publishes `1.1.0`, whose tarball is a gzip bomb
     /// that inflates to 64 MiB (with its digest right: only the inflated size gives it away).
     private func fixtureWithBombUpstream() async throws -> MirrorFixture {
         let fixture = try await MirrorFixture.make(mirrored: ["yallist"])
-        let first = try PackedPackages.made("ferry-bomb", "1.0.0", in: fixture.temp.url)
+        let first = try await PackedPackages.made("ferry-bomb", "1.0.0", in: fixture.temp.url)
         try StorageFolder.write([first], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
         try fixture.publish([first])
         let bomb = try MadeTarballs.bomb(zeros: 64 << 20, in: fixture.temp.url)

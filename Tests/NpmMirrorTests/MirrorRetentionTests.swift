@@ -5,7 +5,7 @@ import Testing
 @testable import NpmMirrorSource
 
 /// What the npm mirror keeps for itself is pruned by the retention policy, never the baseline.
-@Suite struct MirrorRetentionTests {
+@Suite(.offPool) struct MirrorRetentionTests {
     struct Context: RetentionContext {
         var workload = WorkloadSpec(name: "mirror", source: SourceRef(kind: "npm-mirror"))
         var records: any RecordStore

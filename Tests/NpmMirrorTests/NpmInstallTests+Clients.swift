@@ -88,9 +88,9 @@ extension NpmInstallTests {
 
     @Test func anOfflineLinuxCiInstallsThePlatformPackageAMacLockfileNames() async throws {
         let fixture = try await MirrorFixture.make(mirrored: ["yallist"])
-        let old = try PackedPackages.made("ferry-native", "0.9.0", in: fixture.temp.url)
+        let old = try await PackedPackages.made("ferry-native", "0.9.0", in: fixture.temp.url)
         try StorageFolder.write([old], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
-        try fixture.publish([old] + NativePackages.make("1.0.0", in: fixture.temp.url))
+        try await fixture.publish([old] + NativePackages.make("1.0.0", in: fixture.temp.url))
         let dir = try project(fixture, "native-project")
         try await fixture.upstream.run { upstream in
             try await withFerry(fixture) { client, port, _ in

@@ -8,13 +8,14 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import PluginTestKit
 import Testing
 @testable import NpmMirrorSource
 
 /// End to end: a real Ferry (router, SQLite, job runner) on a loopback port serves an
 /// npm-mirror workload over a Verdaccio storage of real tarballs, and the real npm client
 /// installs packages with dependencies from it, integrity checks on.
-@Suite(.serialized) struct NpmInstallTests {
+@Suite(.serialized, .offPool) struct NpmInstallTests {
     func withFerry<T: Sendable>(
         _ fixture: MirrorFixture, auth: Bool = false, _ body: @Sendable (any TestClientProtocol, Int, Engine) async throws -> T
     ) async throws -> T {
@@ -176,7 +177,7 @@ import Testing
 
     @Test func aRefreshThroughTheServerIsFollowedByADiffBuildWhoseArchiveIsListedAndDownloadable() async throws {
         let fixture = try await MirrorFixture.make(mirrored: ["yallist"])
-        try fixture.publish([try PackedPackages.made("yallist", "4.1.0", in: fixture.temp.url)])
+        try fixture.publish([try await PackedPackages.made("yallist", "4.1.0", in: fixture.temp.url)])
         try await fixture.upstream.run { upstream in
             try await withFerry(fixture) { client, _, _ in
                 _ = try await json(client, .post, "/api/apply", workload(fixture, upstream: upstream), type: "application/yaml")

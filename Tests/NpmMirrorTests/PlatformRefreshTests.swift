@@ -7,13 +7,13 @@ import Testing
 
 /// `platforms:` in the refresh policy: of a package's platform-specific optional dependencies,
 /// a refresh fetches those the listed os/cpu pairs can install, and nothing else.
-@Suite struct PlatformRefreshTests {
+@Suite(.offPool) struct PlatformRefreshTests {
     /// The mirror holds `ferry-native@1.0.0` (no platform packages); upstream has 1.1.0 with three.
     private func fixture() async throws -> MirrorFixture {
         let fixture = try await MirrorFixture.make(mirrored: ["yallist"])
-        let old = try PackedPackages.made("ferry-native", "1.0.0", in: fixture.temp.url)
+        let old = try await PackedPackages.made("ferry-native", "1.0.0", in: fixture.temp.url)
         try StorageFolder.write([old], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
-        try fixture.publish([old] + NativePackages.make("1.1.0", in: fixture.temp.url))
+        try await fixture.publish([old] + NativePackages.make("1.1.0", in: fixture.temp.url))
         return fixture
     }
 
@@ -46,8 +46,8 @@ import Testing
 
     @Test func aRegularDependencyIsFetchedWhateverItsPlatform() async throws {
         let fixture = try await fixture()
-        try fixture.publish([try PackedPackages.made("ferry-windows-tool", "1.0.0", dependencies: ["@ferry-native/win32-x64": "1.1.0"], in: fixture.temp.url)])
-        try StorageFolder.write([try PackedPackages.made("ferry-windows-tool", "0.9.0", in: fixture.temp.url)], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
+        try fixture.publish([try await PackedPackages.made("ferry-windows-tool", "1.0.0", dependencies: ["@ferry-native/win32-x64": "1.1.0"], in: fixture.temp.url)])
+        try StorageFolder.write([try await PackedPackages.made("ferry-windows-tool", "0.9.0", in: fixture.temp.url)], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
         _ = try await refresh(fixture, platforms: ["linux-x64"])
         #expect(stored(fixture).contains("@ferry-native/win32-x64"), "a package that needs it gets it")
     }

@@ -6,7 +6,7 @@ import Testing
 @testable import NpmMirrorSource
 
 /// refresh-full / refresh-delta against a local upstream registry serving real npm tarballs.
-@Suite struct RefreshTests {
+@Suite(.offPool) struct RefreshTests {
     /// The mirror caches `tar` and `@npmcli/fs` (with their closures) and `ferry-demo@1.0.0`;
     /// upstream also has `npm-package-arg` and its dependencies.
     static let mirrored: Set<String> = ["tar", "chownr", "fs-minipass", "minipass", "minizlib", "mkdirp", "yallist", "@npmcli/fs", "semver", "ferry-demo"]
@@ -14,7 +14,7 @@ import Testing
 
     private func fixtureWithDemo() async throws -> MirrorFixture {
         let fixture = try await MirrorFixture.make(mirrored: Self.mirrored)
-        let demo = try PackedPackages.made("ferry-demo", "1.0.0", in: fixture.temp.url)
+        let demo = try await PackedPackages.made("ferry-demo", "1.0.0", in: fixture.temp.url)
         try StorageFolder.write([demo], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
         try fixture.publish([demo])
         return fixture
@@ -22,7 +22,7 @@ import Testing
 
     @Test func refreshPicksUpANewlyPublishedVersionAndItsNewDependencies() async throws {
         let fixture = try await fixtureWithDemo()
-        try fixture.publish([try PackedPackages.made("ferry-demo", "1.1.0", dependencies: ["npm-package-arg": "^11.0.0"], in: fixture.temp.url)])
+        try fixture.publish([try await PackedPackages.made("ferry-demo", "1.1.0", dependencies: ["npm-package-arg": "^11.0.0"], in: fixture.temp.url)])
         try await fixture.upstream.run { base in
             let context = try fixture.context(upstream: base)
             let outcome = try await NpmMirrorSource().run(action: "refresh-full", revision: nil, params: .object([:]), context: context)
@@ -54,7 +54,7 @@ import Testing
 
     @Test func aDryRunListsWhatWouldBeFetchedAndChangesNothing() async throws {
         let fixture = try await fixtureWithDemo()
-        try fixture.publish([try PackedPackages.made("ferry-demo", "1.1.0", dependencies: ["npm-package-arg": "^11.0.0"], in: fixture.temp.url)])
+        try fixture.publish([try await PackedPackages.made("ferry-demo", "1.1.0", dependencies: ["npm-package-arg": "^11.0.0"], in: fixture.temp.url)])
         let before = try StorageFolder.digests(fixture.storage)
         try await fixture.upstream.run { base in
             let context = try fixture.context(upstream: base)
@@ -68,8 +68,8 @@ import Testing
 
     @Test func hiccupsAreRetriedAndAPackageUpstreamLacksDoesNotStopTheRun() async throws {
         let fixture = try await fixtureWithDemo()
-        try fixture.publish([try PackedPackages.made("ferry-demo", "1.2.0", in: fixture.temp.url)])
-        let ghost = try PackedPackages.made("ghost-only-here", "1.0.0", in: fixture.temp.url)
+        try fixture.publish([try await PackedPackages.made("ferry-demo", "1.2.0", in: fixture.temp.url)])
+        let ghost = try await PackedPackages.made("ghost-only-here", "1.0.0", in: fixture.temp.url)
         try StorageFolder.write([ghost], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
         fixture.upstream.fail("ferry-demo", times: 2)
         fixture.upstream.fail("ferry-demo/-/ferry-demo-1.2.0.tgz", times: 1)
@@ -90,7 +90,7 @@ import Testing
         let fixture = try await fixtureWithDemo()
         try Shell.run(["find", fixture.storage.path, "-exec", "touch", "-d", "10 days ago", "{}", "+"])
         try Shell.run(["touch", fixture.layout().packumentFile("ferry-demo").path])
-        try fixture.publish([try PackedPackages.made("ferry-demo", "1.3.0", in: fixture.temp.url)])
+        try fixture.publish([try await PackedPackages.made("ferry-demo", "1.3.0", in: fixture.temp.url)])
         try await fixture.upstream.run { base in
             let context = try fixture.context(upstream: base)
             let outcome = try await NpmMirrorSource().run(action: "refresh-delta", revision: nil, params: .object(["minutes": .number(60)]), context: context)

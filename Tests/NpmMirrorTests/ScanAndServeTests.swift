@@ -7,7 +7,7 @@ import Testing
 
 /// scan keeps the package listing without rescanning; the registry surface answers npm from
 /// the storage (full and abbreviated packuments, scoped names, tarballs, missing versions hidden).
-@Suite struct ScanAndServeTests {
+@Suite(.offPool) struct ScanAndServeTests {
     @Test func scanStoresTheListingAndASecondScanHashesNothing() async throws {
         let fixture = try await MirrorFixture.make()
         let records = MemoryRecords()

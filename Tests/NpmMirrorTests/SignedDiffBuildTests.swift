@@ -7,10 +7,10 @@ import Testing
 
 /// diff-build signs its manifest when the config names a key; the offline side then trusts the
 /// key, not the archive; and neither side starts on a disk too full for the work.
-@Suite struct SignedDiffBuildTests {
+@Suite(.offPool) struct SignedDiffBuildTests {
     @Test func aSignedDiffAppliesWithItsKeyAndNotWithAnother() async throws {
         let fixture = try await MirrorFixture.make(mirrored: ["yallist"])
-        let demo = try PackedPackages.made("signed-demo", "1.0.0", in: fixture.temp.url)
+        let demo = try await PackedPackages.made("signed-demo", "1.0.0", in: fixture.temp.url)
         try StorageFolder.write([demo], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
         let (privateKey, publicKey) = DiffSignature.keyPair()
         let context = try fixture.context(upstream: "http://127.0.0.1:9", config: ["signingKeyEnv": .string("NPM_SIGNING_KEY")], env: ["NPM_SIGNING_KEY": privateKey])
@@ -34,7 +34,7 @@ import Testing
 
     @Test func aNamedKeyThatIsMissingFailsTheBuildNamingTheField() async throws {
         let fixture = try await MirrorFixture.make(mirrored: ["yallist"])
-        try StorageFolder.write([try PackedPackages.made("signed-demo", "1.0.0", in: fixture.temp.url)], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
+        try StorageFolder.write([try await PackedPackages.made("signed-demo", "1.0.0", in: fixture.temp.url)], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
         let context = try fixture.context(upstream: "http://127.0.0.1:9", config: ["signingKeyEnv": .string("NPM_SIGNING_KEY")])
         do {
             _ = try await NpmMirrorSource().run(action: "diff-build", revision: nil, params: .object([:]), context: context)

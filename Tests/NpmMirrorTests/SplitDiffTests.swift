@@ -8,7 +8,7 @@ import Testing
 /// A diff split for transfer media: parts of at most `part-size`, a signed index, each part
 /// checkable alone, apply from a folder in any order, missing and foreign parts named, and an
 /// interrupted apply resumed without redoing the parts it had checked.
-@Suite struct SplitDiffTests {
+@Suite(.offPool) struct SplitDiffTests {
     struct Split {
         var fixture: MirrorFixture
         var transfer: URL
@@ -19,7 +19,7 @@ import Testing
     private func split(partSize: String = "3KiB") async throws -> Split {
         let fixture = try await MirrorFixture.make(mirrored: ["yallist"])
         var packed: [PackedVersion] = []
-        for name in ["alpha", "bravo", "charlie", "delta", "echo"] { packed.append(try PackedPackages.made("split-\(name)", "1.0.0", in: fixture.temp.url)) }
+        for name in ["alpha", "bravo", "charlie", "delta", "echo"] { packed.append(try await PackedPackages.made("split-\(name)", "1.0.0", in: fixture.temp.url)) }
         try StorageFolder.write(packed, to: fixture.storage, tarballBase: "https://registry.npmjs.org")
         let (privateKey, publicKey) = DiffSignature.keyPair()
         let context = try fixture.context(upstream: "http://127.0.0.1:9", config: ["signingKeyEnv": .string("KEY")], env: ["KEY": privateKey])
@@ -104,7 +104,7 @@ import Testing
         #expect(ByteCount.parse("4GiB") == 4 << 30 && ByteCount.parse("700 MiB") == 700 << 20 && ByteCount.parse("2k") == 2048)
         #expect(ByteCount.parse("lots") == nil && ByteCount.parse("-1G") == nil)
         let fixture = try await MirrorFixture.make(mirrored: ["yallist"])
-        try StorageFolder.write([try PackedPackages.made("tiny", "1.0.0", in: fixture.temp.url)], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
+        try StorageFolder.write([try await PackedPackages.made("tiny", "1.0.0", in: fixture.temp.url)], to: fixture.storage, tarballBase: "https://registry.npmjs.org")
         let context = try fixture.context(upstream: "http://127.0.0.1:9")
         await #expect(throws: FerryError.self) {
             _ = try await NpmMirrorSource().run(action: "diff-build", revision: nil, params: .object(["part-size": .string("12 bananas")]), context: context)

@@ -1,11 +1,12 @@
 import FerryCore
 import Foundation
+import PluginTestKit
 import Testing
 @testable import NpmMirrorSource
 
 /// Names from upstream packuments decide where files are written, so none may lead outside the
 /// storage however it is encoded.
-@Suite struct StorageLayoutTests {
+@Suite(.offPool) struct StorageLayoutTests {
     let layout = StorageLayout(root: URL(fileURLWithPath: "/srv/storage"))
 
     @Test func aTarballNameIsDecodedExactlyOnce() {

@@ -1,13 +1,14 @@
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 @testable import NpmMirrorSource
 
 /// The tarball check is one streaming pass: CRC-32 and digests fed chunk by chunk agree with
 /// the one-shot forms, a large sound tarball passes and every kind of damage in it is found,
 /// and a gzip bomb is refused at `maxInflatedSize` instead of being inflated into memory.
-@Suite struct StreamingVerifyTests {
+@Suite(.offPool) struct StreamingVerifyTests {
     @Test func theIncrementalCRCEqualsTheOneShotCRCForRandomSplits() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926, "the IEEE check value")
         var random = SplitMix64(seed: 7)

@@ -1,12 +1,13 @@
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 @testable import NpmMirrorSource
 
 /// The tarball check finds what `tar -tzf`, `gzip -t` and npm's integrity check find, each on
 /// real tarballs packed by npm.
-@Suite struct TarballVerifierTests {
+@Suite(.offPool) struct TarballVerifierTests {
     private func pair() async throws -> (PackedVersion, PackedVersion) {
         let packed = try await PackedPackages.shared()
         return (packed.first { $0.name == "tar" }!, packed.first { $0.name == "yallist" }!)

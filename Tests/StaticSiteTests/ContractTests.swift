@@ -1,10 +1,11 @@
 import FerryCore
 import Foundation
+import PluginTestKit
 import Testing
 @testable import StaticSiteSource
 
 /// The plugin's published contract: kind, mount, schema, actions, config checks, path checks.
-@Suite struct ContractTests {
+@Suite(.offPool) struct ContractTests {
     @Test func kindMountAndActions() throws {
         let plugin = StaticSiteSource()
         #expect(StaticSiteSource.kind == "static-site")

@@ -1,10 +1,11 @@
 import FerryCore
 import Foundation
+import PluginTestKit
 import Testing
 @testable import StaticSiteSource
 
 /// `run("deploy")` against real git repositories over `file://`.
-@Suite struct DeployTests {
+@Suite(.offPool) struct DeployTests {
     let plugin = StaticSiteSource()
 
     @Test func deployBuildsExactlyTheNamedCommitAfterTheBranchMovedOn() async throws {

@@ -1,10 +1,11 @@
 import FerryCore
 import Foundation
+import PluginTestKit
 import Testing
 @testable import StaticSiteSource
 
 /// Markdown rendering, both end to end through a deploy and in its pure parts.
-@Suite struct MarkdownTests {
+@Suite(.offPool) struct MarkdownTests {
     @Test func deployRendersMarkdownIntoCompletePages() async throws {
         let repo = try await GitRepo()
         try await repo.commit([

@@ -6,7 +6,7 @@ import Testing
 
 /// The repository is checked against the host's git policy at apply (`validate`) and again
 /// before git runs, so a config stored before the roots changed cannot reach git either.
-@Suite struct RemoteCheckTests {
+@Suite(.offPool) struct RemoteCheckTests {
     @Test func withoutRootsAFileRepositoryIsRefusedAtApplySayingHowToAllowIt() throws {
         let config = Fixtures.config("file:///srv/git/site.git")
         #expect {

@@ -1,10 +1,11 @@
 import FerryCore
 import Foundation
+import PluginTestKit
 import Testing
 @testable import StaticSiteSource
 
 /// `resolve` against real git repositories over `file://`.
-@Suite struct ResolveTests {
+@Suite(.offPool) struct ResolveTests {
     let plugin = StaticSiteSource()
 
     @Test func resolvesTheBranchHead() async throws {

@@ -5,7 +5,7 @@ import Testing
 @testable import StaticSiteSource
 
 /// `serve` and `observe` against a live build made on disk with its manifest.
-@Suite struct ServeTests {
+@Suite(.offPool) struct ServeTests {
     static let secret = "TOP-SECRET-7d41c0"
 
     /// A temp folder with `build/` (the live build) and `secret.txt` next to it.

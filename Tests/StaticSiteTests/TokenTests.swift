@@ -1,10 +1,11 @@
 import FerryCore
 import Foundation
+import PluginTestKit
 import Testing
 @testable import StaticSiteSource
 
 /// The access token for a private repo reaches git through its environment only.
-@Suite struct TokenTests {
+@Suite(.offPool) struct TokenTests {
     let token = "tok-3f1c9a7e-very-secret"
 
     @Test func theTokenIsPassedInTheEnvironmentNeverInArgumentsOrMessages() async throws {

@@ -30,7 +30,7 @@ struct ComposerClient {
     @discardableResult
     func run(_ arguments: [String], installing: Bool = true) async throws -> String {
         let output = home.appendingPathComponent("out-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -8,7 +8,7 @@ enum MadeTarballs {
     static func bomb(zeros: Int, in folder: URL) throws -> URL {
         let src = try source(in: folder, name: "bomb")
         let file = src.appendingPathComponent("package/zeros")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         try handle.truncate(atOffset: UInt64(zeros))
         try handle.close()

@@ -10,14 +10,15 @@ enum NativePackages {
     static func variant(_ os: String, _ cpu: String) -> String { "@ferry-native/\(os)-\(cpu)" }
 
     /// `ferry-native@<version>` and its three platform packages.
-    static func make(_ version: String, in folder: URL) throws -> [PackedVersion] {
-        let variants = try platforms.map { os, cpu in
-            try PackedPackages.made(
+    static func make(_ version: String, in folder: URL) async throws -> [PackedVersion] {
+        var variants: [PackedVersion] = []
+        for (os, cpu) in platforms {
+            variants.append(try await PackedPackages.made(
                 variant(os, cpu), version, fields: ["os": .array([.string(os)]), "cpu": .array([.string(cpu)])],
-                code: "module.exports = \"\(os)-\(cpu)\";\n", in: folder)
+                code: "module.exports = \"\(os)-\(cpu)\";\n", in: folder))
         }
         let optional = Dictionary(uniqueKeysWithValues: platforms.map { (variant($0.0, $0.1), JSONValue.string(version)) })
-        let main = try PackedPackages.made(
+        let main = try await PackedPackages.made(
             "ferry-native", version, fields: ["optionalDependencies": .object(optional)],
             code: "module.exports = require(`@ferry-native/${process.platform}-${process.arch}`);\n", in: folder)
         return [main] + variants

@@ -27,16 +27,18 @@ enum PackedPackages {
     private static let cache = Cache()
 
     static func shared() async throws -> [PackedVersion] {
-        try await cache.get { try pack(closure(of: roots), into: sharedFolder()) }
+        try await cache.get { try await pack(closure(of: roots), into: sharedFolder()) }
     }
 
+    /// Keeps the one packing task: callers that arrive while it runs await the same task (an
+    /// actor awaiting inside `get` would let a second caller start packing into the same folder).
     private actor Cache {
-        var value: [PackedVersion]?
-        func get(_ make: () throws -> [PackedVersion]) throws -> [PackedVersion] {
-            if let value { return value }
-            let made = try make()
-            value = made
-            return made
+        var task: Task<[PackedVersion], any Error>?
+        func get(_ make: @escaping @Sendable () async throws -> [PackedVersion]) async throws -> [PackedVersion] {
+            if let task { return try await task.value }
+            let started = Task { try await make() }
+            task = started
+            return try await started.value
         }
     }
 
@@ -80,12 +82,15 @@ enum PackedPackages {
     /// Runs the real `npm pack` over copies of package folders. npm runs a folder's `prepare`
     /// script even with `--ignore-scripts` (lru-cache's needs `tshy`), so the copies leave the
     /// packing lifecycle scripts out of their package.json; nothing else changes.
-    static func pack(_ dirs: [URL], into output: URL) throws -> [PackedVersion] {
+    /// Async, with the processes on threads of their own: `npm pack` takes seconds, and a test
+    /// blocking one of the two pool threads that long starved other tests' servers.
+    static func pack(_ dirs: [URL], into output: URL) async throws -> [PackedVersion] {
         let sources = output.appendingPathComponent("sources-\(UUID().uuidString.prefix(6))")
-        let copies = try dirs.enumerated().map { i, dir in
+        var copies: [URL] = []
+        for (i, dir) in dirs.enumerated() {
             let copy = sources.appendingPathComponent("\(i)")
             try FileManager.default.createDirectory(at: sources, withIntermediateDirectories: true)
-            try Shell.run(["cp", "-R", dir.path, copy.path])
+            try await Shell.output(["cp", "-R", dir.path, copy.path])
             try? FileManager.default.removeItem(at: copy.appendingPathComponent("node_modules"))
             let file = copy.appendingPathComponent("package.json")
             var manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any] ?? [:]
@@ -94,9 +99,9 @@ enum PackedPackages {
                 manifest["scripts"] = scripts
             }
             try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys]).write(to: file)
-            return copy
+            copies.append(copy)
         }
-        try Shell.run(["npm_config_cache=\(output.path)/.npm-cache", "npm", "pack", "--ignore-scripts", "--loglevel=error",
+        try await Shell.output(["npm_config_cache=\(output.path)/.npm-cache", "npm", "pack", "--ignore-scripts", "--loglevel=error",
                        "--pack-destination", output.path] + copies.map(\.path))
         defer { try? FileManager.default.removeItem(at: sources) }
         return try copies.map { dir in
@@ -113,7 +118,7 @@ enum PackedPackages {
     /// `fields` join the manifest (`os`, `cpu`, `optionalDependencies`), `code` is its index.js.
     static func made(
         _ name: String, _ version: String, dependencies: [String: String] = [:], fields: [String: JSONValue] = [:], code: String? = nil, in folder: URL
-    ) throws -> PackedVersion {
+    ) async throws -> PackedVersion {
         let dir = folder.appendingPathComponent("src-\(name.replacingOccurrences(of: "/", with: "-"))-\(version)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let manifest: JSONValue = .object([
@@ -122,6 +127,6 @@ enum PackedPackages {
         ].merging(fields) { _, new in new })
         try manifest.canonicalData().write(to: dir.appendingPathComponent("package.json"))
         try Data((code ?? "module.exports = \"\(name)@\(version)\";\n").utf8).write(to: dir.appendingPathComponent("index.js"))
-        return try pack([dir], into: folder)[0]
+        return try await pack([dir], into: folder)[0]
     }
 }
