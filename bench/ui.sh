@@ -28,7 +28,7 @@ mkdir -p "$TMP/work/public" && echo "<h1>bench</h1>" >"$TMP/work/public/index.ht
 commit_and_push "$TMP/work" "site"
 
 port="$(free_port)"
-printf 'reconcile: false\nauth: { mode: none }\n' >"$TMP/ferry.yaml"
+printf 'reconcile: false\nauth: { mode: none }\ngit: { fileRoots: ["%s"] }\n' "$TMP" >"$TMP/ferry.yaml"
 "$FERRY" serve --data "$TMP/data" --listen "127.0.0.1:$port" --config "$TMP/ferry.yaml" >"$TMP/ferry.log" 2>&1 &
 FERRY_PID=$!
 FERRY_URL="http://127.0.0.1:$port"
@@ -71,7 +71,7 @@ wait_idle
 started="$(date -u)"
 busy="$(busy_report)"
 rows=""
-for path in "/" "/events" "/workloads/site-0000" "/new?kind=static-site"; do
+for path in "/" "/api/workloads" "/events" "/workloads/site-0000" "/new?kind=static-site"; do
     read -r median p95 max bytes <<<"$(time_page "$path")"
     rows+="| \`GET $path\` | $median | $p95 | $max | $((bytes / 1024)) KiB |"$'\n'
 done

@@ -48,30 +48,41 @@ struct SystemController {
         let registry = PrometheusCollectorRegistry()
         let workloads = try engine.database.workloads()
         for health in [FerryCore.Health.healthy, .degraded, .failing, .progressing, .unknown] {
-            registry.makeGauge(name: "ferry_workloads", labels: [("health", health.rawValue)], help: "workloads by health")
+            registry.gauge("ferry_workloads", "workloads by health", [("health", health.rawValue)])
                 .set(Double(workloads.filter { $0.status.health == health }.count))
         }
         let counts = try engine.database.jobCounts()
         for state in [Job.State.queued, .running, .succeeded, .failed, .cancelled] {
-            registry.makeGauge(name: "ferry_jobs", labels: [("state", state.rawValue)], help: "jobs by state").set(Double(counts[state] ?? 0))
+            registry.gauge("ferry_jobs", "jobs by state", [("state", state.rawValue)]).set(Double(counts[state] ?? 0))
         }
-        registry.makeGauge(name: "ferry_jobs_running_in_process", help: "jobs this process is running now").set(Double(engine.runner.runningJobIDs.count))
+        registry.gauge("ferry_jobs_running_in_process", "jobs this process is running now").set(Double(engine.runner.runningJobIDs.count))
         for disk in try engine.diskUsage(of: workloads) {
             let labels = [("path", disk.path), ("role", disk.role)]
-            registry.makeGauge(name: "ferry_disk_free_bytes", labels: labels, help: "free bytes of a filesystem Ferry writes to").set(Double(disk.freeBytes))
-            registry.makeGauge(name: "ferry_disk_total_bytes", labels: labels, help: "size of a filesystem Ferry writes to").set(Double(disk.totalBytes))
-            registry.makeGauge(name: "ferry_disk_low", labels: labels, help: "1 while jobs that write there are refused").set(Double(disk.low ? 1 : 0))
+            registry.gauge("ferry_disk_free_bytes", "free bytes of a filesystem Ferry writes to", labels).set(Double(disk.freeBytes))
+            registry.gauge("ferry_disk_total_bytes", "size of a filesystem Ferry writes to", labels).set(Double(disk.totalBytes))
+            registry.gauge("ferry_disk_low", "1 while jobs that write there are refused", labels).set(Double(disk.low ? 1 : 0))
         }
         let hooks = ingress.snapshot
-        registry.makeGauge(name: "ferry_hook_deliveries_in_flight", help: "webhook deliveries being processed").set(Double(hooks.inFlight))
-        registry.makeCounter(name: "ferry_hook_deliveries_busy_total").increment(by: Int64(hooks.busy))
-        registry.makeCounter(name: "ferry_hook_deliveries_unknown_binding_total").increment(by: Int64(hooks.unknownBinding))
+        registry.gauge("ferry_hook_deliveries_in_flight", "webhook deliveries being processed").set(Double(hooks.inFlight))
+        registry.counter("ferry_hook_deliveries_busy_total", "deliveries answered 503 because the queue was full").increment(by: Int64(hooks.busy))
+        registry.counter("ferry_hook_deliveries_unknown_binding_total", "deliveries to a binding that does not exist").increment(by: Int64(hooks.unknownBinding))
         let commits = engine.dispatcher.committer.statistics
-        registry.makeCounter(name: "ferry_hook_commit_batches_total").increment(by: Int64(commits.batches))
-        registry.makeGauge(name: "ferry_hook_commit_batch_largest", help: "most deliveries one group commit has stored").set(Double(commits.largest))
+        registry.counter("ferry_hook_commit_batches_total", "group commits of webhook deliveries").increment(by: Int64(commits.batches))
+        registry.gauge("ferry_hook_commit_batch_largest", "most deliveries one group commit has stored").set(Double(commits.largest))
         for (kind, n) in engine.retention.removedTotals {
-            registry.makeCounter(name: "ferry_retention_removed_total", labels: [("kind", kind)]).increment(by: Int64(n))
+            registry.counter("ferry_retention_removed_total", "records and folders retention removed", [("kind", kind)]).increment(by: Int64(n))
         }
         return registry.emitToBuffer()
+    }
+}
+
+extension PrometheusCollectorRegistry {
+    /// A gauge by its full name; Ferry's metric names are written out whole, not assembled.
+    fileprivate func gauge(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Gauge {
+        makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
+    }
+
+    fileprivate func counter(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Counter {
+        makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
     }
 }
