@@ -57,14 +57,58 @@ struct SurfaceController {
             if let field = HTTPField.Name(name) { fields[field] = value }
         }
         let status = HTTPResponse.Status(code: surface.status)
+        let size: Int
         switch surface.body {
+        case .empty: return Response(status: status, headers: fields)
+        case .bytes(let bytes): size = bytes.count
+        case .file(_, let length): size = Int(length)
+        }
+        guard surface.status == 200 else { return try await full(surface.body, status: status, fields: fields, request: request, context: context) }
+        fields[.acceptRanges] = "bytes"
+        switch range(of: request, size: size, etag: fields[.eTag]) {
+        case .whole:
+            return try await full(surface.body, status: status, fields: fields, request: request, context: context)
+        case .unsatisfiable:
+            return Response(status: .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(size)", .acceptRanges: "bytes"])
+        case .part(let part):
+            fields[.contentRange] = "bytes \(part.lowerBound)-\(part.upperBound)/\(size)"
+            fields[.contentLength] = String(part.count)
+            switch surface.body {
+            case .empty: return Response(status: .partialContent, headers: fields)
+            case .bytes(let bytes):
+                return Response(status: .partialContent, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes[part])))
+            case .file(let path, _):
+                return Response(status: .partialContent, headers: fields, body: try await fileIO.loadFile(path: path, range: part, context: context))
+            }
+        }
+    }
+
+    /// The range a GET asks for, honoured only when `If-Range` (if sent) names the current
+    /// strong ETag: a client resuming a download of a file that changed gets it whole.
+    private func range(of request: Request, size: Int, etag: String?) -> ByteRange {
+        guard request.method == .get, let header = request.headers[.range] else { return .whole }
+        if let ifRange = request.headers[.ifRange], ifRange != etag || ifRange.hasPrefix("W/") { return .whole }
+        return ByteRange(header: header, size: size)
+    }
+
+    /// The whole body; for HEAD only its length, as GET would send it.
+    private func full(_ body: SurfaceResponse.Body, status: HTTPResponse.Status, fields: HTTPFields, request: Request, context: FerryRequestContext) async throws -> Response {
+        var fields = fields
+        switch body {
         case .empty:
             return Response(status: status, headers: fields)
         case .bytes(let bytes):
+            if request.method == .head {
+                fields[.contentLength] = String(bytes.count)
+                return Response(status: status, headers: fields)
+            }
             return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-        case .file(let path, _):
-            let body = try await fileIO.loadFile(path: path, context: context)
-            return Response(status: status, headers: fields, body: body)
+        case .file(let path, let size):
+            if request.method == .head {
+                fields[.contentLength] = String(size)
+                return Response(status: status, headers: fields)
+            }
+            return Response(status: status, headers: fields, body: try await fileIO.loadFile(path: path, context: context))
         }
     }
 }
