@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN  ?= .build/debug
 
 # Debian packages: to build, additionally to test, and for the benchmark only.
-BUILD_PKGS := libsqlite3-dev libcurl4-openssl-dev libyaml-dev libarchive-dev libzstd-dev git pkg-config
+BUILD_PKGS := libsqlite3-dev libcurl4-openssl-dev libyaml-dev libarchive-dev libzstd-dev zlib1g-dev git pkg-config
 TEST_PKGS  := git curl composer php-cli unzip
 BENCH_PKGS := nginx wrk hyperfine
 

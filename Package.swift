@@ -68,6 +68,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
             name: "CArchive",
             path: "Sources/CArchive",
             pkgConfig: "libarchive",
@@ -119,7 +125,7 @@ let package = Package(
             name: "FerryServer",
             dependencies: [
                 "FerryCore", "FerryStore", "FerryEngine", "StaticSiteSource", "ManualTrigger", "GitPushTrigger",
-                "NpmMirrorSource", "ComposerRepoSource", "ScheduleTrigger", "RegistryPollTrigger", "LogScanTrigger",
+                "NpmMirrorSource", "ComposerRepoSource", "ScheduleTrigger", "RegistryPollTrigger", "LogScanTrigger", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),

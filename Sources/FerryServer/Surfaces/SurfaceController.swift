@@ -48,10 +48,13 @@ struct SurfaceController {
         let surface = await plugin.serve(
             SurfaceRequest(method: request.method.rawValue, base: base, path: below, query: request.uri.query, headers: headers, body: body),
             live: live, context: try engine.surfaceContext(name, mount: mount))
-        return try await response(surface, request: request, context: context)
+        return try await response(surface, request: request, context: context, memo: live.memo)
     }
 
-    private func response(_ surface: SurfaceResponse, request: Request, context: FerryRequestContext) async throws -> Response {
+    /// Compressed variants are made for documents of at least this size, and at most the second.
+    static let gzipSizes = 1024...(8 << 20)
+
+    private func response(_ surface: SurfaceResponse, request: Request, context: FerryRequestContext, memo: BuildMemo) async throws -> Response {
         var fields = HTTPFields()
         for (name, value) in surface.headers {
             if let field = HTTPField.Name(name) { fields[field] = value }
@@ -65,6 +68,14 @@ struct SurfaceController {
         }
         guard surface.status == 200 else { return try await full(surface.body, status: status, fields: fields, request: request, context: context) }
         fields[.acceptRanges] = "bytes"
+        if Gzip.worthCompressing(contentType: fields[.contentType]), Self.gzipSizes.contains(size), fields[.contentEncoding] == nil {
+            fields[.vary] = "Accept-Encoding"
+            if request.headers[.range] == nil, Gzip.accepted(by: request.headers[.acceptEncoding]),
+               let packed = gzipped(surface.body, fields: fields, request: request, memo: memo) {
+                fields[.contentEncoding] = "gzip"
+                return try await full(.bytes(packed), status: status, fields: fields, request: request, context: context)
+            }
+        }
         switch range(of: request, size: size, etag: fields[.eTag]) {
         case .whole:
             return try await full(surface.body, status: status, fields: fields, request: request, context: context)
@@ -79,6 +90,22 @@ struct SurfaceController {
                 return Response(status: .partialContent, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes[part])))
             case .file(let path, _):
                 return Response(status: .partialContent, headers: fields, body: try await fileIO.loadFile(path: path, range: part, context: context))
+            }
+        }
+    }
+
+    /// The gzip variant of a document with an ETag, made on first request and kept in the live
+    /// build's memo (so it is dropped with the build). Keyed by host, path and ETag: the same
+    /// ETag can only ever name the same bytes there. Like nginx's `gzip_static`, the variant
+    /// keeps the ETag, so conditional requests work the same with and without gzip.
+    private func gzipped(_ body: SurfaceResponse.Body, fields: HTTPFields, request: Request, memo: BuildMemo) -> [UInt8]? {
+        guard let etag = fields[.eTag] else { return nil }
+        let key = "gzip:\(request.head.authority ?? ""):\(request.uri.path):\(etag)"
+        return memo.value(key, cost: { $0?.count ?? 0 }) { () -> [UInt8]? in
+            switch body {
+            case .empty: return nil
+            case .bytes(let bytes): return Gzip.compress(bytes)
+            case .file(let path, _): return FileManager.default.contents(atPath: path).flatMap { Gzip.compress(Array($0)) }
             }
         }
     }
@@ -98,10 +125,9 @@ struct SurfaceController {
         case .empty:
             return Response(status: status, headers: fields)
         case .bytes(let bytes):
-            if request.method == .head {
-                fields[.contentLength] = String(bytes.count)
-                return Response(status: status, headers: fields)
-            }
+            // The length of what is sent: a gzip variant is shorter than the length the plugin gave.
+            fields[.contentLength] = String(bytes.count)
+            if request.method == .head { return Response(status: status, headers: fields) }
             return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         case .file(let path, let size):
             if request.method == .head {
