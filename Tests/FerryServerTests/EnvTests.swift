@@ -148,6 +148,19 @@ import Testing
         }
     }
 
+    @Test(arguments: ["\u{0C}{}", #"{"A": "1",}"#, #"{"A": "\x"}"#, ""])
+    func anEnvThatIsNotJSONIsRefusedAndNothingChanges(_ body: String) async throws {
+        try await TestFerry.run { client, engine, temp in
+            let repo = try GitRepo(in: temp)
+            try await client.apply(siteWorkload("bad", repo: repo))
+            #expect(try await client.send(.put, "/api/workloads/bad/env", #"{"KEEP": "1"}"#).status == .ok)
+            let answer = try await client.send(.put, "/api/workloads/bad/env", body)
+            #expect(answer.status == .badRequest, "\(String(buffer: answer.body))")
+            #expect(String(buffer: answer.body).contains("request body"))
+            #expect(try engine.database.workload("bad")?.spec.env.keys.sorted() == ["KEEP"])
+        }
+    }
+
     @Test func replacingTheWholeEnvSealsSecretsAndKeepsUnchangedOnesAsTheyWere() async throws {
         try await TestFerry.run { client, engine, temp in
             let repo = try GitRepo(in: temp)

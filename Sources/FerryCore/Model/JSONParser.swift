@@ -78,22 +78,38 @@ struct JSONParser {
         index += count
     }
 
-    private mutating func enter() throws(JSONParseError) {
+    /// Past an opening bracket; true (and past it) when the container is empty.
+    private mutating func enter(closing: UInt8) throws(JSONParseError) -> Bool {
         depth += 1
         guard depth <= maxDepth else { throw fail("nested deeper than \(maxDepth) levels") }
         index += 1
         skipWhitespace()
+        return closes(closing)
+    }
+
+    /// At `closing`: steps past it and leaves the level.
+    private mutating func closes(_ closing: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == closing else { return false }
+        index += 1
+        depth -= 1
+        return true
+    }
+
+    /// After a member or an item: true past the closing bracket, false past a comma.
+    private mutating func ended(by closing: UInt8, in container: String) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw fail("unexpected end inside an \(container)") }
+        if closes(closing) { return true }
+        guard bytes[index] == UInt8(ascii: ",") else { throw fail("expected ',' or '\(Unicode.Scalar(closing))' in an \(container)") }
+        index += 1
+        skipWhitespace()
+        return false
     }
 
     private mutating func object() throws(JSONParseError) -> JSONValue {
-        try enter()
         var members: [String: JSONValue] = [:]
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
+        if try enter(closing: UInt8(ascii: "}")) { return .object(members) }
+        repeat {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
             let key = try string()
             skipWhitespace()
@@ -104,44 +120,17 @@ struct JSONParser {
             // A repeated name keeps its first value, as `JSONDecoder` (which read Ferry's
             // stored JSON before this reader) does.
             if members[key] == nil { members[key] = member }
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end inside an object") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                depth -= 1
-                return .object(members)
-            } else {
-                throw fail("expected ',' or '}' in an object")
-            }
-        }
+        } while try !ended(by: UInt8(ascii: "}"), in: "object")
+        return .object(members)
     }
 
     private mutating func array() throws(JSONParseError) -> JSONValue {
-        try enter()
         var items: [JSONValue] = []
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(items)
-        }
-        while true {
+        if try enter(closing: UInt8(ascii: "]")) { return .array(items) }
+        repeat {
             items.append(try value())
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end inside an array") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-            } else if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                depth -= 1
-                return .array(items)
-            } else {
-                throw fail("expected ',' or ']' in an array")
-            }
-        }
+        } while try !ended(by: UInt8(ascii: "]"), in: "array")
+        return .array(items)
     }
 
     /// A string starting at the opening quote. Runs without escapes are copied as they are

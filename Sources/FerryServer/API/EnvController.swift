@@ -70,7 +70,7 @@ struct EnvController {
     /// Body: `{KEY: "value", KEY2: {"value": "…", "secret": true}}`, the whole new env.
     @Sendable func replaceAll(_ request: Request, context: FerryRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
-        let body = try JSONValue(parsing: try await RequestBody.json(request, limits))
+        let body = try JSONValue.decode(json: try await RequestBody.json(request, limits), maxDepth: limits.depth, what: "request body")
         guard case .object = body else { throw FerryError.invalid("env", "expected an object of KEY: value") }
         let (workload, _) = try engine.replaceEnv(workload: name, env: body)
         return try JSONResponse.make(entries(workload))

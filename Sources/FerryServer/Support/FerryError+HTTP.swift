@@ -33,6 +33,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw FerryError(code, error.body ?? error.status.reasonPhrase)
         } catch let error as DecodingError {
             throw FerryError(.invalidInput, "invalid request body: \(Self.describe(error))")
+        } catch let error as JSONParseError {
+            throw FerryError(.invalidInput, "invalid JSON in the request body: \(error)")
         } catch {
             context.logger.error("unhandled error: \(error)")
             throw FerryError(.internal, "internal error; see the server log")
