@@ -1,11 +1,12 @@
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// A page on another site can make a browser post a form or `text/plain` body without asking;
 /// the API takes state-changing bodies only as JSON or YAML, so such a post changes nothing.
-@Suite struct APIContentTypeTests {
+@Suite(.offPool) struct APIContentTypeTests {
     @Test func aTextPlainApplyIsRefusedWith415AndNothingIsStored() async throws {
         try await TestFerry.run { client, engine, temp in
             let repo = try GitRepo(in: temp)

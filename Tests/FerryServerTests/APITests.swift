@@ -1,10 +1,11 @@
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// The REST API's shape: kinds, health, metrics, log streaming, cancellation, deletion.
-@Suite struct APITests {
+@Suite(.offPool) struct APITests {
     @Test func kindsListEverySourceWithSchemaAndActions() async throws {
         try await TestFerry.run { client, _, _ in
             let kinds = try await client.json("/api/kinds")

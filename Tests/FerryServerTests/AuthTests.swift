@@ -5,11 +5,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import PluginTestKit
 import Testing
 
 /// The trust boundary, as a caller on the network meets it: tokens, roles, scopes, refusals
 /// that never tell whether a token exists, per-client limits, and who-did-it in the event log.
-@Suite struct AuthTests {
+@Suite(.offPool) struct AuthTests {
     static let site = #"{"name": "site", "source": {"kind": "static-site", "config": {"repo": "https://example.invalid/site.git"}}}"#
 
     /// A server with auth on, an admin token made the way `ferry token create --data` makes it.

@@ -1,10 +1,11 @@
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Bad input is refused with a 4xx naming the field or line, and nothing stored changes.
-@Suite struct BadInputTests {
+@Suite(.offPool) struct BadInputTests {
     static let cases: [(String, String, String)] = [
         ("unknown kind", "name: a\nsource: { kind: ftp-site, config: {} }", "source.kind: unknown source kind \"ftp-site\""),
         ("missing required", "name: a\nsource: { kind: static-site, config: { branch: main } }", "source.config.repo: required"),

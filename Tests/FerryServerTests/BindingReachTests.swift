@@ -4,12 +4,13 @@ import FerryServer
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import PluginTestKit
 import Testing
 
 /// A binding is a way to spend a workload's secrets (a registry-poll `auth.env`), so who may
 /// create one and what it may read is part of the trust boundary: only a caller who may manage
 /// every workload creates bindings, and a binding reads the env of the workloads it targets only.
-@Suite struct BindingReachTests {
+@Suite(.offPool) struct BindingReachTests {
     static let workloads = """
         [{"name": "site", "source": {"kind": "static-site", "config": {"repo": "https://example.invalid/site.git"}}},
          {"name": "wp-a", "source": {"kind": "static-site", "config": {"repo": "https://example.invalid/wp-a.git"}}}]

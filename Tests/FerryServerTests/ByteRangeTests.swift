@@ -1,8 +1,9 @@
 @testable import FerryServer
+import PluginTestKit
 import Testing
 
 /// `Range: bytes=…` as RFC 9110 §14.1.2 defines it, resolved against a size.
-@Suite struct ByteRangeTests {
+@Suite(.offPool) struct ByteRangeTests {
     @Test(arguments: [
         ("bytes=0-0", ByteRange.part(0...0)), ("bytes=0-99", .part(0...99)), ("bytes=10-", .part(10...99)),
         ("bytes=-10", .part(90...99)), ("bytes=-500", .part(0...99)), ("bytes=50-5000", .part(50...99)),

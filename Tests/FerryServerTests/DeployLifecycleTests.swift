@@ -2,10 +2,11 @@ import FerryCore
 import FerryEngine
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Push → deploy → live, again, then rollback: what a static-site user does every day.
-@Suite struct DeployLifecycleTests {
+@Suite(.offPool) struct DeployLifecycleTests {
     @Test func deploysEachCommitAndRollsBackByteForByte() async throws {
         try await TestFerry.run { client, engine, temp in
             let repo = try GitRepo(in: temp)

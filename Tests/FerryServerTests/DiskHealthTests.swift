@@ -3,11 +3,12 @@ import FerryEngine
 import FerryServer
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Disk health: free space of the data directory and absolute volumes in `/api/health`,
 /// `/metrics` and on the dashboard; jobs that write do not start on a full disk.
-@Suite struct DiskHealthTests {
+@Suite(.offPool) struct DiskHealthTests {
     @Test func freeSpaceIsReportedAndAJobOnAFullDiskIsRefusedWithTheNumbers() async throws {
         let shared = try TempDir()
         let repo = try GitRepo(in: shared.url)

@@ -5,11 +5,12 @@ import FerryTestSupport
 import Foundation
 import HummingbirdTesting
 import Logging
+import PluginTestKit
 import Testing
 
 /// Env entries through the API, and secrets: encrypted at rest, decrypted only into the
 /// plugin's context, never in an API answer, a job or a log.
-@Suite struct EnvTests {
+@Suite(.offPool) struct EnvTests {
     static let secret = "tok-Zq8v1Rk3pW"
 
     /// Every file under the data dir (SQLite file, WAL, job logs, builds) that holds `needle`.

@@ -1,10 +1,11 @@
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// A deploy that fails leaves the live site as it was and says why, in the log and the status.
-@Suite struct FailedDeployTests {
+@Suite(.offPool) struct FailedDeployTests {
     @Test(arguments: [
         ("branch: nope", "branch \"nope\" not found"),
         ("folder: missing", "folder \"missing\" not found"),

@@ -1,11 +1,12 @@
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Webhooks from a git host: verified, recorded, filtered, and turned into deploys of exactly
 /// the pushed commit.
-@Suite struct GitPushTests {
+@Suite(.offPool) struct GitPushTests {
     @Test func aPushToABareRepoAndItsWebhookMakeThePushedCommitLive() async throws {
         let logs = LogCapture()
         try await TestFerry.run(logs: logs) { client, engine, temp in

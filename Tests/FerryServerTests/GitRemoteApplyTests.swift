@@ -5,12 +5,13 @@ import FerryTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PluginTestKit
 import Testing
 
 /// Git repository URLs and branches from workload files and bindings are checked when they are
 /// applied: a 400 that names the field, and nothing stored. The server under test allows local
 /// repositories under its temp folder only (`git.fileRoots`).
-@Suite struct GitRemoteApplyTests {
+@Suite(.offPool) struct GitRemoteApplyTests {
     static func site(repo: String, branch: String = "main") -> String {
         "name: site\nsource: { kind: static-site, config: { repo: \"\(repo)\", branch: \"\(branch)\" } }\n"
     }

@@ -3,12 +3,13 @@ import FerryServer
 import FerryTestSupport
 import Foundation
 import HTTPTypes
+import PluginTestKit
 import Testing
 
 /// The webhook intake is bounded: deliveries beyond `limits.hookQueue` in progress get 503 with
 /// Retry-After before their body is read, and deliveries to unknown binding ids cost a counter,
 /// not a stored row.
-@Suite struct HookLimitsTests {
+@Suite(.offPool) struct HookLimitsTests {
     /// The value of a metric line `name value` from `/metrics`, or nil when it is not listed.
     static func metric(_ name: String, _ client: TestFerry.Client) async throws -> Double? {
         let (_, text) = try await client.page("/metrics")

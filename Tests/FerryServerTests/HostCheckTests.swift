@@ -1,11 +1,12 @@
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// A page whose name was re-pointed at Ferry's address (DNS rebinding) arrives with its own
 /// Host, and is refused before any route runs; the names Ferry is configured for pass.
-@Suite struct HostCheckTests {
+@Suite(.offPool) struct HostCheckTests {
     /// `curl` with an explicit Host header; returns the status and the body.
     static func curl(port: Int, host: String, _ path: String = "/api/workloads") async throws -> (Int, String) {
         let out = try await Shell.output(["curl", "-s", "-H", "Host: \(host)", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"])

@@ -2,11 +2,12 @@ import FerryCore
 import FerryServer
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Every input has a bound with a config key: over it, the request gets a 4xx naming the bound
 /// and the key, nothing is stored, and the server keeps serving.
-@Suite struct InputLimitsTests {
+@Suite(.offPool) struct InputLimitsTests {
     /// Nine anchors, each listing the previous one ten times: a kilobyte that expands to 10⁹ nodes.
     static let billionLaughs: String = {
         var text = "name: laughs\nsource: { kind: static-site, config: { repo: \"file:///x\" } }\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"

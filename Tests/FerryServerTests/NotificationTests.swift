@@ -4,11 +4,12 @@ import FerryEngine
 @testable import FerryServer
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Outbound notifications: stored in an outbox before they are sent, signed like Standard
 /// Webhooks, retried with back-off, folded when they flood, and never carrying a secret.
-@Suite struct NotificationTests {
+@Suite(.offPool) struct NotificationTests {
     static let secret = "whsec_" + Data("test-signing-key".utf8).base64EncodedString()
 
     static func target(_ url: String, kind: NotificationSettings.Target.Kind = .webhook, events: Set<NotificationEvent> = NotificationSettings.Target.defaultEvents, perMinute: Int = 20) -> NotificationSettings.Target {

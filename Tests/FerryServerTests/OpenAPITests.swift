@@ -5,11 +5,12 @@ import FerryTestSupport
 import Foundation
 import Hummingbird
 import Logging
+import PluginTestKit
 import Testing
 
 /// `GET /api/openapi.json` describes the router exactly: every API route is in the document
 /// with its method, and every documented operation is a route.
-@Suite struct OpenAPITests {
+@Suite(.offPool) struct OpenAPITests {
     @Test func theDocumentAndTheRouterAgreeRouteForRoute() throws {
         let temp = try TempDir()
         var config = ServerConfiguration()

@@ -3,10 +3,11 @@ import FerryEngine
 import FerryServer
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Operator hooks: existing scripts run as steps of an action's job, under `hooks.allow` only.
-@Suite struct OperatorHookTests {
+@Suite(.offPool) struct OperatorHookTests {
     static func script(_ folder: URL, _ name: String, _ body: String) throws -> String {
         let url = folder.appendingPathComponent(name)
         try Data("#!/bin/sh\n\(body)\n".utf8).write(to: url)

@@ -1,10 +1,11 @@
 import FerryCore
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Nothing outside a build is ever served, however the path is spelled.
-@Suite struct PathTraversalTests {
+@Suite(.offPool) struct PathTraversalTests {
     static let attacks = [
         "/sites/site/../../ferry.sqlite",
         "/sites/site/%2e%2e/%2e%2e/ferry.sqlite",

@@ -5,11 +5,12 @@ import FerryServer
 import FerryTestSupport
 import Foundation
 import HummingbirdTesting
+import PluginTestKit
 import Testing
 
 /// What the engine offers every source beyond builds: records listed by the API, artifacts
 /// with their sha256, follow-up actions through the dispatcher, and surfaces that read records.
-@Suite struct PluginServicesTests {
+@Suite(.offPool) struct PluginServicesTests {
     static func registry() -> PluginRegistry {
         var registry = BuiltinPlugins.registry()
         registry.register(LedgerSource())

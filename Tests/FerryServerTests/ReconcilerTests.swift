@@ -2,10 +2,11 @@ import FerryCore
 import FerryEngine
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// The reconciler closes gaps between what is wanted and what is live, and only those.
-@Suite struct ReconcilerTests {
+@Suite(.offPool) struct ReconcilerTests {
     @Test func deploysNewWorkloadsThenStaysQuiet() async throws {
         try await TestFerry.run { client, engine, temp in
             let repo = try GitRepo(in: temp)

@@ -2,11 +2,12 @@ import FerryServer
 import FerryTestSupport
 import Foundation
 import HTTPTypes
+import PluginTestKit
 import Testing
 
 /// What a site serves runs sandboxed, away from the UI's and API's origin; the UI and API
 /// allow only their own script and refuse to be framed or sniffed.
-@Suite struct SecurityHeadersTests {
+@Suite(.offPool) struct SecurityHeadersTests {
     static let csp = HTTPField.Name("Content-Security-Policy")!
 
     static func expectAdminHeaders(_ fields: HTTPFields, _ what: String) {

@@ -2,10 +2,11 @@ import FerryCore
 import FerryEngine
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Stage chains: promote-from makes the parent's live build live in the child, byte for byte.
-@Suite struct StageTests {
+@Suite(.offPool) struct StageTests {
     @Test func promotionServesIdenticalBytesAndRecordsTheSourceDeploy() async throws {
         try await TestFerry.run { client, engine, temp in
             let repo = try GitRepo(in: temp)

@@ -4,6 +4,7 @@ import FerryServer
 import FerryTestSupport
 import Foundation
 import HTTPTypes
+import PluginTestKit
 import Testing
 
 /// Another writer holding the SQLite file (a backup tool, a long transaction) must not stall the
@@ -11,7 +12,7 @@ import Testing
 /// on its own queue), as do the job runner and the other services (`BlockingExecutor`), so every
 /// other request keeps being served, and the deliveries are accepted once the lock is free,
 /// those that waited together in one transaction.
-@Suite struct StoreContentionTests {
+@Suite(.offPool) struct StoreContentionTests {
     /// A second process holding `BEGIN IMMEDIATE` on the store until its stdin is closed.
     final class WriteLockHolder: Sendable {
         let process = Process()
@@ -58,14 +59,9 @@ import Testing
         return answer.components(separatedBy: "\r\n").first ?? answer
     }
 
+    // The suite runs off the concurrency pool (`.offPool`): other suites may keep both pool
+    // threads busy for seconds, and the lock must be released before SQLite's busy timeout.
     @Test func requestsAreServedAndWebhooksAcceptedWhileAnotherWriterHoldsTheStore() async throws {
-        // The test's own steps run off the concurrency pool too: other suites running at the
-        // same time may keep both pool threads busy with file work for seconds, and the lock
-        // must be released before SQLite's busy timeout fails the waiting deliveries.
-        try await withTaskExecutorPreference(BlockingExecutor.shared) { try await body() }
-    }
-
-    private func body() async throws {
         try await TestFerry.run { client, engine, temp in
             let repo = try GitRepo(in: temp)
             let commit = try repo.commit(["public/index.html": "hello"])

@@ -6,11 +6,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import PluginTestKit
 import Testing
 
 /// A workload with `access: token` serves only to callers whose token covers it, in the form
 /// curl, Composer and npm send: Basic with the token as password, or Bearer.
-@Suite struct SurfaceAccessTests {
+@Suite(.offPool) struct SurfaceAccessTests {
     @Test func aPrivateSiteNeedsAReadTokenForIt() async throws {
         try await TestFerry.run(configure: { $0.auth.mode = .token }) { client, engine, temp in
             let repo = try GitRepo(in: temp)

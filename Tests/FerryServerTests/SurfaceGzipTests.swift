@@ -4,11 +4,12 @@ import FerryTestSupport
 import Foundation
 import HTTPTypes
 import NIOCore
+import PluginTestKit
 import Testing
 
 /// JSON and text documents go out gzip-compressed to clients that accept it (composer and npm
 /// always do), from a variant made once per live build; everything else goes out as it is.
-@Suite struct SurfaceGzipTests {
+@Suite(.offPool) struct SurfaceGzipTests {
     static let document = "{\"packages\":[" + (0..<800).map { "{\"name\":\"acme/p\($0)\",\"version\":\"1.0.\($0)\"}" }.joined(separator: ",") + "]}"
 
     private func gunzip(_ bytes: [UInt8], in temp: URL) async throws -> String {

@@ -3,12 +3,13 @@ import FerryTestSupport
 import Foundation
 import HTTPTypes
 import NIOCore
+import PluginTestKit
 import Testing
 
 /// What a workload serves answers `HEAD` and single `Range` requests the way nginx does, for
 /// files kept in memory (small) and files streamed from the live build (large): an npm client
 /// resuming a tarball, a browser seeking in a video.
-@Suite struct SurfaceRangeTests {
+@Suite(.offPool) struct SurfaceRangeTests {
     /// A file of `size` letters: 10 KB is kept in memory, 300 KB is streamed.
     @Test(arguments: [("small.txt", 10_000), ("large.txt", 300_000)])
     func rangesAndHeadAreAnswered(_ file: String, _ size: Int) async throws {

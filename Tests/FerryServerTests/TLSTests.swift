@@ -2,11 +2,12 @@ import FerryCore
 import FerryServer
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// `tls: {cert, key}` serves HTTPS itself, with the certificate it is given; a wrong file stops
 /// the server with the key that names it.
-@Suite struct TLSTests {
+@Suite(.offPool) struct TLSTests {
     /// A self-signed certificate for localhost, as `openssl` makes one.
     static func selfSigned(in folder: URL) throws -> ServerTLS {
         let cert = folder.appendingPathComponent("cert.pem").path, key = folder.appendingPathComponent("key.pem").path

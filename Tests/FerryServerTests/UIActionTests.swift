@@ -2,11 +2,12 @@ import FerryCore
 import FerryEngine
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// The buttons of the workload and job pages: POST forms that change something through the
 /// engine and redirect back, or show the server's reason.
-@Suite struct UIActionTests {
+@Suite(.offPool) struct UIActionTests {
     @Test func rollbackAndPromoteFromThePages() async throws {
         try await UIFerry.run { browser, engine, temp in
             let repo = try GitRepo(in: temp)

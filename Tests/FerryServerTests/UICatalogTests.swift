@@ -1,11 +1,12 @@
 import FerryCore
 import FerryEngine
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Every UI string comes from a message catalogue, English and Russian hold the same keys,
 /// templates ask only for keys that exist, and the language follows the browser or the switch.
-@Suite struct UICatalogTests {
+@Suite(.offPool) struct UICatalogTests {
     static let web = URL(fileURLWithPath: UIFerry.webDirectory)
 
     static func catalogue(_ lang: String) throws -> [String: String] {

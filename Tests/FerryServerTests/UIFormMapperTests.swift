@@ -1,10 +1,11 @@
 import FerryCore
 @testable import FerryServer
+import PluginTestKit
 import Testing
 
 /// Form fields named by JSON path become the JSON the schema describes, without judging them:
 /// judging is the server validator's job, which then names the same paths.
-@Suite struct UIFormMapperTests {
+@Suite(.offPool) struct UIFormMapperTests {
     static let schema = ConfigSchema.object([
         .init("url", .string("where", format: .url)),
         .init("count", .integer("how many", default: 3, minimum: 1)),

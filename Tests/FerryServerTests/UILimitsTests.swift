@@ -1,10 +1,11 @@
 import FerryCore
 import Foundation
+import PluginTestKit
 import Testing
 
 /// The web UI's forms are bounded like the API: by size (`limits.formBody`) and by how deep
 /// their dotted field names nest (`limits.depth`), and an oversize form changes nothing.
-@Suite struct UILimitsTests {
+@Suite(.offPool) struct UILimitsTests {
     @Test func aFormFieldNestedDeeperThanTheLimitIs400NotACrash() async throws {
         try await UIFerry.run { browser, engine, _ in
             // The wizard maps `source.config.*` into a tree, one level per dotted part.

@@ -2,10 +2,11 @@ import FerryCore
 import FerryEngine
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Every page of the web UI renders from the real router with what it must show.
-@Suite struct UIPagesTests {
+@Suite(.offPool) struct UIPagesTests {
     @Test func everyPageRendersWithItsParts() async throws {
         try await UIFerry.run { browser, engine, temp in
             let repo = try GitRepo(in: temp)

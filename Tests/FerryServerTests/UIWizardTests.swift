@@ -2,11 +2,12 @@ import FerryCore
 import FerryEngine
 import FerryTestSupport
 import Foundation
+import PluginTestKit
 import Testing
 
 /// The wizard: a form generated from each kind's schema, mapped to a workload document by JSON
 /// path, checked by the server's one validator, applied through `Engine.apply`.
-@Suite struct UIWizardTests {
+@Suite(.offPool) struct UIWizardTests {
     @Test func aFilledFormBecomesTheWorkloadAndItsFirstDeployRuns() async throws {
         try await UIFerry.run { browser, engine, temp in
             let repo = try GitRepo(in: temp)

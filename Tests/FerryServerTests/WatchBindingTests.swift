@@ -1,11 +1,12 @@
 import FerryCore
 import Foundation
+import PluginTestKit
 import Testing
 
 /// Watch triggers through the API: the seeds' timetable applies, each schedule binding shows
 /// its next three fire times, and configs the schema cannot judge are still refused with the
 /// field named and nothing stored.
-@Suite struct WatchBindingTests {
+@Suite(.offPool) struct WatchBindingTests {
     static let timetable = """
         name: repo
         source:

@@ -2,12 +2,13 @@ import FerryCore
 import FerryTestSupport
 import Foundation
 import HTTPTypes
+import PluginTestKit
 import Testing
 
 /// Webhooks that cannot be forged or replayed into the past: every hook has a secret unless
 /// its config says `insecure: true`, hook ids cannot be guessed, and an old signed push sent
 /// again does not roll a workload back.
-@Suite struct WebhookTrustTests {
+@Suite(.offPool) struct WebhookTrustTests {
     private func hooked(_ name: String, repo: GitRepo, config: String = "{ branches: [main] }") -> String {
         siteWorkload(name, repo: repo) + "\ntriggers: [ { kind: git-push, action: deploy, config: \(config) } ]"
     }

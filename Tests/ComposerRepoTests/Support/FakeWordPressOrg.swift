@@ -15,7 +15,8 @@ final class FakeWordPressOrg: Sendable {
         case plugin(Plugin)
         case closed
         case badJSON
-        /// Answers only after the client's timeout.
+        /// Answers only long after the client's timeout and every retry (4 s was once read as an
+        /// answer under a loaded test run).
         case slow
     }
 
@@ -123,7 +124,7 @@ final class FakeWordPressOrg: Sendable {
         case .badJSON:
             return Self.respond(.ok, "{\"name\":\"broken\",\"versions\":{\"1.0\":")
         case .slow:
-            try await Task.sleep(for: .seconds(4))
+            try await Task.sleep(for: .seconds(30))
             return Self.respond(.ok, "{}")
         case .plugin(let p):
             return Self.respond(.ok, info(slug: slug, p, kind: "plugin"))
