@@ -55,7 +55,11 @@ import Testing
         let inString = #"{"a": "[[[[[[[[[[[[[[[[[[[[", "b": "\"[[[["}"#
         #expect(!JSONValue.depth(ofJSON: Data(inString.utf8), exceeds: 2))
         #expect(JSONValue.depth(ofJSON: Data("[[[1]]]".utf8), exceeds: 2))
-        #expect(throws: FerryError.self) { try JSONValue.decode(json: Data("[[[1]]]".utf8), maxDepth: 2, what: "body") }
+        #expect {
+            try JSONValue.decode(json: Data("[[[1]]]".utf8), maxDepth: 2, what: "body", limitKey: "limits.depth")
+        } throws: { error in
+            (error as? FerryError)?.message == "body: nested deeper than 2 levels (limits.depth)"
+        }
         #expect(try JSONValue.decode(json: Data(inString.utf8), maxDepth: 2, what: "body")["a"] == .string(String(repeating: "[", count: 20)))
     }
 

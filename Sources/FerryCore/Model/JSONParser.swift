@@ -4,6 +4,8 @@ import Foundation
 public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public let offset: Int
+    /// The text nests deeper than the reader's `maxDepth` (which callers report as a limit).
+    public var exceededDepth = false
 
     public var description: String { "\(message) at byte \(offset)" }
 }
@@ -81,7 +83,9 @@ struct JSONParser {
     /// Past an opening bracket; true (and past it) when the container is empty.
     private mutating func enter(closing: UInt8) throws(JSONParseError) -> Bool {
         depth += 1
-        guard depth <= maxDepth else { throw fail("nested deeper than \(maxDepth) levels") }
+        guard depth <= maxDepth else {
+            throw JSONParseError(message: "nested deeper than \(maxDepth) levels", offset: index, exceededDepth: true)
+        }
         index += 1
         skipWhitespace()
         return closes(closing)

@@ -2,13 +2,13 @@ import Foundation
 
 extension JSONValue {
     /// Decodes JSON text whose nesting stays within `maxDepth` levels; deeper is an invalid-input
-    /// error naming `what` and the limit, found by a scan of the bytes before any decoding, so
-    /// a body of a million `[` costs one pass and no recursion.
+    /// error naming `what` and the limit. The reader stops at that level, so a body of a million
+    /// `[` costs no recursion past it (and no separate scan of the bytes first).
     public static func decode(json data: Data, maxDepth: Int, what: String, limitKey: String? = nil) throws -> JSONValue {
-        guard depth(ofJSON: data, exceeds: maxDepth) == false else {
-            throw FerryError(.invalidInput, "\(what): nested deeper than \(maxDepth) levels\(limitKey.map { " (\($0))" } ?? "")")
-        }
         do { return try JSONValue(parsing: data, maxDepth: maxDepth) } catch {
+            if error.exceededDepth {
+                throw FerryError(.invalidInput, "\(what): nested deeper than \(maxDepth) levels\(limitKey.map { " (\($0))" } ?? "")")
+            }
             throw FerryError(.invalidInput, "\(what): invalid JSON", cause: error)
         }
     }
