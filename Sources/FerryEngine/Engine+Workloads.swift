@@ -30,6 +30,7 @@ extension Engine {
         surfaceAccess.withLock { $0[spec.name] = spec.access }
         _ = surfaceContexts.withLock { $0.removeValue(forKey: spec.name) }
         if result.1 != .unchanged {
+            surfaceEpoch.add(1, ordering: .releasing)
             logger.info("workload \(spec.name) \(result.1.rawValue) (generation \(result.0.generation))")
             reconciler.wake()
             watchers.wake()
@@ -120,6 +121,18 @@ extension Engine {
     }
 
     /// The build a workload serves now, with its manifest; cached until `current` moves.
+    /// The live build of a workload whose surfaces are open to all, as `liveBuild` last found it
+    /// while no build was switched since, with the count of spec changes (`apply`) so far: an
+    /// answer kept under that build and count is still the answer. Never touches the disk or
+    /// the database, so an event loop may ask; nil means "take the slower path".
+    public func knownPublicLiveBuild(_ name: String) -> (live: LiveBuild, epoch: Int)? {
+        let epoch = surfaceEpoch.load(ordering: .acquiring)
+        guard surfaceAccess.withLock({ $0[name] }) == .public,
+              let cached = liveBuilds.withLock({ $0[name] }), cached.switches == activator.switches, let live = cached.live
+        else { return nil }
+        return (live, epoch)
+    }
+
     public func liveBuild(_ name: String) -> LiveBuild? {
         // Serving asks on every request: while no build was switched since the last look, the
         // answer (and the live build's index and memo) comes from memory, not from readlink.

@@ -91,6 +91,9 @@ public final class Engine: Sendable {
     /// current by `apply` and `delete`, the only ways a workload's kind changes.
     let sourceKinds = Mutex<[String: String]>([:])
     let surfaceAccess = Mutex<[String: WorkloadAccess]>([:])
+    /// Grows with every `apply` that changed a workload: answers the server kept for a surface
+    /// were made under the old spec (`knownPublicLiveBuild`).
+    let surfaceEpoch = Atomic<Int>(0)
     /// What each workload's surface may read, built on first request and dropped by `apply`/`delete`.
     let surfaceContexts = Mutex<[String: any SurfaceContext]>([:])
 

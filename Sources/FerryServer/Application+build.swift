@@ -2,6 +2,7 @@ import FerryCore
 import FerryEngine
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 
@@ -27,12 +28,15 @@ public func buildApplication(
     engineConfig.hookRoots = config.hookRoots
     let engine = try Engine(configuration: engineConfig, registry: registry, logger: logger)
 
-    let router = try buildRouter(config, engine: engine, logger: logger)
+    let answers = SurfaceAnswers(engine: engine)
+    let router = try buildRouter(config, engine: engine, logger: logger, answers: answers)
     let limits = config.limits
+    // Repeated surface GETs are answered on the event loop, before Hummingbird's router.
+    let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [SurfaceFastPath(answers: answers)]))
     var app = Application(
         router: router,
-        server: try tls.map { try .tls(tlsConfiguration: $0) } ?? .http1(),
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "ferry"),
+        server: try tls.map { try .tls(http1, tlsConfiguration: $0) } ?? http1,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: ServerConfiguration.serverName),
         services: engine.services,
         logger: logger)
     let files = config.apply
@@ -49,6 +53,10 @@ public func buildApplication(
 /// Every route of the server on one router: the API, hooks, metrics, surfaces and the UI.
 /// Public so a test can hold the router's route list against the OpenAPI document.
 public func buildRouter(_ config: ServerConfiguration, engine: Engine, logger: Logger) throws -> Router<FerryRequestContext> {
+    try buildRouter(config, engine: engine, logger: logger, answers: SurfaceAnswers(engine: engine))
+}
+
+func buildRouter(_ config: ServerConfiguration, engine: Engine, logger: Logger, answers: SurfaceAnswers) throws -> Router<FerryRequestContext> {
     let router = Router(context: FerryRequestContext.self)
     router.add(middleware: BlockingExecutorMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(surfaceMounts: Set(engine.registry.sources.values.map { type(of: $0).mount })))
@@ -58,12 +66,12 @@ public func buildRouter(_ config: ServerConfiguration, engine: Engine, logger: L
     router.add(middleware: AuthMiddleware(engine: engine, config: config.auth))
     let limits = config.limits
     let ingress = HookIngress(capacity: limits.hookQueue)
-    SystemController(engine: engine, limits: limits, ingress: ingress).register(on: router)
+    SystemController(engine: engine, limits: limits, ingress: ingress, answers: answers).register(on: router)
     WorkloadController(engine: engine, limits: limits).register(on: router)
     JobController(engine: engine, limits: limits).register(on: router)
     DeployController(engine: engine, limits: limits).register(on: router)
     EnvController(engine: engine, limits: limits).register(on: router)
-    SurfaceController(engine: engine, limits: limits).register(on: router)
+    SurfaceController(engine: engine, limits: limits, answers: answers).register(on: router)
     BindingController(engine: engine, limits: limits, baseURL: config.baseURL).register(on: router)
     HookController(engine: engine, limits: limits, ingress: ingress).register(on: router)
     ArtifactController(engine: engine).register(on: router)

@@ -4,6 +4,9 @@ import Foundation
 
 /// `ferry serve`'s settings: from `--config FILE` (YAML, every key optional), then flags.
 public struct ServerConfiguration: Sendable {
+    /// The `Server` header of every answer.
+    static let serverName = "ferry"
+
     public var host = "127.0.0.1"
     public var port = 8080
     public var dataDirectory = URL(fileURLWithPath: "data")

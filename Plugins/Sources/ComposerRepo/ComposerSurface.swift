@@ -90,7 +90,7 @@ struct ComposerSurface {
         guard let located else { return notFound() }
         return FileAnswer(
             path: located.absolute, size: Int(entry.size), etag: String(entry.sha256.prefix(32)), modified: located.modified,
-            contentType: FileAnswer.contentType(entry.path), bytes: located.bytes)
+            contentType: FileAnswer.contentType(entry.path), bytes: located.bytes, cacheable: true)
             .respond(to: request)
     }
 

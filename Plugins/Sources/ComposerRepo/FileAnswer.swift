@@ -14,20 +14,23 @@ struct FileAnswer {
     var extraHeaders: [String: String] = [:]
     /// The content, when it is kept in memory; else the file at `path` is streamed.
     var bytes: [UInt8]? = nil
+    /// A live build's file, whose answers the server may keep (`SurfaceResponse.cacheable`); the
+    /// proxy cache's files change under the same path, so theirs are not.
+    var cacheable = false
 
     func respond(to request: SurfaceRequest) -> SurfaceResponse {
         let quoted = "\"\(etag)\""
         var headers = extraHeaders.merging(["last-modified": HTTPDate.format(modified), "etag": quoted, "cache-control": "no-cache"]) { $1 }
         if let match = request.headers["if-none-match"] {
             if match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == quoted }) {
-                return SurfaceResponse(status: 304, headers: headers)
+                return SurfaceResponse(status: 304, headers: headers, cacheable: cacheable)
             }
         } else if let since = request.headers["if-modified-since"].flatMap(HTTPDate.parse), modified <= since {
-            return SurfaceResponse(status: 304, headers: headers)
+            return SurfaceResponse(status: 304, headers: headers, cacheable: cacheable)
         }
         headers["content-type"] = contentType
         headers["content-length"] = String(size)
-        return SurfaceResponse(status: 200, headers: headers, body: bytes.map { .bytes($0) } ?? .file(path: path, size: Int64(size)))
+        return SurfaceResponse(status: 200, headers: headers, body: bytes.map { .bytes($0) } ?? .file(path: path, size: Int64(size)), cacheable: cacheable)
     }
 
     static func contentType(_ path: String) -> String {

@@ -69,7 +69,7 @@ struct SiteSurface {
         }
         let etag = Self.etag(entry.sha256)
         if let request, let condition = request.headers["if-none-match"], Self.matches(condition, etag: etag) {
-            return SurfaceResponse(status: 304, headers: ["etag": etag, "cache-control": "no-cache"])
+            return SurfaceResponse(status: 304, headers: ["etag": etag, "cache-control": "no-cache"], cacheable: true)
         }
         let headers = [
             "content-type": ContentTypes.forPath(entry.path),
@@ -79,7 +79,9 @@ struct SiteSurface {
             "x-content-type-options": "nosniff",
         ]
         if head { return SurfaceResponse(status: status, headers: headers, body: .empty) }
-        return SurfaceResponse(status: status, headers: headers, body: content(entry, at: absolute))
+        // A file of the build answers the same until another build is live; the 404 page too,
+        // but the server keeps only 200s and 304s.
+        return SurfaceResponse(status: status, headers: headers, body: content(entry, at: absolute), cacheable: true)
     }
 
     /// The file's bytes from the memo when it is small enough and fits the budget, else the file.

@@ -30,11 +30,17 @@ public struct SurfaceResponse: Sendable {
     public var status: Int
     public var headers: [String: String]
     public var body: Body
+    /// The answer depends on nothing but the live build, the path with its query and the
+    /// request's `Host`, `Accept`, `Accept-Encoding` and conditional headers: the server may keep
+    /// it and answer the same request again itself, without asking the source, until another
+    /// build goes live. Sources set it only for answers read from the build (files, documents).
+    public var cacheable: Bool
 
-    public init(status: Int, headers: [String: String] = [:], body: Body = .empty) {
+    public init(status: Int, headers: [String: String] = [:], body: Body = .empty, cacheable: Bool = false) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.cacheable = cacheable
     }
 
     public static func text(_ status: Int, _ text: String) -> SurfaceResponse {

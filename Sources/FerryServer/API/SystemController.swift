@@ -10,6 +10,7 @@ struct SystemController {
     let engine: Engine
     let limits: ServerLimits
     let ingress: HookIngress
+    let answers: SurfaceAnswers
     let startedAt = Date()
 
     func register(on router: Router<FerryRequestContext>) {
@@ -66,6 +67,8 @@ struct SystemController {
         registry.gauge("ferry_hook_deliveries_in_flight", "webhook deliveries being processed").set(Double(hooks.inFlight))
         registry.counter("ferry_hook_deliveries_busy_total", "deliveries answered 503 because the queue was full").increment(by: Int64(hooks.busy))
         registry.counter("ferry_hook_deliveries_unknown_binding_total", "deliveries to a binding that does not exist").increment(by: Int64(hooks.unknownBinding))
+        registry.counter("ferry_surface_answers_kept_total", "surface requests the event loops answered from kept answers")
+            .increment(by: Int64(answers.answeredFast))
         let commits = engine.dispatcher.committer.statistics
         registry.counter("ferry_hook_commit_batches_total", "group commits of webhook deliveries").increment(by: Int64(commits.batches))
         registry.gauge("ferry_hook_commit_batch_largest", "most deliveries one group commit has stored").set(Double(commits.largest))

@@ -47,7 +47,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        secure(&response.headers, surface: isSurface(request.uri.path))
+        Self.secure(&response.headers, surface: isSurface(request.uri.path))
         return response
     }
 
@@ -56,7 +56,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         return first.map { surfaceMounts.contains(String($0)) } ?? false
     }
 
-    private func secure(_ headers: inout HTTPFields, surface: Bool) {
+    /// Also applied to the surface answers the event loops send themselves (`SurfaceAnswers`).
+    static func secure(_ headers: inout HTTPFields, surface: Bool) {
         headers[.xContentTypeOptions] = "nosniff"
         if surface {
             headers.append(HTTPField(name: .contentSecurityPolicy, value: Self.surfacePolicy))

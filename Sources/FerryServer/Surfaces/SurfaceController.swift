@@ -10,6 +10,8 @@ import NIOCore
 struct SurfaceController {
     let engine: Engine
     let limits: ServerLimits
+    /// Where finished answers a source marked `cacheable` are kept for the event loops.
+    let answers: SurfaceAnswers
     private let fileIO = FileIO()
 
     func register(on router: Router<FerryRequestContext>) {
@@ -45,16 +47,42 @@ struct SurfaceController {
         let below = raw.hasPrefix(base + "/") ? String(raw.dropFirst(base.count + 1)) : ""
         let headers = request.pluginHeaders
         let body = request.method == .post ? try await RequestBody.bytes(request, limits.hook) : []
+        // Taken before the source answers, so an answer is never kept under a newer spec than its own.
+        let known = engine.knownPublicLiveBuild(name)
         let surface = await plugin.serve(
             SurfaceRequest(method: request.method.rawValue, base: base, path: below, query: request.uri.query, headers: headers, body: body),
             live: live, context: try engine.surfaceContext(name, mount: mount))
-        return try await response(surface, request: request, context: context, memo: live.memo)
+        var keeper: Keeper?
+        if surface.cacheable, request.method == .get, let known, known.live === live {
+            keeper = Keeper(answers: answers, request: request.head, workload: name, build: live, epoch: known.epoch)
+        }
+        return try await response(surface, request: request, context: context, memo: live.memo, keeper: keeper)
+    }
+
+    /// Hands a finished answer to `SurfaceAnswers`, with the headers the middleware adds to
+    /// every surface answer and the server name, so a kept answer is byte for byte the same.
+    struct Keeper {
+        let answers: SurfaceAnswers
+        let request: HTTPRequest
+        let workload: String
+        let build: LiveBuild
+        let epoch: Int
+
+        func keep(_ status: HTTPResponse.Status, _ fields: HTTPFields, _ bytes: [UInt8]) {
+            guard status == .ok || status == .notModified else { return }
+            var fields = fields
+            SecurityHeadersMiddleware<FerryRequestContext>.secure(&fields, surface: true)
+            fields[.server] = ServerConfiguration.serverName
+            answers.keep(
+                SurfaceAnswers.Answer(head: HTTPResponse(status: status, headerFields: fields), body: ByteBuffer(bytes: bytes)),
+                for: request, workload: workload, build: build, epoch: epoch)
+        }
     }
 
     /// Compressed variants are made for documents of at least this size, and at most the second.
     static let gzipSizes = 1024...(8 << 20)
 
-    private func response(_ surface: SurfaceResponse, request: Request, context: FerryRequestContext, memo: BuildMemo) async throws -> Response {
+    private func response(_ surface: SurfaceResponse, request: Request, context: FerryRequestContext, memo: BuildMemo, keeper: Keeper?) async throws -> Response {
         var fields = HTTPFields()
         for (name, value) in surface.headers {
             if let field = HTTPField.Name(name) { fields[field] = value }
@@ -62,23 +90,23 @@ struct SurfaceController {
         let status = HTTPResponse.Status(code: surface.status)
         let size: Int
         switch surface.body {
-        case .empty: return Response(status: status, headers: fields)
+        case .empty: return try await full(.empty, status: status, fields: fields, request: request, context: context, keeper: keeper)
         case .bytes(let bytes): size = bytes.count
         case .file(_, let length): size = Int(length)
         }
-        guard surface.status == 200 else { return try await full(surface.body, status: status, fields: fields, request: request, context: context) }
+        guard surface.status == 200 else { return try await full(surface.body, status: status, fields: fields, request: request, context: context, keeper: keeper) }
         fields[.acceptRanges] = "bytes"
         if Gzip.worthCompressing(contentType: fields[.contentType]), Self.gzipSizes.contains(size), fields[.contentEncoding] == nil {
             fields[.vary] = "Accept-Encoding"
             if request.headers[.range] == nil, Gzip.accepted(by: request.headers[.acceptEncoding]),
                let packed = gzipped(surface.body, fields: fields, request: request, memo: memo) {
                 fields[.contentEncoding] = "gzip"
-                return try await full(.bytes(packed), status: status, fields: fields, request: request, context: context)
+                return try await full(.bytes(packed), status: status, fields: fields, request: request, context: context, keeper: keeper)
             }
         }
         switch range(of: request, size: size, etag: fields[.eTag]) {
         case .whole:
-            return try await full(surface.body, status: status, fields: fields, request: request, context: context)
+            return try await full(surface.body, status: status, fields: fields, request: request, context: context, keeper: keeper)
         case .unsatisfiable:
             return Response(status: .rangeNotSatisfiable, headers: [.contentRange: "bytes */\(size)", .acceptRanges: "bytes"])
         case .part(let part):
@@ -119,14 +147,18 @@ struct SurfaceController {
     }
 
     /// The whole body; for HEAD only its length, as GET would send it.
-    private func full(_ body: SurfaceResponse.Body, status: HTTPResponse.Status, fields: HTTPFields, request: Request, context: FerryRequestContext) async throws -> Response {
+    private func full(
+        _ body: SurfaceResponse.Body, status: HTTPResponse.Status, fields: HTTPFields, request: Request, context: FerryRequestContext, keeper: Keeper? = nil
+    ) async throws -> Response {
         var fields = fields
         switch body {
         case .empty:
+            keeper?.keep(status, fields, [])
             return Response(status: status, headers: fields)
         case .bytes(let bytes):
             // The length of what is sent: a gzip variant is shorter than the length the plugin gave.
             fields[.contentLength] = String(bytes.count)
+            keeper?.keep(status, fields, bytes)
             if request.method == .head { return Response(status: status, headers: fields) }
             return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         case .file(let path, let size):

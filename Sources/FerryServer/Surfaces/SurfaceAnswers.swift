@@ -1,0 +1,102 @@
+import FerryCore
+import FerryEngine
+import HTTPTypes
+import NIOCore
+import Synchronization
+
+/// Finished answers to surface GETs, kept so that the same request again is answered by the
+/// event loop that read it (`SurfaceFastPath`) instead of travelling through the router, the
+/// middleware and the source plugin: status, final headers and body bytes, exactly as the
+/// slower path sent them the first time.
+///
+/// Only answers a source marked `cacheable` (read from the live build) for a workload whose
+/// surfaces are public are kept, 200s and 304s with a body small enough to hold. They are kept
+/// per workload for one live build and one spec (`Engine.knownPublicLiveBuild`): a switch of
+/// builds or an `apply` that changed anything makes every kept answer of the old one unused,
+/// and the first request after it takes the slower path again and fills the new shelf.
+final class SurfaceAnswers: Sendable {
+    struct Answer: Sendable {
+        let head: HTTPResponse
+        let body: ByteBuffer
+    }
+
+    /// What was kept for one workload: valid while its build and the spec epoch are current.
+    private struct Shelf {
+        let build: LiveBuild
+        let epoch: Int
+        var answers: [String: Answer] = [:]
+        var bytes = 0
+    }
+
+    /// Bodies up to this size are kept (npm's and composer's documents, site files).
+    static let largestBody = BuildMemo.smallFileLimit
+    /// Bytes of bodies kept per workload.
+    let budget: Int
+    let mounts: Set<String>
+    private let engine: Engine
+    private let shelves = Mutex<[String: Shelf]>([:])
+    private let fastAnswers = Atomic<Int>(0)
+
+    init(engine: Engine, budget: Int = BuildMemo.defaultByteBudget) {
+        self.engine = engine
+        self.budget = budget
+        self.mounts = Set(engine.registry.sources.values.map { type(of: $0).mount })
+    }
+
+    /// How many requests the event loops answered from here (`/metrics`).
+    var answeredFast: Int { fastAnswers.load(ordering: .relaxed) }
+
+    /// The kept answer to `request`, or nil when it must take the slower path.
+    func answer(to request: HTTPRequest) -> Answer? {
+        guard request.method == .get || request.method == .head, let path = request.path,
+              let name = Self.workload(in: path, mounts: mounts), let (live, epoch) = engine.knownPublicLiveBuild(name),
+              let key = Self.key(request)
+        else { return nil }
+        let found = shelves.withLock { shelves -> Answer? in
+            guard let shelf = shelves[name] else { return nil }
+            guard shelf.build === live, shelf.epoch == epoch else {
+                shelves[name] = nil
+                return nil
+            }
+            return shelf.answers[key]
+        }
+        if found != nil { fastAnswers.add(1, ordering: .relaxed) }
+        return found
+    }
+
+    /// Keeps the answer the slower path sent, under the build and epoch it was made for.
+    func keep(_ answer: Answer, for request: HTTPRequest, workload name: String, build: LiveBuild, epoch: Int) {
+        guard request.method == .get, answer.body.readableBytes <= Self.largestBody, let key = Self.key(request) else { return }
+        shelves.withLock { shelves in
+            // A shelf of another build or spec is replaced; `answer(to:)` checks both against
+            // what is live, so an answer that lost a race with a switch is never sent.
+            var shelf = shelves[name] ?? Shelf(build: build, epoch: epoch)
+            if shelf.build !== build || shelf.epoch != epoch { shelf = Shelf(build: build, epoch: epoch) }
+            guard shelf.answers[key] == nil, shelf.bytes + answer.body.readableBytes <= budget else { return }
+            shelf.answers[key] = answer
+            shelf.bytes += answer.body.readableBytes
+            shelves[name] = shelf
+        }
+    }
+
+    /// The workload of a surface path (`/sites/docs/a.html?x` → `docs`), if it is one.
+    static func workload(in path: String, mounts: Set<String>) -> String? {
+        let parts = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].isEmpty, mounts.contains(String(parts[1])) else { return nil }
+        let name = parts[2].prefix { $0 != "/" && $0 != "?" }
+        return name.isEmpty ? nil : String(name)
+    }
+
+    /// What an answer may depend on (`SurfaceResponse.cacheable`); nil for requests that are
+    /// never answered from here: ranges (the answer is a part) and requests that end the
+    /// connection or ask for a protocol change (the HTTP layer must see those).
+    static func key(_ request: HTTPRequest) -> String? {
+        let fields = request.headerFields
+        guard fields[.range] == nil, fields[.ifRange] == nil, fields[.connection] == nil, fields[.upgrade] == nil,
+              fields[.expect] == nil, let path = request.path
+        else { return nil }
+        let gzip = Gzip.accepted(by: fields[.acceptEncoding]) ? "1" : "0"
+        return [request.authority ?? "", path, fields[.accept] ?? "", gzip, fields[.ifNoneMatch] ?? "", fields[.ifModifiedSince] ?? ""]
+            .joined(separator: "\n")
+    }
+}
