@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "FerryEngine",
             dependencies: [
-                "FerryCore", "FerryStore",
+                "FerryCore", "FerryStore", "CSpawn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -69,6 +69,8 @@ let package = Package(
             path: "Plugins/Sources/StaticSite",
             swiftSettings: strict
         ),
+        // glibc's posix_spawn extensions for `ChildProcess` (Foundation's `Process` is not used).
+        .target(name: "CSpawn", path: "Sources/CSpawn"),
         .systemLibrary(
             name: "CZlib",
             path: "Sources/CZlib",
@@ -153,7 +155,7 @@ let package = Package(
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: strict),
         .testTarget(name: "FerryStoreTests", dependencies: ["FerryStore"], swiftSettings: strict),
         .testTarget(name: "FerryEngineTests", dependencies: ["FerryEngine", "StaticSiteSource", "ManualTrigger"], swiftSettings: strict),
-        .target(name: "FerryTestSupport", path: "Tests/FerryTestSupport", swiftSettings: strict),
+        .target(name: "FerryTestSupport", dependencies: ["FerryEngine"], path: "Tests/FerryTestSupport", swiftSettings: strict),
         .target(
             name: "PluginTestKit",
             dependencies: ["FerryCore", "FerryEngine", .product(name: "Crypto", package: "swift-crypto")],

@@ -1,3 +1,4 @@
+import FerryEngine
 import Foundation
 
 /// Helpers shared by the test targets that need real git repositories and temp folders.
@@ -40,18 +41,10 @@ public struct GitRepo: Sendable {
 public enum Shell {
     @discardableResult
     public static func run(_ arguments: [String], in directory: URL? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
+        // Not Foundation's Process: its run() crashes now and then on Linux (see ChildProcess).
+        let result = try ChildProcess.run(arguments, in: directory?.path, environment: ProcessInfo.processInfo.environment)
+        let text = String(decoding: result.stdout + result.stderr, as: UTF8.self)
+        guard result.status == 0 else {
             throw ShellError(message: "\(arguments.joined(separator: " ")) failed: \(text)")
         }
         return text

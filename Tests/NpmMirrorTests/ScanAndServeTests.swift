@@ -88,4 +88,30 @@ import Testing
         #expect(try await get("tar/18446744073709551615", fixture).0 == 404)
         #expect(try await get("tar/%5E18446744073709551615", fixture).0 == 404)
     }
+
+    @Test func aPackumentIsKeptUntilThePackageChangesAndRevalidatesWithItsETag() async throws {
+        let fixture = try await MirrorFixture.make()
+        let (plugin, context, live) = surface(fixture)
+        func get(_ headers: [String: String] = [:]) async -> SurfaceResponse {
+            await plugin.serve(SurfaceRequest(method: "GET", base: "/npm/mirror", path: "minipass", headers: headers), live: live, context: context)
+        }
+        let first = await get()
+        let etag = try #require(first.headers["etag"])
+        let again = await get()
+        #expect(again.headers["etag"] == etag)
+        guard case .bytes(let a) = first.body, case .bytes(let b) = again.body else { Issue.record("expected bytes"); return }
+        #expect(a == b)
+        #expect(await get(["if-none-match": etag]).status == 304)
+        let corgi = await get(["accept": RegistrySurface.corgi])
+        #expect(corgi.headers["etag"] != etag, "the abbreviated form is another document")
+
+        // A tarball leaving the folder changes what is listed, though package.json is untouched.
+        try FileManager.default.removeItem(at: fixture.tarball("minipass", "5.0.0"))
+        let changed = await get(["if-none-match": etag])
+        #expect(changed.status == 200)
+        #expect(changed.headers["etag"] != etag)
+        guard case .bytes(let c) = changed.body else { Issue.record("expected bytes"); return }
+        let doc = try JSONValue(parsing: c)
+        #expect(doc["versions"]?.objectValue?.keys.sorted() == ["3.3.6"])
+    }
 }

@@ -21,10 +21,8 @@ struct FileAnswer {
     func respond(to request: SurfaceRequest) -> SurfaceResponse {
         let quoted = "\"\(etag)\""
         var headers = extraHeaders.merging(["last-modified": HTTPDate.format(modified), "etag": quoted, "cache-control": "no-cache"]) { $1 }
-        if let match = request.headers["if-none-match"] {
-            if match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == quoted }) {
-                return SurfaceResponse(status: 304, headers: headers, cacheable: cacheable)
-            }
+        if request.headers["if-none-match"] != nil {
+            if request.matches(etag: quoted) { return SurfaceResponse(status: 304, headers: headers, cacheable: cacheable) }
         } else if let since = request.headers["if-modified-since"].flatMap(HTTPDate.parse), modified <= since {
             return SurfaceResponse(status: 304, headers: headers, cacheable: cacheable)
         }

@@ -84,24 +84,45 @@ struct RegistrySurface {
         return .object(fields)
     }
 
+    /// From `PackumentCache` while the package is unchanged on disk, else made and kept; 304
+    /// when the client's `If-None-Match` names the answer's ETag.
     private func packument(_ name: String, _ request: SurfaceRequest) -> SurfaceResponse {
-        guard let packument = served(name) else { return notFound("\(name) is not in this mirror") }
+        guard let validator = PackumentCache.Validator(packument: layout.packumentFile(name), folder: layout.packageDirectory(name)) else {
+            return notFound("\(name) is not in this mirror")
+        }
+        let abbreviated = request.headers["accept"]?.contains(Self.corgi) == true
         let base = base(request)
+        let key = [layout.root.path, name, abbreviated ? "corgi" : "full", base, config.serveMissing ? "all" : "present"].joined(separator: "\n")
+        let answer: PackumentCache.Answer
+        if let kept = PackumentCache.shared.answer(key, validator: validator) {
+            answer = kept
+        } else {
+            guard let made = render(name, abbreviated: abbreviated, base: base) else { return notFound("\(name) is not in this mirror") }
+            answer = PackumentCache.shared.keep(key, validator: validator, bytes: made.bytes, contentType: made.contentType)
+        }
+        if request.matches(etag: answer.etag) { return SurfaceResponse(status: 304, headers: ["etag": answer.etag]) }
+        return SurfaceResponse(status: 200, headers: ["content-type": answer.contentType, "etag": answer.etag], body: .bytes(answer.bytes))
+    }
+
+    private func render(_ name: String, abbreviated: Bool, base: String) -> (bytes: [UInt8], contentType: String)? {
+        guard let packument = served(name) else { return nil }
         let versions = packument.versions.mapValues { rewrite($0, name: name, base: base) }
-        if request.headers["accept"]?.contains(Self.corgi) == true {
+        if abbreviated {
             let keep: Set<String> = [
                 "name", "version", "dist", "dependencies", "optionalDependencies", "peerDependencies", "peerDependenciesMeta",
                 "bundleDependencies", "bundledDependencies", "bin", "engines", "os", "cpu", "deprecated", "directories", "funding",
                 "_hasShrinkwrap", "hasInstallScript", "acceptDependencies", "devDependencies",
             ]
-            let abbreviated = versions.mapValues { doc in JSONValue.object((doc.objectValue ?? [:]).filter { keep.contains($0.key) }) }
+            let short = versions.mapValues { doc in JSONValue.object((doc.objectValue ?? [:]).filter { keep.contains($0.key) }) }
             let modified = packument.fields["time"]?["modified"] ?? .string(ISO8601DateFormatter().string(from: Date()))
-            return json(200, ["name": .string(name), "modified": modified, "dist-tags": packument.fields["dist-tags"] ?? .object([:]),
-                              "versions": .object(abbreviated)], contentType: Self.corgi)
+            let fields: [String: JSONValue] = [
+                "name": .string(name), "modified": modified, "dist-tags": packument.fields["dist-tags"] ?? .object([:]), "versions": .object(short),
+            ]
+            return (Array(JSONText.data(.object(fields), indent: false)), Self.corgi)
         }
         var fields = packument.fields
         fields["versions"] = .object(versions)
-        return json(200, fields)
+        return (Array(JSONText.data(.object(fields), indent: false)), "application/json")
     }
 
     private func version(_ name: String, _ wanted: String, _ request: SurfaceRequest) -> SurfaceResponse {

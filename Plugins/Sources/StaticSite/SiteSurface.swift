@@ -68,7 +68,7 @@ struct SiteSurface {
             return response
         }
         let etag = Self.etag(entry.sha256)
-        if let request, let condition = request.headers["if-none-match"], Self.matches(condition, etag: etag) {
+        if let request, request.matches(etag: etag) {
             return SurfaceResponse(status: 304, headers: ["etag": etag, "cache-control": "no-cache"], cacheable: true)
         }
         let headers = [
@@ -106,14 +106,4 @@ struct SiteSurface {
 
     /// A strong ETag from the first 32 hex digits of the file's sha256.
     static func etag(_ sha256: String) -> String { "\"\(sha256.prefix(32))\"" }
-
-    /// `If-None-Match` semantics (RFC 9110 §13.1.2): `*`, or any listed tag equal under weak comparison.
-    static func matches(_ header: String, etag: String) -> Bool {
-        header.split(separator: ",").contains { candidate in
-            var tag = candidate.trimmingCharacters(in: .whitespaces)
-            if tag == "*" { return true }
-            if tag.hasPrefix("W/") { tag.removeFirst(2) }
-            return tag == etag
-        }
-    }
 }

@@ -20,6 +20,20 @@ public struct SurfaceRequest: Sendable {
     }
 }
 
+extension SurfaceRequest {
+    /// Whether the client's `If-None-Match` names `etag` (quoted): `*`, or any listed tag equal
+    /// under weak comparison (RFC 9110 §13.1.2). False without the header.
+    public func matches(etag: String) -> Bool {
+        guard let header = headers["if-none-match"] else { return false }
+        return header.split(separator: ",").contains { candidate in
+            var tag = candidate.trimmingCharacters(in: .whitespaces)
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            return tag == etag
+        }
+    }
+}
+
 public struct SurfaceResponse: Sendable {
     public enum Body: Sendable {
         case empty

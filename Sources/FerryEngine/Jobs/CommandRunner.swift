@@ -1,5 +1,6 @@
 import FerryCore
 import Foundation
+import Synchronization
 
 /// Runs external programs (git, composer, npm) for jobs: output lines go to the job log as they
 /// come, the process is terminated when the job is cancelled, and a non-zero exit becomes a
@@ -40,42 +41,38 @@ public struct CommandRunner: Sendable {
 
     public func run(_ arguments: [String], in directory: URL?, environment: [String: String]) async throws -> CommandOutput {
         guard let program = arguments.first else { throw FerryError(.internal, "empty command") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        process.environment = childEnvironment(environment)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-
-        let onLine = self.onLine, onStart = self.onStart
-        let output: CommandOutput = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(arguments, in: directory?.path, environment: childEnvironment(environment))
+        } catch let error as FerryError {
+            throw FerryError(.failed, "cannot start \(program): \(error.message)", cause: error)
+        }
+        onStart(child.pid)
+        // Set once the child is reaped: cancelling after that must not signal a reused pid.
+        let ended = Mutex(false)
+        let onLine = self.onLine
+        let output: CommandOutput = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
                 // Threads of their own, not libdispatch's global queue: its pool is capped, and
                 // with enough commands at once every worker waited for a pipe drain that had no
                 // worker left to run on (every job and test then hung).
                 Thread {
-                    do { try process.run() } catch {
-                        continuation.resume(throwing: FerryError(.failed, "cannot start \(program): \(error)", cause: error))
-                        return
-                    }
-                    onStart(process.processIdentifier)
                     let stdout = LineCollector(onLine: onLine), stderr = LineCollector(onLine: onLine)
                     let stderrDone = DispatchSemaphore(value: 0)
                     Thread {
-                        stderr.drain(err.fileHandleForReading)
+                        stderr.drain(FileHandle(fileDescriptor: child.stderr, closeOnDealloc: true))
                         stderrDone.signal()
                     }.start()
-                    stdout.drain(out.fileHandleForReading)
+                    stdout.drain(FileHandle(fileDescriptor: child.stdout, closeOnDealloc: true))
                     stderrDone.wait()
-                    process.waitUntilExit()
-                    continuation.resume(returning: CommandOutput(status: process.terminationStatus, stdout: stdout.text, stderr: stderr.text))
+                    child.waitUntilEnded()
+                    ended.withLock { $0 = true }
+                    let status = child.wait()
+                    continuation.resume(returning: CommandOutput(status: status, stdout: stdout.text, stderr: stderr.text))
                 }.start()
             }
         } onCancel: {
-            if process.isRunning { ProcessTree.terminate(process.processIdentifier) }
+            ended.withLock { ended in if !ended { ProcessTree.terminate(child.pid) } }
         }
         try Task.checkCancellation()
         guard output.status == 0 else {

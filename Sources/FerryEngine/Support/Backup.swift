@@ -152,16 +152,14 @@ public enum Backup {
     }
 
     private static func tar(_ arguments: [String], what: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        do { try process.run() } catch { throw FerryError(.unavailable, "cannot run tar: \(error)", cause: error) }
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let result: (status: Int32, stdout: Data, stderr: Data)
+        do {
+            result = try ChildProcess.run(arguments, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw FerryError(.unavailable, "cannot run tar: \(error)", cause: error)
+        }
+        guard result.status == 0 else {
+            let message = String(decoding: result.stderr, as: UTF8.self)
             throw FerryError(.failed, "\(what) failed: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }

@@ -15,6 +15,7 @@ import Synchronization
 /// builds or an `apply` that changed anything makes every kept answer of the old one unused,
 /// and the first request after it takes the slower path again and fills the new shelf.
 final class SurfaceAnswers: Sendable {
+    /// Status and headers as sent, but `Date`, which is set when it is sent again.
     struct Answer: Sendable {
         let head: HTTPResponse
         let body: ByteBuffer
@@ -92,8 +93,8 @@ final class SurfaceAnswers: Sendable {
     /// connection or ask for a protocol change (the HTTP layer must see those).
     static func key(_ request: HTTPRequest) -> String? {
         let fields = request.headerFields
-        guard fields[.range] == nil, fields[.ifRange] == nil, fields[.connection] == nil, fields[.upgrade] == nil,
-              fields[.expect] == nil, let path = request.path
+        guard fields[.range] == nil, fields[.ifRange] == nil, fields[.upgrade] == nil, fields[.expect] == nil, let path = request.path,
+              fields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true
         else { return nil }
         let gzip = Gzip.accepted(by: fields[.acceptEncoding]) ? "1" : "0"
         return [request.authority ?? "", path, fields[.accept] ?? "", gzip, fields[.ifNoneMatch] ?? "", fields[.ifModifiedSince] ?? ""]

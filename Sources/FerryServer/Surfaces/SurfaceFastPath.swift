@@ -20,6 +20,7 @@ final class SurfaceFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var passedOn = 0
     /// The answer to the request being read, when this handler answers it (its body is dropped).
     private var answering: (answer: SurfaceAnswers.Answer, head: Bool)?
+    private var date = HTTPDateText()
 
     init(answers: SurfaceAnswers) { self.answers = answers }
 
@@ -37,7 +38,9 @@ final class SurfaceFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             guard let (answer, head) = answering else { return context.fireChannelRead(data) }
             answering = nil
-            context.write(wrapOutboundOut(.head(answer.head)), promise: nil)
+            var response = answer.head
+            response.headerFields[.date] = date.now()
+            context.write(wrapOutboundOut(.head(response)), promise: nil)
             if !head, answer.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(answer.body)), promise: nil) }
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }

@@ -26,6 +26,37 @@ final class RawHTTP {
 
     deinit { close(socket) }
 
+    /// Reads until `count` whole answers (each with its `Content-Length` body) are in, or ten
+    /// seconds pass without a byte; returns everything read, in the order it came.
+    func readResponses(_ count: Int) throws -> String {
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Self.complete(received) < count {
+            let got = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if got <= 0 { break }
+            received += buffer[..<got]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    /// How many whole answers `bytes` holds.
+    private static func complete(_ bytes: [UInt8]) -> Int {
+        var rest = bytes[...]
+        var answers = 0
+        let separator: [UInt8] = Array("\r\n\r\n".utf8)
+        while let end = rest.firstRange(of: separator) {
+            let head = String(decoding: rest[..<end.lowerBound], as: UTF8.self).lowercased()
+            let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+            guard rest.distance(from: end.upperBound, to: rest.endIndex) >= length else { break }
+            rest = rest[rest.index(end.upperBound, offsetBy: length)...]
+            answers += 1
+        }
+        return answers
+    }
+
     func write(_ text: String) throws {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
