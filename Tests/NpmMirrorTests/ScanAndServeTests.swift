@@ -77,8 +77,14 @@ import Testing
         let fixture = try await MirrorFixture.make()
         let (plugin, context, live) = surface(fixture)
         let tarball = await plugin.serve(SurfaceRequest(method: "GET", base: "/npm/mirror", path: "@npmcli/fs/-/fs-3.1.1.tgz"), live: live, context: context)
-        guard case .file(let path, let size) = tarball.body else { Issue.record("expected a file body"); return }
-        #expect(path == fixture.tarball("@npmcli/fs", "3.1.1").path && size > 0)
+        // Small enough to be answered from memory, byte for byte the stored file.
+        guard case .bytes(let bytes) = tarball.body else { Issue.record("expected the tarball's bytes"); return }
+        #expect(Data(bytes) == (try Data(contentsOf: fixture.tarball("@npmcli/fs", "3.1.1"))))
+        #expect(tarball.headers["content-length"] == String(bytes.count))
+        let etag = try #require(tarball.headers["etag"])
+        let revalidated = await plugin.serve(
+            SurfaceRequest(method: "GET", base: "/npm/mirror", path: "@npmcli/fs/-/fs-3.1.1.tgz", headers: ["if-none-match": etag]), live: live, context: context)
+        #expect(revalidated.status == 304)
         #expect(try await get("-/ping", fixture).0 == 200)
         #expect(try await get("no-such-package", fixture).0 == 404)
         #expect(try await get("tar/-/..%2f..%2fetc%2fpasswd.tgz", fixture).0 == 404)

@@ -32,7 +32,7 @@ struct RegistrySurface {
         default: break
         }
         if let split = path.range(of: "/-/") {
-            return tarball(name: String(path[..<split.lowerBound]), file: String(path[split.upperBound...]))
+            return tarball(name: String(path[..<split.lowerBound]), file: String(path[split.upperBound...]), request)
         }
         if StorageLayout.isValidName(path) { return packument(path, request) }
         // `GET /<name>/<version-or-tag>`, as `npm view name@1.2.3` asks.
@@ -84,21 +84,21 @@ struct RegistrySurface {
         return .object(fields)
     }
 
-    /// From `PackumentCache` while the package is unchanged on disk, else made and kept; 304
+    /// From `StorageAnswerCache` while the package is unchanged on disk, else made and kept; 304
     /// when the client's `If-None-Match` names the answer's ETag.
     private func packument(_ name: String, _ request: SurfaceRequest) -> SurfaceResponse {
-        guard let validator = PackumentCache.Validator(packument: layout.packumentFile(name), folder: layout.packageDirectory(name)) else {
+        guard let validator = StorageAnswerCache.Validator(file: layout.packumentFile(name), folder: layout.packageDirectory(name)) else {
             return notFound("\(name) is not in this mirror")
         }
         let abbreviated = request.headers["accept"]?.contains(Self.corgi) == true
         let base = base(request)
         let key = [layout.root.path, name, abbreviated ? "corgi" : "full", base, config.serveMissing ? "all" : "present"].joined(separator: "\n")
-        let answer: PackumentCache.Answer
-        if let kept = PackumentCache.shared.answer(key, validator: validator) {
+        let answer: StorageAnswerCache.Answer
+        if let kept = StorageAnswerCache.shared.answer(key, validator: validator) {
             answer = kept
         } else {
             guard let made = render(name, abbreviated: abbreviated, base: base) else { return notFound("\(name) is not in this mirror") }
-            answer = PackumentCache.shared.keep(key, validator: validator, bytes: made.bytes, contentType: made.contentType)
+            answer = StorageAnswerCache.shared.keep(key, validator: validator, bytes: made.bytes, contentType: made.contentType)
         }
         if request.matches(etag: answer.etag) { return SurfaceResponse(status: 304, headers: ["etag": answer.etag]) }
         return SurfaceResponse(status: 200, headers: ["content-type": answer.contentType, "etag": answer.etag], body: .bytes(answer.bytes))
@@ -132,17 +132,27 @@ struct RegistrySurface {
         return json(200, rewrite(doc, name: name, base: base(request)).objectValue ?? [:])
     }
 
-    private func tarball(name: String, file: String) -> SurfaceResponse {
+    /// With an ETag from the file's identity (304 when the client has it); a small tarball's
+    /// bytes come from `StorageAnswerCache` while the file is unchanged.
+    private func tarball(name: String, file: String, _ request: SurfaceRequest) -> SurfaceResponse {
         guard StorageLayout.isValidName(name), !file.contains("/"), !file.hasPrefix("."), file.hasSuffix(".tgz") else {
             return notFound("no tarball at \(name)/-/\(file)")
         }
         let url = layout.tarballFile(name, fileName: file)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-              attributes[.type] as? FileAttributeType == .typeRegular, let size = (attributes[.size] as? NSNumber)?.int64Value
-        else { return notFound("\(file) is not in this mirror") }
-        return SurfaceResponse(
-            status: 200, headers: ["content-type": "application/octet-stream", "content-length": String(size)],
-            body: .file(path: url.path, size: size))
+        guard let validator = StorageAnswerCache.Validator(file: url), validator.isRegularFile else { return notFound("\(file) is not in this mirror") }
+        let headers = ["content-type": "application/octet-stream", "content-length": String(validator.size), "etag": validator.etag]
+        if request.matches(etag: validator.etag) { return SurfaceResponse(status: 304, headers: ["etag": validator.etag]) }
+        if validator.size <= Int64(BuildMemo.smallFileLimit) {
+            let key = "tarball\n" + url.path
+            if let kept = StorageAnswerCache.shared.answer(key, validator: validator) {
+                return SurfaceResponse(status: 200, headers: headers, body: .bytes(kept.bytes))
+            }
+            if let data = FileManager.default.contents(atPath: url.path), data.count == validator.size {
+                let kept = StorageAnswerCache.shared.keep(key, validator: validator, bytes: Array(data), contentType: headers["content-type"]!, etag: validator.etag)
+                return SurfaceResponse(status: 200, headers: headers, body: .bytes(kept.bytes))
+            }
+        }
+        return SurfaceResponse(status: 200, headers: headers, body: .file(path: url.path, size: validator.size))
     }
 
     /// `-/v1/search?text=…&size=…`: names from the `packages` records, each with the fields the

@@ -1,0 +1,87 @@
+import Crypto
+import Foundation
+import Synchronization
+
+/// Packuments and small tarballs as the registry surface last sent them, so `npm install`
+/// asking for the same package again costs a `stat` or two instead of reading, filtering and
+/// writing the JSON anew or reading the tarball from disk.
+///
+/// An answer holds while the files it was made from are what they were (inode, size, mtime;
+/// for a packument also its folder's mtime): Verdaccio and the refresh write packuments by
+/// rename and add or remove tarballs in the package folder, and each of those changes one of
+/// them. The key carries what else shapes the bytes: the storage, the form (full or
+/// abbreviated), the mount URL the tarballs point at and `serveMissing`.
+final class StorageAnswerCache: Sendable {
+    static let shared = StorageAnswerCache()
+
+    struct Validator: Equatable, Sendable {
+        let inode: UInt64
+        let size: Int64
+        let modified: Int64
+        let folderModified: Int64
+        let isRegularFile: Bool
+
+        /// nil when `file` (or `folder`, when given) is not there.
+        init?(file: URL, folder: URL? = nil) {
+            var info = stat()
+            guard stat(file.path, &info) == 0 else { return nil }
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            isRegularFile = info.st_mode & S_IFMT == S_IFREG
+            if let folder {
+                var dir = stat()
+                guard stat(folder.path, &dir) == 0 else { return nil }
+                folderModified = Int64(dir.st_mtim.tv_sec) * 1_000_000_000 + Int64(dir.st_mtim.tv_nsec)
+            } else {
+                folderModified = 0
+            }
+        }
+
+        /// A strong ETag from the file's identity, as nginx makes one from mtime and size (the
+        /// inode too: a repaired tarball is a new file of the same size).
+        var etag: String { "\"\(String(inode, radix: 16))-\(String(size, radix: 16))-\(String(modified, radix: 16))\"" }
+    }
+
+    struct Answer: Sendable {
+        let validator: Validator
+        let bytes: [UInt8]
+        let contentType: String
+        /// Quoted, strong.
+        let etag: String
+    }
+
+    /// Bytes of packuments kept; past it the oldest half goes (a mirror's hot set is small).
+    let budget: Int
+    private let state = Mutex<(answers: [String: Answer], order: [String], bytes: Int)>(([:], [], 0))
+
+    init(budget: Int = 64 << 20) { self.budget = budget }
+
+    /// The kept answer for `key`, if it was made from the package as it is now.
+    func answer(_ key: String, validator: Validator) -> Answer? {
+        state.withLock { $0.answers[key] }.flatMap { $0.validator == validator ? $0 : nil }
+    }
+
+    /// Keeps `bytes` as the answer for `key` and returns it with its ETag (`etag`, or the bytes'
+    /// sha256 when nil).
+    @discardableResult
+    func keep(_ key: String, validator: Validator, bytes: [UInt8], contentType: String, etag: String? = nil) -> Answer {
+        let etag = etag ?? "\"" + SHA256.hash(data: bytes).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        let answer = Answer(validator: validator, bytes: bytes, contentType: contentType, etag: etag)
+        guard bytes.count <= budget / 4 else { return answer }
+        state.withLock { state in
+            if let old = state.answers.updateValue(answer, forKey: key) {
+                state.bytes -= old.bytes.count
+            } else {
+                state.order.append(key)
+            }
+            state.bytes += bytes.count
+            while state.bytes > budget, !state.order.isEmpty {
+                let dropped = state.order.prefix(max(1, state.order.count / 2))
+                for key in dropped { state.bytes -= state.answers.removeValue(forKey: key)?.bytes.count ?? 0 }
+                state.order.removeFirst(dropped.count)
+            }
+        }
+        return answer
+    }
+}
