@@ -72,12 +72,14 @@ YAML
 }
 
 # start_ferry DATA_DIR PORT LOG: starts `ferry serve` in the background, sets FERRY_PID and
-# FERRY_URL, and waits (at most 30 s) for /api/health.
+# FERRY_URL, and waits (at most 30 s) for /api/health. FERRY_EXTRA_CONFIG adds config lines.
 start_ferry() {
     local data="$1" port="$2" log="$3"
     # Loopback only, so the benches drive the API without a token; the benches' git
     # repositories live beside the data dir, in the bench's temp folder.
     printf 'auth: { mode: none }\ngit: { fileRoots: ["%s"] }\n' "$(dirname "$data")" >"$data.ferry.yaml"
+    # FERRY_EXTRA_CONFIG: more lines for the server config (volume roots, for instance).
+    [ -n "${FERRY_EXTRA_CONFIG:-}" ] && printf '%s\n' "$FERRY_EXTRA_CONFIG" >>"$data.ferry.yaml"
     "$FERRY" serve --config "$data.ferry.yaml" --data "$data" --listen "127.0.0.1:$port" >"$log" 2>&1 &
     FERRY_PID=$!
     FERRY_URL="http://127.0.0.1:$port"

@@ -7,8 +7,9 @@
 # TARBALLS/5 packages of 5 versions each (Verdaccio layout, packuments with sha512 integrity).
 # Measured, each RUNS times (median, min–max), wall clock:
 #   1. broken-scan (repair=false) of the whole storage through `ferry run … --wait`, against the
-#      seed's way (a shell loop of `tar -tzf` per file) and against `gzip -t` on every core
-#      (`xargs -P $(nproc)`). Ferry checks more: gzip trailer, tar to the end AND sha512.
+#      in-process reference (bench/npm-scan-reference.py: two threads, zlib + tar walk + sha512
+#      per file, the same checks in one pass), the seed's way (a shell loop of `tar -tzf` per
+#      file) and `gzip -t` on every core (`xargs -P $(nproc)`, the gzip check alone).
 #   2. diff-build of the whole storage (`baseline=none`) in MB/s of input, against
 #      `tar -cf - | zstd -3 -T0` of the same folder; a first scan (hashes everything) and a
 #      second scan with nothing changed (hashes nothing).
@@ -107,6 +108,7 @@ measure() {
 }
 ferry_run() { "$FERRY" run bench "$@" --wait --server "$FERRY_URL"; }
 seed_loop() { find "$STORAGE" -name '*.tgz' | while read -r f; do tar -tzf "$f" >/dev/null || echo "$f" >>"$WORK/broken.txt"; done; }
+reference() { python3 "$BENCH_ROOT/bench/npm-scan-reference.py" "$STORAGE" 2; }
 gzip_parallel() { find "$STORAGE" -name '*.tgz' -print0 | xargs -0 -P "$(nproc)" -n 64 gzip -t; }
 tar_zstd() { tar -cf - -C "$STORAGE" . | zstd -3 -T0 -q -f -o "$WORK/baseline.tar.zst"; }
 
@@ -117,6 +119,8 @@ scan2_hashed="$(grep -o 'hashed [0-9]* of [0-9]*' "$WORK/last.out" | tail -1 | c
 
 read -r broken broken_min broken_max < <(measure "ferry broken-scan" ferry_run broken-scan --param repair=false)
 broken_summary="$(grep -o 'all [0-9]* tarballs are sound\|[0-9]* of [0-9]* tarballs broken.*' "$WORK/last.out" | tail -1)"
+read -r ref ref_min ref_max < <(measure "in-process reference" reference)
+ref_summary="$(tail -1 "$WORK/last.out")"
 read -r seed seed_min seed_max < <(measure "tar -tzf loop" seed_loop)
 read -r gz gz_min gz_max < <(measure "parallel gzip -t" gzip_parallel)
 
@@ -125,6 +129,8 @@ read -r tz tz_min tz_max < <(measure "tar | zstd" tar_zstd)
 archive="$(ls -S "$WORK/data/artifacts/bench/"*.tar.zst | head -1)"
 rate() { python3 -c "print(f'{$bytes / 1e6 / $1:.0f}')"; }
 ratio() { python3 -c "print(f'x{$1 / $2:.1f}')"; }
+# speed PEER FERRY: Ferry's rate as a share of the peer's (times are seconds for the same work).
+speed() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 
 cat <<MD
 ### npm mirror ($count tarballs, $mb MB in $(find "$STORAGE" -name package.json | wc -l) packages)
@@ -135,9 +141,10 @@ cat <<MD
 | what | median s | min–max s | note |
 | --- | ---: | ---: | --- |
 | ferry broken-scan (repair=false) | $broken | $broken_min–$broken_max | gzip + trailer CRC, tar to the end, sha512 vs packument; $broken_summary |
-| seed: \`tar -tzf\` per file, shell loop | $seed | $seed_min–$seed_max | $(ratio "$seed" "$broken") slower than ferry; tar only |
+| in-process reference, 2 threads (\`bench/npm-scan-reference.py\`) | $ref | $ref_min–$ref_max | the same checks; $ref_summary; ferry runs at $(speed "$ref" "$broken") of its speed (target ≥ 0.9) |
+| seed: \`tar -tzf\` per file, shell loop | $seed | $seed_min–$seed_max | $(ratio "$seed" "$broken") slower than ferry (target ≥ 8×); tar only |
 | \`gzip -t\`, \`xargs -P $(nproc)\` | $gz | $gz_min–$gz_max | $(ratio "$gz" "$broken") of ferry; gzip only |
-| ferry diff-build, whole storage | $diff | $diff_min–$diff_max | $(rate "$diff") MB/s; archive $(du -b "$archive" | cut -f1) bytes; includes the snapshot walk |
+| ferry diff-build, whole storage | $diff | $diff_min–$diff_max | $(rate "$diff") MB/s, $(speed "$tz" "$diff") of tar \| zstd's rate (target ≥ 0.8); archive $(du -b "$archive" | cut -f1) bytes; includes the snapshot walk |
 | \`tar -cf - \| zstd -3 -T0\` | $tz | $tz_min–$tz_max | $(rate "$tz") MB/s; $(du -b "$WORK/baseline.tar.zst" | cut -f1) bytes |
 | ferry scan, first | $scan1 | – | $scan1_hashed files hashed (the snapshot diff-build reuses) |
 | ferry scan, nothing changed | $scan2 | $scan2_min–$scan2_max | $scan2_hashed files hashed |

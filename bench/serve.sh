@@ -1,29 +1,34 @@
 #!/usr/bin/env bash
-# Requests per second for one site file, served by Ferry and by nginx on the same machine.
+# Requests per second for a site file, a p2 file, an npm packument and an npm tarball, served by
+# Ferry and by nginx on the same machine.
 #
 #   RUNS=5 bash bench/serve.sh         (FERRY_BIN=path/to/ferry to skip the release build)
 #   DURATION=10s CONNECTIONS=32 THREADS=2 are wrk's settings (defaults shown); PERF=1 adds a
 #   perf profile of ferry serving the file.
 #
-# Deploys a small static site whose index.html is 10,240 bytes with `ferry serve` (release build),
-# then starts nginx with a config written to the temp dir whose root is the very build Ferry
-# serves (<data>/workloads/bench-serve/current/content), and checks both answer the same bytes. Then
+# Deploys, with `ferry serve` (release build): a small static site whose index.html is 10,240
+# bytes; a composer-repo of 50 plugins × 15 versions from a synthetic WordPress.org on loopback
+# (bench/composer-upstream.py); an npm mirror of one package with three ~100 KB tarballs
+# (bench/make-npm-storage.py). nginx serves the same bytes from a folder of copies (the site file
+# and the p2 file from Ferry's live builds, the tarball from the storage, the packument as Ferry
+# answers it), and both are checked to answer identical bytes and a 304 to their own ETag. Then
 # RUNS rounds, alternating which server goes first in each round, of
 #
 #   wrk -t2 -c32 -d10s --latency URL
 #
-# against, in turn: Ferry 200 (/sites/bench-serve/index.html), Ferry 304 (If-None-Match with
-# the ETag Ferry sent), nginx 200 (/index.html), nginx 304 (its own ETag); then RUNS runs each of
-# two reference rows: Ferry's 404 for an unrouted path, nginx 200 with one worker process. Prints the medians (requests/s, latency p50 and p99) and Ferry/nginx
-# ratios as a Markdown table. Everything listens on 127.0.0.1; the temp dir and both servers go
-# away at exit. wrk runs on the same 2 cores as the server it measures, for both servers alike.
+# for each document: 200 from Ferry and nginx, 304 (If-None-Match with each one's ETag) from
+# Ferry and nginx; then RUNS runs each of two reference rows: Ferry's 404 for an unrouted path,
+# nginx 200 of the site file with one worker process. Prints the medians (requests/s, latency
+# p50 and p99) and the Ferry/nginx ratios as a Markdown table. Everything listens on 127.0.0.1;
+# the temp dir and the servers go away at exit. wrk runs on the same 2 cores as the server it
+# measures, for both servers alike.
 #
 # nginx settings, chosen to be a plain production-like static server and to be fair:
 #   worker_processes auto (one per core: Ferry's event loops also use every core; the extra row
 #   with worker_processes 1 shows nginx on one core), sendfile on, access_log off (Ferry keeps
 #   no access log), keepalive_requests 1000000 (Ferry does not close kept-alive connections
 #   after 1,000 requests; nginx's default would make wrk reconnect), open_file_cache off (the
-#   default; Ferry caches no file either).
+#   default; Ferry keeps small answers in memory, which nginx's page-cache reads match closely).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -41,8 +46,10 @@ THREADS="${THREADS:-2}"
 tmp="$(mktemp -d /tmp/ferry-bench-serve.XXXXXX)"
 FERRY_PID=""
 NGINX_PID=""
+UP_PID=""
 cleanup() {
     stop_pid "$NGINX_PID"
+    stop_pid "$UP_PID"
     stop_pid "$FERRY_PID"
     if [ -n "${KEEP_TMP:-}" ]; then note "kept $tmp"; else rm -rf "$tmp"; fi
 }
@@ -56,15 +63,48 @@ work="$tmp/work"
 new_site_repo "$bare" "$work"
 python3 "$BENCH_ROOT/bench/make-site.py" "$work/public" 20 >/dev/null
 commit_and_push "$work" "A small site"
+# A composer repository of 50 WordPress.org plugins with 15 versions each (a synthetic upstream
+# on loopback) and an npm storage of one package with three ~100 KB tarballs.
+up_port="$(free_port)"
+python3 "$BENCH_ROOT/bench/composer-upstream.py" "$up_port" 50 15 >"$tmp/upstream.log" 2>&1 &
+UP_PID=$!
+wait_http "http://127.0.0.1:$up_port/svn/" 30 || die "the synthetic WordPress.org did not start"
+python3 "$BENCH_ROOT/bench/make-npm-storage.py" "$tmp/storage" 3 102400
 
 ferry_port="$(free_port)"
-start_ferry "$tmp/data" "$ferry_port" "$tmp/ferry.log"
+FERRY_EXTRA_CONFIG="volumes: { allow: [\"$tmp/storage\"] }" start_ferry "$tmp/data" "$ferry_port" "$tmp/ferry.log"
 { site_workload "$NAME" "$bare"; echo 'triggers: [ { kind: manual, action: deploy } ]'; } >"$tmp/workload.yaml"
+cat >>"$tmp/workload.yaml" <<YAML
+---
+name: bench-p2
+source:
+  kind: composer-repo
+  config:
+    wordpress: { listing: true, api: "http://127.0.0.1:$up_port", downloads: "http://127.0.0.1:$up_port", svn: "http://127.0.0.1:$up_port/svn" }
+---
+name: bench-npm
+source: { kind: npm-mirror, config: { storage: verdaccio, upstream: "http://127.0.0.1:9/" } }
+volumes: [ { name: verdaccio, scope: absolute, path: "$tmp/storage" } ]
+YAML
 "$FERRY" apply -f "$tmp/workload.yaml" --server "$FERRY_URL" >/dev/null
 # A new workload is deployed by the reconciler at once.
-wait_deployed "$NAME" 60 || die "$NAME was not deployed within 60 s of the apply"
+for workload in "$NAME" bench-p2 bench-npm; do
+    wait_deployed "$workload" 120 || die "$workload was not deployed within 120 s of the apply"
+done
 root="$(build_root "$tmp/data" "$NAME")"
 [ -f "$root/index.html" ] || die "no $root/index.html after the deploy"
+p2_path="p2/wp-plugin/plugin-00042.json"
+p2_root="$(build_root "$tmp/data" bench-p2)"
+[ -f "$p2_root/$p2_path" ] || die "no $p2_path in bench-p2's live build"
+
+# What nginx serves: the same bytes, as files in a folder of their own (the packument as Ferry
+# answers it, since a registry rewrites the stored one).
+peer="$tmp/peer"
+mkdir -p "$peer/p2/wp-plugin"
+cp "$root/index.html" "$peer/index.html"
+cp "$p2_root/$p2_path" "$peer/$p2_path"
+cp "$tmp/storage/bench-pkg/bench-pkg-1.0.0.tgz" "$peer/bench-pkg-1.0.0.tgz"
+curl -fs "$FERRY_URL/npm/bench-npm/bench-pkg" -o "$peer/bench-pkg.json" || die "Ferry did not answer the packument"
 
 # nginx, from a config in the temp dir: nothing outside it is read or written but mime.types.
 # start_nginx WORKERS: (re)starts nginx with that many worker processes ("auto" or a number).
@@ -95,7 +135,7 @@ http {
     scgi_temp_path $tmp/nginx/temp/scgi;
     server {
         listen 127.0.0.1:$nginx_port;
-        root $root;
+        root $peer;
     }
 }
 CONF
@@ -106,24 +146,37 @@ CONF
 }
 start_nginx auto
 
-ferry_url="$FERRY_URL/sites/$NAME/index.html"
+# The documents, each as "name|Ferry's URL|nginx's URL".
+documents=(
+    "site|$FERRY_URL/sites/$NAME/index.html|http://127.0.0.1:$nginx_port/index.html"
+    "p2|$FERRY_URL/composer/bench-p2/$p2_path|http://127.0.0.1:$nginx_port/$p2_path"
+    "packument|$FERRY_URL/npm/bench-npm/bench-pkg|http://127.0.0.1:$nginx_port/bench-pkg.json"
+    "tarball|$FERRY_URL/npm/bench-npm/bench-pkg/-/bench-pkg-1.0.0.tgz|http://127.0.0.1:$nginx_port/bench-pkg-1.0.0.tgz"
+)
 nginx_url="http://127.0.0.1:$nginx_port/index.html"
 
 # Same bytes from both, and each one's ETag for the 304 rows.
-curl -fs "$ferry_url" -o "$tmp/ferry.body" -D "$tmp/ferry.headers"
-curl -fs "$nginx_url" -o "$tmp/nginx.body" -D "$tmp/nginx.headers"
-cmp -s "$tmp/ferry.body" "$tmp/nginx.body" || die "Ferry and nginx serve different bytes for index.html"
-cmp -s "$tmp/ferry.body" "$root/index.html" || die "Ferry's index.html differs from the build's"
 etag_of() { tr -d '\r' <"$1" | awk 'tolower($1) == "etag:" { print $2 }'; }
-ferry_etag="$(etag_of "$tmp/ferry.headers")"
-nginx_etag="$(etag_of "$tmp/nginx.headers")"
-[ -n "$ferry_etag" ] && [ -n "$nginx_etag" ] || die "no ETag from Ferry ($ferry_etag) or nginx ($nginx_etag)"
-for pair in "$ferry_url|$ferry_etag" "$nginx_url|$nginx_etag"; do
-    code="$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: ${pair#*|}" "${pair%|*}")"
-    [ "$code" = 304 ] || die "${pair%|*} answered $code, not 304, to If-None-Match: ${pair#*|}"
+declare -A ETAG SIZE
+for doc in "${documents[@]}"; do
+    IFS='|' read -r name ferry_doc nginx_doc <<<"$doc"
+    curl -fs "$ferry_doc" -o "$tmp/$name.ferry" -D "$tmp/$name.ferry.headers" || die "Ferry did not answer $ferry_doc"
+    curl -fs "$nginx_doc" -o "$tmp/$name.nginx" -D "$tmp/$name.nginx.headers" || die "nginx did not answer $nginx_doc"
+    cmp -s "$tmp/$name.ferry" "$tmp/$name.nginx" || die "Ferry and nginx serve different bytes for the $name"
+    ETAG[ferry-$name]="$(etag_of "$tmp/$name.ferry.headers")"
+    ETAG[nginx-$name]="$(etag_of "$tmp/$name.nginx.headers")"
+    [ -n "${ETAG[ferry-$name]}" ] && [ -n "${ETAG[nginx-$name]}" ] || die "no ETag for the $name from Ferry or nginx"
+    for pair in "$ferry_doc|${ETAG[ferry-$name]}" "$nginx_doc|${ETAG[nginx-$name]}"; do
+        code="$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: ${pair#*|}" "${pair%|*}")"
+        [ "$code" = 304 ] || die "${pair%|*} answered $code, not 304, to If-None-Match: ${pair#*|}"
+    done
+    SIZE[$name]="$(wc -c <"$tmp/$name.ferry")"
+    note "$name: ${SIZE[$name]} bytes, the same from Ferry and nginx"
 done
-size="$(wc -c <"$root/index.html")"
-note "index.html: $size bytes, the same from Ferry and nginx; ETags $ferry_etag (Ferry), $nginx_etag (nginx)"
+cmp -s "$tmp/site.ferry" "$root/index.html" || die "Ferry's index.html differs from the build's"
+ferry_url="$FERRY_URL/sites/$NAME/index.html"
+size="${SIZE[site]}"
+sizes="site ${SIZE[site]}, p2 ${SIZE[p2]}, packument ${SIZE[packument]}, tarball ${SIZE[tarball]}"
 
 # bench LABEL RUN URL [HEADER]: one wrk run, its output kept as $tmp/wrk/LABEL.RUN.txt.
 mkdir -p "$tmp/wrk"
@@ -138,19 +191,24 @@ bench() {
     note "run $run: $label $(awk '/^Requests\/sec/ { print $2 }' "$out") req/s"
 }
 
-note "$RUNS rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency; about $((RUNS * 6 * ${DURATION%s} / 60 + 1)) minutes"
+note "$RUNS rounds of wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency over ${#documents[@]} documents; about $((RUNS * 4 * ${#documents[@]} * ${DURATION%s} / 60 + 1)) minutes"
 for ((i = 1; i <= RUNS; i++)); do
-    if ((i % 2)); then
-        bench ferry-200 "$i" "$ferry_url"
-        bench nginx-200 "$i" "$nginx_url"
-        bench ferry-304 "$i" "$ferry_url" "If-None-Match: $ferry_etag"
-        bench nginx-304 "$i" "$nginx_url" "If-None-Match: $nginx_etag"
-    else
-        bench nginx-200 "$i" "$nginx_url"
-        bench ferry-200 "$i" "$ferry_url"
-        bench nginx-304 "$i" "$nginx_url" "If-None-Match: $nginx_etag"
-        bench ferry-304 "$i" "$ferry_url" "If-None-Match: $ferry_etag"
-    fi
+    for doc in "${documents[@]}"; do
+        IFS='|' read -r name ferry_doc nginx_doc <<<"$doc"
+        order=(ferry nginx)
+        ((i % 2)) || order=(nginx ferry)
+        for status in 200 304; do
+            for server in "${order[@]}"; do
+                url="$ferry_doc"
+                [ "$server" = nginx ] && url="$nginx_doc"
+                if [ "$status" = 200 ]; then
+                    bench "$server-$name-200" "$i" "$url"
+                else
+                    bench "$server-$name-304" "$i" "$url" "If-None-Match: ${ETAG[$server-$name]}"
+                fi
+            done
+        done
+    done
 done
 
 # PERF=1: where Ferry's CPU goes while it serves the file (perf record, 999 Hz, call graphs,
@@ -198,9 +256,9 @@ start_nginx 1
 for ((i = 1; i <= RUNS; i++)); do bench nginx1-200 "$i" "$nginx_url"; done
 
 touch "$tmp/busy.txt"
-python3 - "$tmp/wrk" "$RUNS" "$size" "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency" "$ferry_rss" "$nginx_rss" "$tmp/busy.txt" <<'PY'
+python3 - "$tmp/wrk" "$RUNS" "$sizes" "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency" "$ferry_rss" "$nginx_rss" "$tmp/busy.txt" <<'PY'
 import os, re, statistics, sys
-folder, runs, size, command, ferry_rss, nginx_rss, busy_file = sys.argv[1:8]
+folder, runs, sizes, command, ferry_rss, nginx_rss, busy_file = sys.argv[1:8]
 busy = [l.strip() for l in open(busy_file) if l.strip()]
 
 def ms(value):
@@ -229,23 +287,28 @@ def med(label, key):
     values = [r[key] for r in results.get(label, []) if key in r]
     return statistics.median(values) if values else float("nan")
 
-rows = [("Ferry, 200 (`/sites/bench-serve/index.html`)", "ferry-200", "nginx-200"),
-        ("nginx, 200 (`/index.html`), worker_processes auto (2)", "nginx-200", None),
-        ("Ferry, 304 (`If-None-Match` with the ETag)", "ferry-304", "nginx-304"),
-        ("nginx, 304 (`If-None-Match` with its ETag), worker_processes auto (2)", "nginx-304", None),
-        ("Ferry, 404 for a path no route matches (reference: HTTP server + error middleware only)", "ferry-floor", None),
-        ("nginx, 200, worker_processes 1 (reference)", "nginx1-200", None)]
-print(f"### Requests/s for one {int(size):,}-byte file, Ferry next to nginx (`{command}`, median of {runs} runs)")
+size = dict(zip(sizes.replace(",", "").split()[0::2], sizes.replace(",", "").split()[1::2]))
+what = {"site": "10 KB site file (`/sites/bench-serve/index.html`)", "p2": "p2 file (`/composer/bench-p2/p2/wp-plugin/plugin-00042.json`)",
+        "packument": "npm packument (`/npm/bench-npm/bench-pkg`)", "tarball": "npm tarball (`/npm/bench-npm/bench-pkg/-/bench-pkg-1.0.0.tgz`)"}
+rows = []
+for doc in ("site", "p2", "packument", "tarball"):
+    for status, how in (("200", ""), ("304", ", `If-None-Match` with the ETag")):
+        rows.append((f"Ferry, {status}, {what[doc]}, {int(size[doc]):,} bytes{how}", f"ferry-{doc}-{status}", f"nginx-{doc}-{status}"))
+        rows.append((f"nginx, {status}, the same bytes{how}, worker_processes auto (2)", f"nginx-{doc}-{status}", None))
+rows += [("Ferry, 404 for a path no route matches (reference: HTTP server + error middleware only)", "ferry-floor", None),
+         ("nginx, 200 of the site file, worker_processes 1 (reference)", "nginx1-200", None)]
+print(f"### Requests/s for a site file, a p2 file, an npm packument and tarball: Ferry next to nginx (`{command}`, median of {runs} runs)")
 print()
-print("| server, response | requests/s (median) | min – max | latency p50 | latency p99 | Ferry / nginx |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
+print("| server, response | requests/s (median) | min – max | latency p50 | latency p99 | Ferry / nginx | p99 Ferry / nginx |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for title, label, peer in rows:
     if label not in results:
         continue
     rps = [r["rps"] for r in results[label]]
     ratio = f"{med(label, 'rps') / med(peer, 'rps'):.2f}" if peer else ""
+    p99 = f"{med(label, 'p99') / med(peer, 'p99'):.1f}×" if peer else ""
     print(f"| {title} | {med(label, 'rps'):,.0f} | {min(rps):,.0f} – {max(rps):,.0f} | "
-          f"{med(label, 'p50'):.2f} ms | {med(label, 'p99'):.2f} ms | {ratio} |")
+          f"{med(label, 'p50'):.2f} ms | {med(label, 'p99'):.2f} ms | {ratio} | {p99} |")
 print()
 problems = [f"{label} run {i + 1}: {r['bad']} non-2xx/3xx, {r['errors']}".strip(", ")
             for label, rs in results.items() for i, r in enumerate(rs)

@@ -63,6 +63,39 @@ import Testing
         return done
     }
 
+    private func keptAnswers(_ client: any TestClientProtocol) async throws -> Int {
+        let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("ferry_surface_answers_kept_total ") })
+        return try #require(Int(line.split(separator: " ")[1]))
+    }
+
+    @Test func aPackumentOrTarballAskedAgainIsAnsweredFromMemoryUntilTheStorageChanges() async throws {
+        let fixture = try await MirrorFixture.make()
+        try await withFerry(fixture) { client, _, _ in
+            let applied = try await client.execute(
+                uri: "/api/apply", method: .post, headers: [.contentType: "application/yaml"],
+                body: ByteBuffer(string: workload(fixture, upstream: "http://127.0.0.1:9/")))
+            #expect(applied.status == .ok)
+            _ = try await run(client, "deploy")
+            let before = try await keptAnswers(client)
+            let first = try await json(client, .get, "/npm/mirror/minipass").1
+            let again = try await json(client, .get, "/npm/mirror/minipass").1
+            #expect(first == again && first["versions"]?.objectValue?.keys.sorted() == ["3.3.6", "5.0.0"])
+            let tarball = "/npm/mirror/minipass/-/minipass-3.3.6.tgz"
+            let bytes = try await client.execute(uri: tarball, method: .get).body
+            #expect(try await client.execute(uri: tarball, method: .get).body == bytes)
+            #expect(Data(buffer: bytes) == (try Data(contentsOf: fixture.tarball("minipass", "3.3.6"))))
+            #expect(try await keptAnswers(client) == before + 2, "the second packument and the second tarball came from memory")
+
+            // The storage changes under the same URLs: the kept answers are not sent again.
+            try FileManager.default.removeItem(at: fixture.tarball("minipass", "5.0.0"))
+            let changed = try await json(client, .get, "/npm/mirror/minipass").1
+            #expect(changed["versions"]?.objectValue?.keys.sorted() == ["3.3.6"])
+            try Data("not a tarball".utf8).write(to: fixture.tarball("minipass", "3.3.6"))
+            #expect(String(buffer: try await client.execute(uri: tarball, method: .get).body) == "not a tarball")
+        }
+    }
+
     @Test func aPrivateMirrorNeedsTheReadTokenFromNpmrc() async throws {
         let fixture = try await MirrorFixture.make()
         let project = fixture.temp.url.appendingPathComponent("project")

@@ -87,9 +87,10 @@ struct RegistrySurface {
     /// From `StorageAnswerCache` while the package is unchanged on disk, else made and kept; 304
     /// when the client's `If-None-Match` names the answer's ETag.
     private func packument(_ name: String, _ request: SurfaceRequest) -> SurfaceResponse {
-        guard let validator = StorageAnswerCache.Validator(file: layout.packumentFile(name), folder: layout.packageDirectory(name)) else {
-            return notFound("\(name) is not in this mirror")
-        }
+        guard let file = StorageAnswerCache.identity(of: layout.packumentFile(name)),
+              let folder = StorageAnswerCache.identity(of: layout.packageDirectory(name))
+        else { return notFound("\(name) is not in this mirror") }
+        let validator = [file, folder]
         let abbreviated = request.headers["accept"]?.contains(Self.corgi) == true
         let base = base(request)
         let key = [layout.root.path, name, abbreviated ? "corgi" : "full", base, config.serveMissing ? "all" : "present"].joined(separator: "\n")
@@ -100,8 +101,9 @@ struct RegistrySurface {
             guard let made = render(name, abbreviated: abbreviated, base: base) else { return notFound("\(name) is not in this mirror") }
             answer = StorageAnswerCache.shared.keep(key, validator: validator, bytes: made.bytes, contentType: made.contentType)
         }
-        if request.matches(etag: answer.etag) { return SurfaceResponse(status: 304, headers: ["etag": answer.etag]) }
-        return SurfaceResponse(status: 200, headers: ["content-type": answer.contentType, "etag": answer.etag], body: .bytes(answer.bytes))
+        if request.matches(etag: answer.etag) { return SurfaceResponse(status: 304, headers: ["etag": answer.etag], cacheable: true, madeFrom: validator) }
+        return SurfaceResponse(
+            status: 200, headers: ["content-type": answer.contentType, "etag": answer.etag], body: .bytes(answer.bytes), cacheable: true, madeFrom: validator)
     }
 
     private func render(_ name: String, abbreviated: Bool, base: String) -> (bytes: [UInt8], contentType: String)? {
@@ -139,20 +141,20 @@ struct RegistrySurface {
             return notFound("no tarball at \(name)/-/\(file)")
         }
         let url = layout.tarballFile(name, fileName: file)
-        guard let validator = StorageAnswerCache.Validator(file: url), validator.isRegularFile else { return notFound("\(file) is not in this mirror") }
-        let headers = ["content-type": "application/octet-stream", "content-length": String(validator.size), "etag": validator.etag]
-        if request.matches(etag: validator.etag) { return SurfaceResponse(status: 304, headers: ["etag": validator.etag]) }
-        if validator.size <= Int64(BuildMemo.smallFileLimit) {
+        guard let identity = StorageAnswerCache.identity(of: url), identity.isRegularFile else { return notFound("\(file) is not in this mirror") }
+        let headers = ["content-type": "application/octet-stream", "content-length": String(identity.size), "etag": identity.etag]
+        if request.matches(etag: identity.etag) { return SurfaceResponse(status: 304, headers: ["etag": identity.etag], cacheable: true, madeFrom: [identity]) }
+        if identity.size <= Int64(BuildMemo.smallFileLimit) {
             let key = "tarball\n" + url.path
-            if let kept = StorageAnswerCache.shared.answer(key, validator: validator) {
-                return SurfaceResponse(status: 200, headers: headers, body: .bytes(kept.bytes))
+            if let kept = StorageAnswerCache.shared.answer(key, validator: [identity]) {
+                return SurfaceResponse(status: 200, headers: headers, body: .bytes(kept.bytes), cacheable: true, madeFrom: [identity])
             }
-            if let data = FileManager.default.contents(atPath: url.path), data.count == validator.size {
-                let kept = StorageAnswerCache.shared.keep(key, validator: validator, bytes: Array(data), contentType: headers["content-type"]!, etag: validator.etag)
-                return SurfaceResponse(status: 200, headers: headers, body: .bytes(kept.bytes))
+            if let data = FileManager.default.contents(atPath: url.path), data.count == identity.size {
+                let kept = StorageAnswerCache.shared.keep(key, validator: [identity], bytes: Array(data), contentType: headers["content-type"]!, etag: identity.etag)
+                return SurfaceResponse(status: 200, headers: headers, body: .bytes(kept.bytes), cacheable: true, madeFrom: [identity])
             }
         }
-        return SurfaceResponse(status: 200, headers: headers, body: .file(path: url.path, size: validator.size))
+        return SurfaceResponse(status: 200, headers: headers, body: .file(path: url.path, size: identity.size))
     }
 
     /// `-/v1/search?text=…&size=…`: names from the `packages` records, each with the fields the

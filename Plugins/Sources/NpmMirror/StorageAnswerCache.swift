@@ -1,4 +1,5 @@
 import Crypto
+import FerryCore
 import Foundation
 import Synchronization
 
@@ -14,33 +15,16 @@ import Synchronization
 final class StorageAnswerCache: Sendable {
     static let shared = StorageAnswerCache()
 
-    struct Validator: Equatable, Sendable {
-        let inode: UInt64
-        let size: Int64
-        let modified: Int64
-        let folderModified: Int64
-        let isRegularFile: Bool
+    /// What an answer was made from: the files, as they were (`SurfaceResponse.madeFrom`).
+    typealias Validator = [FileIdentity]
 
-        /// nil when `file` (or `folder`, when given) is not there.
-        init?(file: URL, folder: URL? = nil) {
-            var info = stat()
-            guard stat(file.path, &info) == 0 else { return nil }
-            inode = UInt64(info.st_ino)
-            size = Int64(info.st_size)
-            modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-            isRegularFile = info.st_mode & S_IFMT == S_IFREG
-            if let folder {
-                var dir = stat()
-                guard stat(folder.path, &dir) == 0 else { return nil }
-                folderModified = Int64(dir.st_mtim.tv_sec) * 1_000_000_000 + Int64(dir.st_mtim.tv_nsec)
-            } else {
-                folderModified = 0
-            }
-        }
-
-        /// A strong ETag from the file's identity, as nginx makes one from mtime and size (the
-        /// inode too: a repaired tarball is a new file of the same size).
-        var etag: String { "\"\(String(inode, radix: 16))-\(String(size, radix: 16))-\(String(modified, radix: 16))\"" }
+    /// A file's identity now; nil when it is not there.
+    static func identity(of file: URL) -> FileIdentity? {
+        var info = stat()
+        guard stat(file.path, &info) == 0 else { return nil }
+        return FileIdentity(
+            path: file.path, inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), isRegularFile: info.st_mode & S_IFMT == S_IFREG)
     }
 
     struct Answer: Sendable {

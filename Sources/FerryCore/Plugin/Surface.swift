@@ -44,20 +44,47 @@ public struct SurfaceResponse: Sendable {
     public var status: Int
     public var headers: [String: String]
     public var body: Body
-    /// The answer depends on nothing but the live build, the path with its query and the
-    /// request's `Host`, `Accept`, `Accept-Encoding` and conditional headers: the server may keep
-    /// it and answer the same request again itself, without asking the source, until another
-    /// build goes live. Sources set it only for answers read from the build (files, documents).
+    /// The answer depends on nothing but the live build, the files in `madeFrom`, the path with
+    /// its query and the request's `Host`, `X-Forwarded-Proto`, `Accept`, `Accept-Encoding` and
+    /// conditional headers: the server may keep it and answer the same request again itself,
+    /// without asking the source, until another build goes live or one of those files changes.
     public var cacheable: Bool
+    /// Files outside the build the answer was read from, as they were then (empty: the build only).
+    public var madeFrom: [FileIdentity]
 
-    public init(status: Int, headers: [String: String] = [:], body: Body = .empty, cacheable: Bool = false) {
+    public init(status: Int, headers: [String: String] = [:], body: Body = .empty, cacheable: Bool = false, madeFrom: [FileIdentity] = []) {
         self.status = status
         self.headers = headers
         self.body = body
         self.cacheable = cacheable
+        self.madeFrom = madeFrom
     }
 
     public static func text(_ status: Int, _ text: String) -> SurfaceResponse {
         SurfaceResponse(status: status, headers: ["content-type": "text/plain; charset=utf-8"], body: .bytes(Array(text.utf8)))
     }
+}
+
+/// A file as it was when an answer was read from it (`SurfaceResponse.madeFrom`): whoever
+/// keeps the answer keeps it only while the file still has this inode, size and modification
+/// time (a rename over it, a rewrite or an added entry in a folder each change one of them).
+public struct FileIdentity: Sendable, Hashable {
+    public let path: String
+    public let inode: UInt64
+    public let size: Int64
+    /// Nanoseconds since 1970.
+    public let modified: Int64
+    public let isRegularFile: Bool
+
+    public init(path: String, inode: UInt64, size: Int64, modified: Int64, isRegularFile: Bool) {
+        self.path = path
+        self.inode = inode
+        self.size = size
+        self.modified = modified
+        self.isRegularFile = isRegularFile
+    }
+
+    /// A strong ETag from the identity, as nginx makes one from mtime and size (the inode too:
+    /// a file replaced by another of the same size and second is another file).
+    public var etag: String { "\"\(String(inode, radix: 16))-\(String(size, radix: 16))-\(String(modified, radix: 16))\"" }
 }

@@ -3,6 +3,13 @@ import FerryEngine
 import HTTPTypes
 import NIOCore
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension HTTPField.Name {
+    static var xForwardedProto: Self { Self("X-Forwarded-Proto")! }
+}
 
 /// Finished answers to surface GETs, kept so that the same request again is answered by the
 /// event loop that read it (`SurfaceFastPath`) instead of travelling through the router, the
@@ -15,10 +22,12 @@ import Synchronization
 /// builds or an `apply` that changed anything makes every kept answer of the old one unused,
 /// and the first request after it takes the slower path again and fills the new shelf.
 final class SurfaceAnswers: Sendable {
-    /// Status and headers as sent, but `Date`, which is set when it is sent again.
+    /// Status and headers as sent, but `Date`, which is set when it is sent again; and the
+    /// files outside the build it was read from (`SurfaceResponse.madeFrom`).
     struct Answer: Sendable {
         let head: HTTPResponse
         let body: ByteBuffer
+        var madeFrom: [FileIdentity] = []
     }
 
     /// What was kept for one workload: valid while its build and the spec epoch are current.
@@ -61,8 +70,20 @@ final class SurfaceAnswers: Sendable {
             }
             return shelf.answers[key]
         }
-        if found != nil { fastAnswers.add(1, ordering: .relaxed) }
+        guard let found else { return nil }
+        // A stat per file an answer came from (a packument, a tarball): what nginx does per
+        // request too, and far less than reading and rewriting the document.
+        for file in found.madeFrom where Self.identity(of: file.path) != file { return nil }
+        fastAnswers.add(1, ordering: .relaxed)
         return found
+    }
+
+    static func identity(of path: String) -> FileIdentity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileIdentity(
+            path: path, inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), isRegularFile: info.st_mode & S_IFMT == S_IFREG)
     }
 
     /// Keeps the answer the slower path sent, under the build and epoch it was made for.
@@ -73,7 +94,13 @@ final class SurfaceAnswers: Sendable {
             // what is live, so an answer that lost a race with a switch is never sent.
             var shelf = shelves[name] ?? Shelf(build: build, epoch: epoch)
             if shelf.build !== build || shelf.epoch != epoch { shelf = Shelf(build: build, epoch: epoch) }
-            guard shelf.answers[key] == nil, shelf.bytes + answer.body.readableBytes <= budget else { return }
+            // A kept answer is replaced only by a newer one (its files changed since).
+            if let old = shelf.answers[key] {
+                guard old.madeFrom != answer.madeFrom else { return }
+                shelf.bytes -= old.body.readableBytes
+                shelf.answers[key] = nil
+            }
+            guard shelf.bytes + answer.body.readableBytes <= budget else { return }
             shelf.answers[key] = answer
             shelf.bytes += answer.body.readableBytes
             shelves[name] = shelf
@@ -97,7 +124,10 @@ final class SurfaceAnswers: Sendable {
               fields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true
         else { return nil }
         let gzip = Gzip.accepted(by: fields[.acceptEncoding]) ? "1" : "0"
-        return [request.authority ?? "", path, fields[.accept] ?? "", gzip, fields[.ifNoneMatch] ?? "", fields[.ifModifiedSince] ?? ""]
+        return [
+            request.authority ?? "", path, fields[.accept] ?? "", gzip, fields[.ifNoneMatch] ?? "", fields[.ifModifiedSince] ?? "",
+            fields[.xForwardedProto] ?? "",
+        ]
             .joined(separator: "\n")
     }
 }

@@ -54,7 +54,7 @@ struct SurfaceController {
             live: live, context: try engine.surfaceContext(name, mount: mount))
         var keeper: Keeper?
         if surface.cacheable, request.method == .get, let known, known.live === live {
-            keeper = Keeper(answers: answers, request: request.head, workload: name, build: live, epoch: known.epoch)
+            keeper = Keeper(answers: answers, request: request.head, workload: name, build: live, epoch: known.epoch, madeFrom: surface.madeFrom)
         }
         return try await response(surface, request: request, context: context, memo: live.memo, keeper: keeper)
     }
@@ -67,6 +67,7 @@ struct SurfaceController {
         let workload: String
         let build: LiveBuild
         let epoch: Int
+        let madeFrom: [FileIdentity]
 
         func keep(_ status: HTTPResponse.Status, _ fields: HTTPFields, _ bytes: [UInt8]) {
             guard status == .ok || status == .notModified else { return }
@@ -74,7 +75,7 @@ struct SurfaceController {
             SecurityHeadersMiddleware<FerryRequestContext>.secure(&fields, surface: true)
             fields[.server] = ServerConfiguration.serverName
             answers.keep(
-                SurfaceAnswers.Answer(head: HTTPResponse(status: status, headerFields: fields), body: ByteBuffer(bytes: bytes)),
+                SurfaceAnswers.Answer(head: HTTPResponse(status: status, headerFields: fields), body: ByteBuffer(bytes: bytes), madeFrom: madeFrom),
                 for: request, workload: workload, build: build, epoch: epoch)
         }
     }
