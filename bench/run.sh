@@ -9,8 +9,14 @@
 # 2. waits while another compile or test run is busy on this machine (at most IDLE_WAIT seconds,
 #    default 900, here and again before each measured run), so the figures come from an idle
 #    machine; the figures say how many runs overlapped other work anyway;
-# 3. bench/deploy.sh: a 1,000-file site from push to live;
-# 4. bench/serve.sh: requests/s for one file, Ferry next to nginx.
+# 3. runs every benchmark in turn, each printing its Markdown section:
+#    deploy.sh (push to live), serve.sh (site file, p2, packument, tarball against nginx),
+#    webhooks.sh (accepted/s at 16 and 64 connections against SQLite's limit), ui.sh
+#    (dashboard and GET /api/workloads with 1,000 workloads), npm.sh (broken-scan against its
+#    in-process reference, diff-build against tar | zstd), watchers.sh (idle CPU with the
+#    examples and 1,000 + 1,000 bindings), composer.sh (60,000 packages; COMPOSER_PLUGINS sets
+#    the size, default 60000) and composer-proxy.sh (a Composer install through the proxy).
+#    ONLY="serve npm" runs just those.
 #
 # Each benchmark starts its servers on free ports of 127.0.0.1, in a temp dir of its own, and
 # stops them and removes the temp dir when it ends, however it ends.
@@ -59,15 +65,24 @@ echo "* $(nginx -v 2>&1), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), git
 echo "* RUNS=$RUNS; at start: $(busy_report); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
-bash bench/deploy.sh &
-CHILD=$!
-wait "$CHILD"
-CHILD=""
-echo
-bash bench/serve.sh &
-CHILD=$!
-wait "$CHILD"
-CHILD=""
-echo
+# bench NAME [VAR=VALUE…]: runs bench/NAME.sh (unless ONLY leaves it out), its section on stdout.
+bench() {
+    local name="$1"
+    shift
+    if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then return 0; fi
+    note "bench/$name.sh"
+    env "$@" bash "bench/$name.sh" &
+    CHILD=$!
+    wait "$CHILD" || die "bench/$name.sh failed"
+    CHILD=""
+    echo
+}
+bench deploy
+bench serve
+bench webhooks RESULTS=-
+bench ui
+bench npm
+bench watchers
+bench composer PLUGINS="${COMPOSER_PLUGINS:-60000}"
+bench composer-proxy
 echo "* at the end: $(busy_report); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-bash bench/webhooks.sh   # git-push webhooks: accepted/s and p99 of the 202, push-to-live (appends its section to bench/RESULTS.md)

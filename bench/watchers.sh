@@ -7,8 +7,10 @@
 #
 # Steps:
 #   1. a local npm registry (python3 http.server serving one packument) on 127.0.0.1;
-#   2. ferry serve with the reconcile loop off and one static-site workload the bindings target;
-#      idle CPU (utime+stime from /proc/<pid>/stat over WINDOW seconds) and RSS, RUNS times;
+#   2. ferry serve as `make run` starts it: the reconcile loop on and the example workloads
+#      (`make examples`: a site, a Composer library, an npm mirror) applied and deployed, plus one
+#      static-site workload the bindings target; idle CPU (utime+stime from /proc/<pid>/stat over
+#      WINDOW seconds) and RSS, RUNS times;
 #   3. SCHEDULES schedule bindings (`0 3 * * *`: none fires during the run) and POLLS
 #      registry-poll bindings (interval 5m, against the local registry) through POST /api/bindings;
 #      waits until every poller has made its first check (one request each);
@@ -47,8 +49,14 @@ UP_PID=$!
 UP="http://127.0.0.1:$up_port"
 wait_http "$UP/left-pad" 30 || die "the local registry did not start"
 
+make -s -C "$BENCH_ROOT" examples >"$tmp/examples.log" 2>&1 || { tail -20 "$tmp/examples.log" >&2; die "make examples failed"; }
 ferry_port="$(free_port)"
-printf 'reconcile: false\nauth: { mode: none }\n' >"$tmp/ferry.yaml"
+cat >"$tmp/ferry.yaml" <<YAML
+auth: { mode: none }
+apply: [examples/.repos/workloads.yaml, examples/.repos/composer.yaml, examples/.repos/npm-mirror.yaml]
+volumes: { allow: [examples/.repos/npm-storage] }
+git: { fileRoots: [examples/.repos] }
+YAML
 "$FERRY" serve --config "$tmp/ferry.yaml" --data "$tmp/data" --listen "127.0.0.1:$ferry_port" >"$tmp/ferry.log" 2>&1 &
 FERRY_PID=$!
 FERRY_URL="http://127.0.0.1:$ferry_port"
@@ -59,6 +67,11 @@ source:
   kind: static-site
   config: { repo: "http://127.0.0.1:9/bench.git" }
 YAML
+
+for workload in $(curl -fsS "$FERRY_URL/api/workloads" | python3 -c 'import json,sys; print(" ".join(w["name"] for w in json.load(sys.stdin) if w["name"] != "bench"))'); do
+    wait_deployed "$workload" 180 || die "the example workload $workload was not deployed within 180 s"
+done
+examples="$(curl -fsS "$FERRY_URL/api/workloads" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)) - 1)')"
 
 ticks="$(getconf CLK_TCK)"
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$FERRY_PID/stat"; }
@@ -140,8 +153,8 @@ CPU is utime+stime of \`ferry serve\` over each ${WINDOW}-second window, in perc
 
 | state | CPU % median | min | max | RSS MB median | per run (CPU %) |
 | --- | --- | --- | --- | --- | --- |
-| no bindings | $cpu_e_med | $cpu_e_min | $cpu_e_max | $rss_e_med | $CPU_EMPTY|
-| $SCHEDULES schedule + $POLLS registry-poll bindings | $cpu_f_med | $cpu_f_min | $cpu_f_max | $rss_f_med | $CPU_FULL|
+| $examples example workloads deployed, reconcile loop on, no bindings | $cpu_e_med | $cpu_e_min | $cpu_e_max | $rss_e_med | $CPU_EMPTY|
+| the same + $SCHEDULES schedule + $POLLS registry-poll bindings (target < 1 %) | $cpu_f_med | $cpu_f_min | $cpu_f_max | $rss_f_med | $CPU_FULL|
 
 * bindings created through the API in ${created} s; every poller had made its first check ${first_polls} s after the first POST;
   bindings whose watcher runs (\`status.watching\`): $watching of $((SCHEDULES + POLLS))
