@@ -54,6 +54,7 @@ import Testing
 
         let growth = try MirrorGrowth.recent(context.records)
         #expect(growth.map(\.archive) == context.artifacts.map(\.name), "one size record per archive, oldest first")
+        try #require(growth.count == 2)
         #expect(growth[1].storageBytes > growth[0].storageBytes && growth[1].diffBytes < growth[0].diffBytes, "\(growth)")
         #expect(growth[0].storageBytes == growth[0].diffBytes, "the first diff carries the whole storage")
         let charts = try NpmMirrorSource().charts(records: context.records)

@@ -48,7 +48,10 @@ struct DiffBuilder {
         }
         let now = Date()
         let stamp = Self.stamp(now)
-        let snapshot = Snapshot(id: "s-\(stamp)-\(context.jobID.suffix(6))", createdAt: now, files: walk.files, archive: nil)
+        // Unique even for two diff-builds of one job in one second (a refresh with `diff`, then
+        // another): a snapshot with its baseline's id would overwrite the baseline's record.
+        let snapshot = Snapshot(
+            id: "s-\(stamp)-\(context.jobID.suffix(6))-\(String(UInt16.random(in: .min ... .max), radix: 16))", createdAt: now, files: walk.files, archive: nil)
         let name = try archiveName(stamp)
         let manifest = DiffManifest(
             format: DiffManifest.format, workload: context.workload.name, baseline: baseline?.id, baselineArchive: baseline?.archive, snapshot: snapshot.id,

@@ -60,10 +60,10 @@ public struct CommandRunner: Sendable {
                     let stdout = LineCollector(onLine: onLine), stderr = LineCollector(onLine: onLine)
                     let stderrDone = DispatchSemaphore(value: 0)
                     Thread {
-                        stderr.drain(FileHandle(fileDescriptor: child.stderr, closeOnDealloc: true))
+                        stderr.drain(child.stderr)
                         stderrDone.signal()
                     }.start()
-                    stdout.drain(FileHandle(fileDescriptor: child.stdout, closeOnDealloc: true))
+                    stdout.drain(child.stdout)
                     stderrDone.wait()
                     child.waitUntilEnded()
                     ended.withLock { $0 = true }
@@ -93,9 +93,11 @@ private final class LineCollector: @unchecked Sendable {
 
     init(onLine: @escaping @Sendable (String) -> Void) { self.onLine = onLine }
 
-    func drain(_ handle: FileHandle) {
+    /// Reads the pipe `fd` to its end, then closes it.
+    func drain(_ fd: Int32) {
+        defer { close(fd) }
         while true {
-            let chunk = handle.availableData
+            let chunk = ChildProcess.readSome(fd)
             if chunk.isEmpty { break }
             buffer.append(chunk)
             while let newline = buffer.firstIndex(of: 0x0A) {

@@ -109,13 +109,36 @@ public struct ChildProcess: Sendable {
         let errors = Mutex(Data())
         let done = DispatchSemaphore(value: 0)
         Thread {
-            let data = FileHandle(fileDescriptor: child.stderr, closeOnDealloc: true).readDataToEndOfFile()
+            let data = readAll(child.stderr)
             errors.withLock { $0 = data }
             done.signal()
         }.start()
-        let output = FileHandle(fileDescriptor: child.stdout, closeOnDealloc: true).readDataToEndOfFile()
+        let output = readAll(child.stdout)
         done.wait()
         return (child.wait(), output, errors.withLock { $0 })
+    }
+
+    /// What the pipe `fd` has now (up to 64 KiB, waiting for some), empty at its end or on an
+    /// error; a read a signal interrupts is retried. Not `FileHandle`: its reads are `try!` and
+    /// stop the process on EINTR, which a child's SIGCHLD can cause.
+    public static func readSome(_ fd: Int32) -> Data {
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if got >= 0 { return Data(buffer[..<got]) }
+            if errno != EINTR { return Data() }
+        }
+    }
+
+    /// Reads the pipe `fd` to its end and closes it.
+    public static func readAll(_ fd: Int32) -> Data {
+        defer { close(fd) }
+        var all = Data()
+        while true {
+            let chunk = readSome(fd)
+            if chunk.isEmpty { return all }
+            all.append(chunk)
+        }
     }
 
     private static func spawnError(_ arguments: [String], _ code: Int32) -> FerryError {

@@ -16,8 +16,9 @@ extension HTTPField.Name {
 /// middleware and the source plugin: status, final headers and body bytes, exactly as the
 /// slower path sent them the first time.
 ///
-/// Only answers a source marked `cacheable` (read from the live build) for a workload whose
-/// surfaces are public are kept, 200s and 304s with a body small enough to hold. They are kept
+/// Only answers a source marked `cacheable` (read from the live build, or from files it names in
+/// `madeFrom`) for a workload whose surfaces are public are kept, 200s and 304s with a body small
+/// enough to hold, within one memory budget for all workloads. They are kept
 /// per workload for one live build and one spec (`Engine.knownPublicLiveBuild`): a switch of
 /// builds or an `apply` that changed anything makes every kept answer of the old one unused,
 /// and the first request after it takes the slower path again and fills the new shelf.
@@ -40,11 +41,11 @@ final class SurfaceAnswers: Sendable {
 
     /// Bodies up to this size are kept (npm's and composer's documents, site files).
     static let largestBody = BuildMemo.smallFileLimit
-    /// Bytes of bodies kept per workload.
+    /// Bytes of bodies kept, all workloads together.
     let budget: Int
     let mounts: Set<String>
     private let engine: Engine
-    private let shelves = Mutex<[String: Shelf]>([:])
+    private let state = Mutex<(shelves: [String: Shelf], bytes: Int)>(([:], 0))
     private let fastAnswers = Atomic<Int>(0)
 
     init(engine: Engine, budget: Int = BuildMemo.defaultByteBudget) {
@@ -59,13 +60,20 @@ final class SurfaceAnswers: Sendable {
     /// The kept answer to `request`, or nil when it must take the slower path.
     func answer(to request: HTTPRequest) -> Answer? {
         guard request.method == .get || request.method == .head, let path = request.path,
-              let name = Self.workload(in: path, mounts: mounts), let (live, epoch) = engine.knownPublicLiveBuild(name),
-              let key = Self.key(request)
+              let name = Self.workload(in: path, mounts: mounts), let key = Self.key(request)
         else { return nil }
-        let found = shelves.withLock { shelves -> Answer? in
-            guard let shelf = shelves[name] else { return nil }
+        guard let (live, epoch) = engine.knownPublicLiveBuild(name) else {
+            // Deleted, made private or switched: what was kept for it is no use any more.
+            state.withLock { state in
+                if let shelf = state.shelves.removeValue(forKey: name) { state.bytes -= shelf.bytes }
+            }
+            return nil
+        }
+        let found = state.withLock { state -> Answer? in
+            guard let shelf = state.shelves[name] else { return nil }
             guard shelf.build === live, shelf.epoch == epoch else {
-                shelves[name] = nil
+                state.bytes -= shelf.bytes
+                state.shelves[name] = nil
                 return nil
             }
             return shelf.answers[key]
@@ -89,21 +97,28 @@ final class SurfaceAnswers: Sendable {
     /// Keeps the answer the slower path sent, under the build and epoch it was made for.
     func keep(_ answer: Answer, for request: HTTPRequest, workload name: String, build: LiveBuild, epoch: Int) {
         guard request.method == .get, answer.body.readableBytes <= Self.largestBody, let key = Self.key(request) else { return }
-        shelves.withLock { shelves in
+        state.withLock { state in
             // A shelf of another build or spec is replaced; `answer(to:)` checks both against
             // what is live, so an answer that lost a race with a switch is never sent.
-            var shelf = shelves[name] ?? Shelf(build: build, epoch: epoch)
-            if shelf.build !== build || shelf.epoch != epoch { shelf = Shelf(build: build, epoch: epoch) }
+            var shelf = state.shelves[name] ?? Shelf(build: build, epoch: epoch)
+            if shelf.build !== build || shelf.epoch != epoch {
+                state.bytes -= shelf.bytes
+                shelf = Shelf(build: build, epoch: epoch)
+            }
             // A kept answer is replaced only by a newer one (its files changed since).
             if let old = shelf.answers[key] {
                 guard old.madeFrom != answer.madeFrom else { return }
                 shelf.bytes -= old.body.readableBytes
+                state.bytes -= old.body.readableBytes
                 shelf.answers[key] = nil
             }
-            guard shelf.bytes + answer.body.readableBytes <= budget else { return }
-            shelf.answers[key] = answer
-            shelf.bytes += answer.body.readableBytes
-            shelves[name] = shelf
+            let size = answer.body.readableBytes
+            if state.bytes + size <= budget {
+                shelf.answers[key] = answer
+                shelf.bytes += size
+                state.bytes += size
+            }
+            state.shelves[name] = shelf
         }
     }
 
