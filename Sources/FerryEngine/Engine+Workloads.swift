@@ -122,13 +122,13 @@ extension Engine {
 
     /// The build a workload serves now, with its manifest; cached until `current` moves.
     /// The live build of a workload whose surfaces are open to all, as `liveBuild` last found it
-    /// while no build was switched since, with the count of spec changes (`apply`) so far: an
+    /// while none of its builds was switched since, with the count of spec changes (`apply`) so far: an
     /// answer kept under that build and count is still the answer. Never touches the disk or
     /// the database, so an event loop may ask; nil means "take the slower path".
     public func knownPublicLiveBuild(_ name: String) -> (live: LiveBuild, epoch: Int)? {
         let epoch = surfaceEpoch.load(ordering: .acquiring)
         guard surfaceAccess.withLock({ $0[name] }) == .public,
-              let cached = liveBuilds.withLock({ $0[name] }), cached.switches == activator.switches, let live = cached.live
+              let cached = liveBuilds.withLock({ $0[name] }), cached.switches == activator.switches(of: name), let live = cached.live
         else { return nil }
         return (live, epoch)
     }
@@ -136,7 +136,7 @@ extension Engine {
     public func liveBuild(_ name: String) -> LiveBuild? {
         // Serving asks on every request: while no build was switched since the last look, the
         // answer (and the live build's index and memo) comes from memory, not from readlink.
-        let switches = activator.switches
+        let switches = activator.switches(of: name)
         if let cached = liveBuilds.withLock({ $0[name] }), cached.switches == switches { return cached.live }
         let live = activator.liveBuildID(workload: name).flatMap { id -> LiveBuild? in
             if let cached = liveBuilds.withLock({ $0[name] })?.live, cached.id == id { return cached }

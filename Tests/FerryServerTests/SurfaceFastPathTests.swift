@@ -79,6 +79,25 @@ import Testing
         }
     }
 
+    @Test func anotherWorkloadGoingLiveLeavesTheKeptAnswersAlone() async throws {
+        try await TestFerry.run { client, _, temp in
+            let repo = try GitRepo(in: temp)
+            try repo.commit(["public/index.html": "steady"])
+            try await client.apply(siteWorkload("steady", repo: repo))
+            try await client.apply(siteWorkload("busy", repo: repo))
+            _ = try await client.run("steady")
+            _ = try await client.run("busy")
+            _ = try await client.get("/sites/steady/")
+            let before = try await keptAnswers(client)
+            try repo.commit(["public/index.html": "busy, new build"])
+            let live = try await client.json("/api/workloads/busy")["status"]?["liveBuildID"]
+            _ = try await client.run("busy")
+            #expect(try await client.json("/api/workloads/busy")["status"]?["liveBuildID"] != live, "busy switched builds")
+            #expect(String(buffer: try await client.get("/sites/steady/").body) == "steady")
+            #expect(try await keptAnswers(client) == before + 1, "busy's switch did not cost steady its kept answer")
+        }
+    }
+
     @Test func aSurfaceMadePrivateStopsBeingAnsweredFromMemory() async throws {
         try await TestFerry.run(configure: { $0.auth.mode = .token }) { client, engine, temp in
             let repo = try GitRepo(in: temp)

@@ -16,13 +16,15 @@ public struct BuildActivator: Sendable {
 
     public init(paths: FerryPaths) { self.paths = paths }
 
-    /// Grows with every switch this activator makes (activate, deactivate): a reader that cached
-    /// what was live knows it is still right while this number is unchanged, without a readlink.
-    public var switches: Int { counter.value.load(ordering: .acquiring) }
+    /// Grows with every switch this activator makes for `workload` (activate, deactivate): a
+    /// reader that cached what was live knows it is still right while this number is unchanged,
+    /// without a readlink, whatever other workloads switch meanwhile.
+    public func switches(of workload: String) -> Int { counter.value(workload) }
 
     private final class SwitchCounter: Sendable {
-        let value = Atomic<Int>(0)
-        func bump() { value.add(1, ordering: .releasing) }
+        private let counts = Mutex<[String: Int]>([:])
+        func value(_ workload: String) -> Int { counts.withLock { $0[workload] ?? 0 } }
+        func bump(_ workload: String) { counts.withLock { $0[workload, default: 0] += 1 } }
     }
 
     public func activate(workload: String, buildID: String) throws {
@@ -37,7 +39,7 @@ public struct BuildActivator: Sendable {
             unlink(temporary.path)
             throw FerryError(.internal, "cannot switch \(current.path): \(reason)")
         }
-        counter.bump()
+        counter.bump(workload)
     }
 
     /// The build id `current` points to, or nil when the link is missing or points elsewhere.
@@ -53,7 +55,7 @@ public struct BuildActivator: Sendable {
     /// Removes `current` (used when a workload is deleted).
     public func deactivate(workload: String) {
         unlink(paths.current(workload).path)
-        counter.bump()
+        counter.bump(workload)
     }
 
     /// Deletes the files of builds beyond the `keep` newest, never the live one. Returns the
