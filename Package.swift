@@ -153,7 +153,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore"], swiftSettings: strict),
-        .testTarget(name: "FerryStoreTests", dependencies: ["FerryStore"], swiftSettings: strict),
+        .testTarget(name: "FerryStoreTests", dependencies: ["FerryStore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(name: "FerryEngineTests", dependencies: ["FerryEngine", "StaticSiteSource", "ManualTrigger"], swiftSettings: strict),
         .target(name: "FerryTestSupport", dependencies: ["FerryEngine"], path: "Tests/FerryTestSupport", swiftSettings: strict),
         .target(

@@ -15,7 +15,7 @@
 #      manifest (sha256 of every file), verification and activation;
 #   3. CHANGED plugins get a new version upstream; `deploy` = discover (feed) → update (only
 #      those) → build (the rest hard-linked from the previous build) → verify → activate;
-#   4. wrk -t2 -c32 against one p2 file, Ferry then nginx (root = Ferry's live build), RUNS rounds.
+#   4. wrk -t2 -c32 against one p2 file, Ferry then nginx (serving a copy of the same bytes), RUNS rounds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -82,7 +82,7 @@ timed() {
 }
 hwm() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$FERRY_PID/status"; }
 build_meta() {
-    python3 - "$(build_root "$tmp/data" "$NAME")/manifest.json" <<'PY'
+    python3 - "$(live_file "$tmp/data" "$NAME" manifest.json)" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
 c, t = m["counts"], m["timings"]
@@ -103,7 +103,7 @@ note "full build"
 t_build="$(timed build)"
 rss_build="$(hwm)"
 full_meta="$(build_meta)"
-disk="$(du -sh "$(build_root "$tmp/data" "$NAME")" | cut -f1)"
+disk="$(python3 -c "print(f'{$(live_bytes "$tmp/data" "$NAME") / 1048576:.0f}M')")"
 
 curl -fs -X POST "$UP/control/bump?count=$CHANGED" >/dev/null
 note "incremental deploy after $CHANGED packages changed"
@@ -112,9 +112,10 @@ rss_incr="$(hwm)"
 incr_meta="$(build_meta)"
 
 # p2 requests/s: one package's p2 file from Ferry and from nginx serving Ferry's live build.
-root="$(build_root "$tmp/data" "$NAME")"
 path="p2/wp-plugin/plugin-00042.json"
-[ -f "$root/$path" ] || die "no $path in the live build"
+root="$tmp/peer"
+mkdir -p "$root/p2/wp-plugin"
+cp "$(live_file "$tmp/data" "$NAME" "$path")" "$root/$path" || die "no $path in the live build"
 nginx_port="$(free_port)"
 mkdir -p "$tmp/nginx/logs" "$tmp/nginx/temp"
 cat >"$tmp/nginx/nginx.conf" <<CONF

@@ -108,11 +108,26 @@ PY
     return 1
 }
 
-# build_root DATA NAME: the directory of the live build's files: <data>/workloads/<name>/current/content
-# (or current itself, the layout before builds had a content/ folder).
-build_root() {
-    local current="$1/workloads/$2/current"
-    if [ -d "$current/content" ]; then echo "$current/content"; else echo "$current"; fi
+# live_file DATA NAME PATH: where the bytes of PATH in the live build of NAME are: its object in
+# <data>/objects (builds are manifests of content-addressed objects; nothing else is a tree).
+live_file() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+data, name, path = sys.argv[1:]
+manifest = json.load(open(f"{data}/workloads/{name}/current/manifest.json"))
+entry = next((f for f in manifest["files"] if f["path"] == path), None)
+print(f"{data}/objects/sha256/{entry['sha256'][:2]}/{entry['sha256'][2:]}" if entry else f"{data}/missing/{path}")
+PY
+}
+
+# live_bytes DATA NAME: bytes the objects of the live build of NAME take on disk, each once.
+live_bytes() {
+    python3 - "$1" "$2" <<'PY'
+import json, os, sys
+data, name = sys.argv[1:]
+manifest = json.load(open(f"{data}/workloads/{name}/current/manifest.json"))
+print(sum(os.stat(f"{data}/objects/sha256/{s[:2]}/{s[2:]}").st_blocks * 512 for s in {f["sha256"] for f in manifest["files"]}))
+PY
 }
 
 # stop_pid PID: SIGTERM, then SIGKILL after 5 s; never fails.

@@ -91,18 +91,18 @@ YAML
 for workload in "$NAME" bench-p2 bench-npm; do
     wait_deployed "$workload" 120 || die "$workload was not deployed within 120 s of the apply"
 done
-root="$(build_root "$tmp/data" "$NAME")"
-[ -f "$root/index.html" ] || die "no $root/index.html after the deploy"
+index_file="$(live_file "$tmp/data" "$NAME" index.html)"
+[ -f "$index_file" ] || die "no index.html in the live build after the deploy"
 p2_path="p2/wp-plugin/plugin-00042.json"
-p2_root="$(build_root "$tmp/data" bench-p2)"
-[ -f "$p2_root/$p2_path" ] || die "no $p2_path in bench-p2's live build"
+p2_file="$(live_file "$tmp/data" bench-p2 "$p2_path")"
+[ -f "$p2_file" ] || die "no $p2_path in bench-p2's live build"
 
 # What nginx serves: the same bytes, as files in a folder of their own (the packument as Ferry
 # answers it, since a registry rewrites the stored one).
 peer="$tmp/peer"
 mkdir -p "$peer/p2/wp-plugin"
-cp "$root/index.html" "$peer/index.html"
-cp "$p2_root/$p2_path" "$peer/$p2_path"
+cp "$index_file" "$peer/index.html"
+cp "$p2_file" "$peer/$p2_path"
 cp "$tmp/storage/bench-pkg/bench-pkg-1.0.0.tgz" "$peer/bench-pkg-1.0.0.tgz"
 curl -fs "$FERRY_URL/npm/bench-npm/bench-pkg" -o "$peer/bench-pkg.json" || die "Ferry did not answer the packument"
 
@@ -173,7 +173,7 @@ for doc in "${documents[@]}"; do
     SIZE[$name]="$(wc -c <"$tmp/$name.ferry")"
     note "$name: ${SIZE[$name]} bytes, the same from Ferry and nginx"
 done
-cmp -s "$tmp/site.ferry" "$root/index.html" || die "Ferry's index.html differs from the build's"
+cmp -s "$tmp/site.ferry" "$index_file" || die "Ferry's index.html differs from the build's"
 ferry_url="$FERRY_URL/sites/$NAME/index.html"
 size="${SIZE[site]}"
 sizes="site ${SIZE[site]}, p2 ${SIZE[p2]}, packument ${SIZE[packument]}, tarball ${SIZE[tarball]}"

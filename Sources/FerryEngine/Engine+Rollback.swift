@@ -4,7 +4,8 @@ import Foundation
 
 extension Engine {
     /// Makes an earlier build live again: the one of deploy `to`, or else the newest earlier
-    /// build that still exists. The build is fully verified first; a build that fails is refused
+    /// build that still exists. Every object of the build must be there first (they were hashed
+    /// when written; the scrub re-checks them); a build that fails is refused
     /// and what is live stays as it is.
     public func rollback(workload name: String, to deployID: String? = nil) throws -> Deploy {
         let workload = try self.workload(name)
@@ -25,7 +26,9 @@ extension Engine {
         }
         if target.prunedAt != nil { throw FerryError(.conflict, "build \(target.id) was removed by retention") }
         if target.id == live { throw FerryError(.conflict, "build \(target.id) is already live") }
-        if let problem = ManifestVerifier.problem(in: paths.build(name, target.id), depth: .full) {
+        let problem = liveBuilds.problem(of: target.id)
+            ?? ManifestVerifier.problem(in: paths.build(name, target.id), objects: ObjectStore(root: paths.objects), depth: .present)
+        if let problem {
             throw FerryError(.conflict, "build \(target.id) fails verification and cannot go live: \(problem)")
         }
         try dispatcher.dispatch(DispatchRequest(

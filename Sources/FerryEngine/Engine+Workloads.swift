@@ -70,7 +70,7 @@ extension Engine {
         try database.deleteWorkload(name, now: now())
         activator.deactivate(workload: name)
         try? FileManager.default.removeItem(at: paths.workload(name))
-        _ = liveBuilds.withLock { $0.removeValue(forKey: name) }
+        liveBuilds.forget(name)
         _ = sourceKinds.withLock { $0.removeValue(forKey: name) }
         _ = surfaceAccess.withLock { $0.removeValue(forKey: name) }
         _ = surfaceContexts.withLock { $0.removeValue(forKey: name) }
@@ -127,23 +127,11 @@ extension Engine {
     /// the database, so an event loop may ask; nil means "take the slower path".
     public func knownPublicLiveBuild(_ name: String) -> (live: LiveBuild, epoch: Int)? {
         let epoch = surfaceEpoch.load(ordering: .acquiring)
-        guard surfaceAccess.withLock({ $0[name] }) == .public,
-              let cached = liveBuilds.withLock({ $0[name] }), cached.switches == activator.switches(of: name), let live = cached.live
-        else { return nil }
+        guard surfaceAccess.withLock({ $0[name] }) == .public, let live = liveBuilds.known(name) else { return nil }
         return (live, epoch)
     }
 
-    public func liveBuild(_ name: String) -> LiveBuild? {
-        // Serving asks on every request: while no build was switched since the last look, the
-        // answer (and the live build's index and memo) comes from memory, not from readlink.
-        let switches = activator.switches(of: name)
-        if let cached = liveBuilds.withLock({ $0[name] }), cached.switches == switches { return cached.live }
-        let live = activator.liveBuildID(workload: name).flatMap { id -> LiveBuild? in
-            if let cached = liveBuilds.withLock({ $0[name] })?.live, cached.id == id { return cached }
-            guard let manifest = try? ManifestBuilder.read(from: paths.build(name, id)) else { return nil }
-            return LiveBuild(id: id, directory: paths.buildContent(name, id), manifest: manifest)
-        }
-        liveBuilds.withLock { $0[name] = (switches, live) }
-        return live
-    }
+    /// Serving asks on every request: while no build was switched since the last look, the
+    /// answer (and the live build's index and memo) comes from memory, not from readlink.
+    public func liveBuild(_ name: String) -> LiveBuild? { liveBuilds.live(name) }
 }

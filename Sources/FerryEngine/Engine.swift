@@ -25,6 +25,10 @@ public final class Engine: Sendable {
         public var retentionInterval: Duration = .seconds(3600)
         /// Whether the retention service runs. Off, tests call `retention.pass()` themselves.
         public var runsRetention = true
+        /// How often the scrub re-hashes every live build's objects, and how many bytes a second
+        /// it may read doing it (the scrub runs with retention).
+        public var scrubInterval: Duration = .seconds(24 * 3600)
+        public var scrubBytesPerSecond: Int? = 32 << 20
         /// Whether the reconciler runs as a service. Off, passes happen only when called
         /// (`reconciler.pass()`): for maintenance, and for tests that drive each pass.
         public var runsReconciler = true
@@ -63,6 +67,8 @@ public final class Engine: Sendable {
     public let runner: JobRunner
     public let reconciler: Reconciler
     public let retention: RetentionService
+    /// Re-hashes live builds' objects in the background.
+    public let scrubber: ObjectScrubber
     /// One task per watched binding (schedule, registry-poll, log-scan).
     public let watchers: WatchSupervisor
     public let activator: BuildActivator
@@ -85,8 +91,8 @@ public final class Engine: Sendable {
     let runsRetention: Bool
     let now: @Sendable () -> Date
     public let logger: Logger
-    /// What `liveBuild` last found per workload, with the activator's switch count at the time.
-    let liveBuilds = Mutex<[String: (switches: Int, live: LiveBuild?)]>([:])
+    /// Each workload's live build, loaded once per switch.
+    public let liveBuilds: LiveBuildCache
     /// Source kind per workload name, so serving a request needs no database read; kept
     /// current by `apply` and `delete`, the only ways a workload's kind changes.
     let sourceKinds = Mutex<[String: String]>([:])
@@ -102,16 +108,20 @@ public final class Engine: Sendable {
         do { try paths.prepare() } catch {
             throw FerryError(.unavailable, "cannot create the data directory \(paths.root.path): \(error)", cause: error)
         }
+        do { try BuildMigration(paths: paths, logger: logger).run() } catch {
+            throw FerryError(.unavailable, "cannot move the builds of \(paths.root.path) into the object store: \(error)", cause: error)
+        }
         let database = try FerryDatabase(path: paths.database.path)
         let secrets = try SecretBox(paths: paths, environment: ProcessInfo.processInfo.environment)
         let activator = BuildActivator(paths: paths)
+        let liveBuilds = LiveBuildCache(activator: activator, paths: paths, logger: logger)
         let lateDispatcher = Late<Dispatcher>()
         let notificationService = NotificationService(
             settings: configuration.notifications, database: database, http: configuration.http, now: now, logger: logger)
         let notifier = Notifier(
             settings: configuration.notifications, database: database, now: now, logger: logger, wake: { notificationService.wake() })
         let executor = JobExecutor(
-            database: database, registry: registry, paths: paths, activator: activator, retain: configuration.retain,
+            database: database, registry: registry, paths: paths, activator: activator, liveBuilds: liveBuilds, retain: configuration.retain,
             now: now, logger: logger, secrets: secrets, http: configuration.http,
             publicURL: String(configuration.publicURL.reversed().drop(while: { $0 == "/" }).reversed()),
             followUps: { job, requests in
@@ -126,12 +136,13 @@ public final class Engine: Sendable {
         self.registry = registry
         self.paths = paths
         self.activator = activator
+        self.liveBuilds = liveBuilds
         self.secrets = secrets
         self.access = AccessControl(database: database, now: now)
         self.runner = runner
         self.dispatcher = dispatcher
         self.reconciler = Reconciler(
-            database: database, registry: registry, dispatcher: dispatcher, activator: activator, paths: paths,
+            database: database, registry: registry, dispatcher: dispatcher, activator: activator, liveBuilds: liveBuilds, paths: paths,
             interval: configuration.reconcileInterval, recoveryAttempts: configuration.recoveryAttempts, now: now, logger: logger)
         self.validator = WorkloadValidator(registry: registry)
         self.http = configuration.http
@@ -142,6 +153,10 @@ public final class Engine: Sendable {
         self.retention = RetentionService(
             database: database, registry: registry, paths: paths, policy: configuration.retention,
             interval: configuration.retentionInterval, now: now, logger: logger)
+        self.scrubber = ObjectScrubber(
+            paths: paths, liveBuilds: liveBuilds,
+            workloads: { (try? database.workloads().map(\.name)) ?? [] },
+            interval: configuration.scrubInterval, bytesPerSecond: configuration.scrubBytesPerSecond, logger: logger)
         self.watchers = WatchSupervisor(
             database: database, registry: registry, dispatcher: dispatcher, secrets: secrets, http: configuration.http,
             paths: paths, clock: configuration.watchClock, logger: logger)
@@ -156,7 +171,7 @@ public final class Engine: Sendable {
 
     /// The long-running parts, for the application's ServiceGroup, each on `BlockingExecutor`.
     public var services: [any Service] {
-        let all: [any Service] = [runner, notifications] + (runsReconciler ? [reconciler] : []) + (runsWatchers ? [watchers] : []) + (runsRetention ? [retention] : [])
+        let all: [any Service] = [runner, notifications] + (runsReconciler ? [reconciler] : []) + (runsWatchers ? [watchers] : []) + (runsRetention ? [retention, scrubber] : [])
         return all.map { BlockingService(inner: $0) }
     }
 }

@@ -15,6 +15,11 @@ import Synchronization
 public final class DeliveryCommitter: Sendable {
     /// Deliveries in one transaction at most; a larger backlog takes several.
     public static let maxBatch = 256
+    /// How long a batch keeps waiting for a write lock another process holds (SQLite's busy
+    /// timeout gives up after 5 s each try) before its senders get 503 and retry: long enough
+    /// for a backup or a long transaction, shorter than a forge's delivery timeout would make
+    /// pointless.
+    public static let lockWait: TimeInterval = 9
 
     private struct Pending: Sendable {
         var event: Event
@@ -65,9 +70,10 @@ public final class DeliveryCommitter: Sendable {
     }
 
     private func commit(_ batch: [Pending]) {
-        let results: [Result<(event: Event, jobs: [Job]), any Error>]
+        let deadline = Date().addingTimeInterval(Self.lockWait)
+        var results: [Result<(event: Event, jobs: [Job]), any Error>] = []
         do {
-            results = try database.write { db in
+            results = try Self.whileLocked(until: deadline) { try database.write { db in
                 batch.map { p in
                     Result {
                         var stored: (event: Event, jobs: [Job]) = (p.event, [])
@@ -80,11 +86,23 @@ public final class DeliveryCommitter: Sendable {
                         return stored
                     }
                 }
-            }
+            } }
         } catch {
             for pending in batch { pending.continuation.resume(throwing: error) }
             return
         }
         for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+    }
+
+    /// Runs `body` again while it fails because another writer holds the file, until `deadline`;
+    /// then the failure is `unavailable` (503 with Retry-After), not an internal error.
+    static func whileLocked<T>(until deadline: Date, _ body: () throws -> T) throws -> T {
+        while true {
+            do { return try body() } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                if Date() >= deadline {
+                    throw FerryError(.unavailable, "the store is locked by another writer; retry later", cause: error)
+                }
+            }
+        }
     }
 }

@@ -40,7 +40,7 @@ import Testing
         let manifest = ContentManifest(
             buildID: "b", workload: "w", snapshot: 1, createdAt: Date(), counts: [:], timings: [:], packages: [:],
             files: [.init(path: "packages.json", size: 120, sha256: "x")])
-        #expect { try RepositoryValidator(root: root).validate(manifest, fresh: []) } throws: {
+        #expect { try RepositoryValidator(locate: { root.appendingPathComponent($0).path }).validate(manifest, fresh: []) } throws: {
             ($0 as? FerryError)?.message.contains("a/b is announced but its p2 files are missing") == true
         }
     }

@@ -1,3 +1,4 @@
+import Crypto
 import FerryCore
 import FerryTestSupport
 import Foundation
@@ -17,18 +18,20 @@ import Testing
 
         init() throws {
             temp = try TempDir()
-            let build = temp.url.appendingPathComponent("builds/b1", isDirectory: true)
-            try FileManager.default.createDirectory(at: build.appendingPathComponent("p2/acme"), withIntermediateDirectories: true)
+            let objects = temp.url.appendingPathComponent("objects", isDirectory: true)
             let p2 = Data(#"{"packages":{"acme/lib":[]}}"#.utf8)
-            try p2.write(to: build.appendingPathComponent("p2/acme/lib.json"))
+            let sha = Hex.string(SHA256.hash(data: p2))
+            let object = URL(fileURLWithPath: LiveBuild.objectPath(sha, in: objects.path))
+            try FileManager.default.createDirectory(at: object.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try p2.write(to: object)
             try Data(SurfacePathTests.secret.utf8).write(to: temp.url.appendingPathComponent("secret.json"))
             // The tampered entries point outside the build; a real manifest never lists such paths.
             let files = [
-                BuildManifest.File(path: "p2/acme/lib.json", size: Int64(p2.count), sha256: String(repeating: "a", count: 64)),
+                BuildManifest.File(path: "p2/acme/lib.json", size: Int64(p2.count), sha256: sha),
                 BuildManifest.File(path: "p2/../../../secret.json", size: 19, sha256: String(repeating: "b", count: 64)),
                 BuildManifest.File(path: "dists/../../../secret.json", size: 19, sha256: String(repeating: "c", count: 64)),
             ]
-            live = LiveBuild(id: "b1", directory: build, manifest: BuildManifest(buildID: "b1", workload: "wp", revision: nil, createdAt: "", files: files))
+            live = LiveBuild(id: "b1", objects: objects, manifest: BuildManifest(buildID: "b1", workload: "wp", revision: nil, createdAt: "", files: files))
         }
 
         func get(_ path: String) async -> SurfaceResponse {
@@ -56,7 +59,7 @@ import Testing
         let response = await repository.get("p2/acme/lib.json")
         #expect(response.status == 200)
         guard case .bytes(let bytes) = response.body else { Issue.record("a small p2 file is answered from memory"); return }
-        let onDisk = try Data(contentsOf: repository.live.directory.appendingPathComponent("p2/acme/lib.json"))
+        let onDisk = try Data(contentsOf: URL(fileURLWithPath: repository.live.location(of: try #require(repository.live.file("p2/acme/lib.json")))))
         #expect(Data(bytes) == onDisk)
         #expect(repository.live.memo.bytesKept == onDisk.count, "kept in the live build's memo")
     }

@@ -36,6 +36,7 @@ import Testing
             let outcome = try await ComposerRepoSource().run(
                 action: "deploy", revision: .git(branch: "v1.1.0", commit: pushed), params: .object([:]), context: step)
             guard case .built = outcome else { Issue.record("deploy returned \(outcome)"); return }
+            try step.finish()
             #expect(Set(try clientVersions(step, "acme/lib").keys).isSuperset(of: ["v1.0.0", "v1.1.0"]))
             #expect(try clientVersions(step, "acme/other")["v2.0.0"] == nil, "a repository the push did not name is not synced")
             #expect(wp.infoRequests.isEmpty, "WordPress is not asked after a push")

@@ -29,6 +29,7 @@ import Testing
         _ = try await source.run(action: "update", revision: nil, params: .object([:]), context: ctx)
         let step = try StepContext(ctx, build: "b1")
         _ = try await source.run(action: "build", revision: nil, params: .object([:]), context: step)
+        try step.finish()
 
         let versions = try clientVersions(step, "acme/lib")
         #expect(Set(versions.keys) == ["v1.0.0", "1.1.0", "1.x-dev"])
@@ -42,9 +43,9 @@ import Testing
 
         let dist = try #require(v1["dist"])
         #expect(dist["url"] == .string("http://127.0.0.1:8080/composer/w/dists/acme/lib/\(first).zip"))
-        let zip = try Data(contentsOf: step.buildDirectory.appendingPathComponent("dists/acme/lib/\(first).zip"))
+        let zip = try Data(contentsOf: step.file("dists/acme/lib/\(first).zip"))
         #expect(dist["shasum"] == .string(Insecure.SHA1.hash(data: zip).map { String(format: "%02x", $0) }.joined()))
-        let listing = try Shell.run(["unzip", "-l", step.buildDirectory.appendingPathComponent("dists/acme/lib/\(first).zip").path])
+        let listing = try Shell.run(["unzip", "-l", step.file("dists/acme/lib/\(first).zip").path])
         #expect(listing.contains("src/Lib.php"))
 
         let summary = try #require(try PackageSummary.load(ctx.records, "acme/lib"))

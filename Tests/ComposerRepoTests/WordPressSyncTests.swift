@@ -100,8 +100,8 @@ import Testing
             try wp.set("beta", .plugin(.init(version: "2.1", versions: ["2.0", "2.1"], lastUpdated: "2024-11-05 10:15am GMT")))
             let second = try await pipeline(ctx, build: "b2")
 
-            #expect(try Data(contentsOf: first.buildDirectory.appendingPathComponent("p2/wp-plugin/alpha.json"))
-                == Data(contentsOf: second.buildDirectory.appendingPathComponent("p2/wp-plugin/alpha.json")))
+            #expect(try Data(contentsOf: first.file("p2/wp-plugin/alpha.json"))
+                == Data(contentsOf: second.file("p2/wp-plugin/alpha.json")))
             #expect(try modified(second, "p2/wp-plugin/alpha.json") == before)
             #expect(try modified(second, "p2/wp-plugin/beta.json") > before)
             let meta = try second.json("manifest.json")
@@ -121,8 +121,8 @@ import Testing
             try wp.set("beta", .plugin(.init(version: "2.1", versions: ["2.0", "2.1"], lastUpdated: "2024-11-05 10:15am GMT")))
             let second = try await pipeline(ctx, build: "b2")
             // A client holding the first version revalidates with If-Modified-Since (whole seconds).
-            let before = try #require(HTTPDate.modified(first.buildDirectory.appendingPathComponent("p2/wp-plugin/beta.json").path))
-            let after = try #require(HTTPDate.modified(second.buildDirectory.appendingPathComponent("p2/wp-plugin/beta.json").path))
+            let before = try #require(first.entry("p2/wp-plugin/beta.json")?.modified)
+            let after = try #require(second.entry("p2/wp-plugin/beta.json")?.modified)
             #expect(after > before)
         }
     }
@@ -146,9 +146,10 @@ import Testing
             // …and a build made meanwhile still serves the previous data, byte for byte.
             let step = try StepContext(ctx, build: "b2")
             _ = try await source.run(action: "build", revision: nil, params: .object([:]), context: step)
+            try step.finish()
             #expect(try step.json("manifest.json")["snapshot"] == .number(1))
-            #expect(try Data(contentsOf: step.buildDirectory.appendingPathComponent("p2/wp-plugin/alpha.json"))
-                == Data(contentsOf: first.buildDirectory.appendingPathComponent("p2/wp-plugin/alpha.json")))
+            #expect(try Data(contentsOf: step.file("p2/wp-plugin/alpha.json"))
+                == Data(contentsOf: first.file("p2/wp-plugin/alpha.json")))
             #expect(try clientVersions(step, "wp-plugin/alpha")["9.9"] == nil)
         }
     }
@@ -202,6 +203,7 @@ import Testing
             #expect(try PackageSummary.load(ctx.records, "wp-plugin/alpha")?.active == false)
             let closedBuild = try StepContext(ctx, build: "b2")
             _ = try await source.run(action: "build", revision: nil, params: .object([:]), context: closedBuild)
+            try closedBuild.finish()
             #expect(!closedBuild.exists("p2/wp-plugin/alpha.json"))
 
             try wp.set("alpha", .plugin(alpha))
@@ -215,7 +217,7 @@ import Testing
     }
 }
 
-private func modified(_ step: StepContext, _ path: String) throws -> Date {
-    let attributes = try FileManager.default.attributesOfItem(atPath: step.buildDirectory.appendingPathComponent(path).path)
-    return try #require(attributes[.modificationDate] as? Date)
+/// The path's Last-Modified as the build records it.
+private func modified(_ step: StepContext, _ path: String) throws -> Int64 {
+    try #require(step.entry(path)?.modified)
 }

@@ -34,8 +34,10 @@ import Testing
 
         // What was live is still live, and verifies, byte for byte.
         #expect(BuildActivator(paths: paths).liveBuildID(workload: "big") == v1Build)
-        #expect(ManifestVerifier.problem(in: paths.current("big"), depth: .full) == nil)
-        #expect(try String(contentsOf: paths.current("big").appendingPathComponent("content/index.html"), encoding: .utf8) == "version one")
+        let objects = ObjectStore(root: paths.objects)
+        #expect(ManifestVerifier.problem(in: paths.current("big"), objects: objects, depth: .full) == nil)
+        let index = try #require(try ManifestBuilder.read(from: paths.current("big")).files.first { $0.path == "index.html" })
+        #expect(try String(contentsOfFile: objects.path(index.sha256), encoding: .utf8) == "version one")
 
         let restarted = try FerryProcess(dataDirectory: data)
         try restarted.start()
@@ -55,7 +57,7 @@ import Testing
         // The half-written build was removed at start-up: every build left is complete and verifies.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: paths.builds("big").path)
         for build in leftovers {
-            #expect(ManifestVerifier.problem(in: paths.build("big", build), depth: .full) == nil, "\(build) is incomplete")
+            #expect(ManifestVerifier.problem(in: paths.build("big", build), objects: objects, depth: .full) == nil, "\(build) is incomplete")
         }
     }
 }

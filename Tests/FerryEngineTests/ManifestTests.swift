@@ -3,8 +3,9 @@ import FerryEngine
 import Foundation
 import Testing
 
-/// `ManifestBuilder` and `ManifestVerifier`: a build is trusted only as far as it matches the
-/// manifest of every file, its size and its sha256.
+/// `BuildAssembler`, `ObjectStore` and `ManifestVerifier`: a build is the list of its paths with
+/// the object holding each one's bytes, named by their sha256; it is trusted only as far as
+/// every object is there and still hashes to its name.
 @Suite struct ManifestTests {
     static let now = Date(timeIntervalSince1970: 1_750_000_000)
     static let files = [
@@ -15,61 +16,102 @@ import Testing
         "a-z.css": "body{}",
     ]
 
-    func scan(_ dir: URL) throws -> BuildManifest {
-        try ManifestBuilder.scan(dir, buildID: "b1", workload: "docs", revision: Revision(id: "abc1234"), meta: .object(["k": .number(1)]), now: Self.now)
+    /// A data dir's pieces under `root`: the object store and one build folder's content.
+    struct Layout {
+        let root: URL
+        var objects: ObjectStore { ObjectStore(root: root.appendingPathComponent("objects")) }
+        var build: URL { root.appendingPathComponent("builds/b1") }
+        var content: URL { build.appendingPathComponent(BuildManifest.contentFolder) }
     }
 
-    /// The folder of a build that holds its files (the manifest sits beside it).
-    func content(_ build: URL) -> URL { build.appendingPathComponent(BuildManifest.contentFolder) }
-
-    /// A build directory with `files` and its manifest written at `manifestTime`; file times are older.
-    func build(in root: URL, manifestTime: Date = now) throws -> URL {
-        let dir = root.appendingPathComponent("b1")
-        try Files.write(Self.files, in: content(dir))
-        for path in Self.files.keys { try Files.setModified(content(dir).appendingPathComponent(path), manifestTime.addingTimeInterval(-60)) }
-        try ManifestBuilder.write(try scan(content(dir)), to: dir)
-        try Files.setModified(dir.appendingPathComponent(BuildManifest.fileName), manifestTime)
-        return dir
+    func assemble(_ layout: Layout, base: BuildManifest? = nil, keep: [String] = [], id: String = "b1", now: Date = now) throws -> BuildAssembler.Result {
+        let baseline = BuildBaseline(base: base, objects: layout.objects.root)
+        for path in keep { baseline.keep(path) }
+        return try BuildAssembler(objects: layout.objects).assemble(
+            content: layout.content, baseline: baseline, buildID: id, workload: "docs", revision: Revision(id: "abc1234"),
+            meta: .object(["k": .number(1)]), now: now, progress: { _, _ in })
     }
 
-    @Test func scanListsEveryRegularFileSortedWithSizeAndSHA256() throws {
+    /// A finished build of `files`, its manifest written beside where its content was.
+    func build(in root: URL) throws -> (Layout, BuildManifest) {
+        let layout = Layout(root: root)
+        try Files.write(Self.files, in: layout.content)
+        let manifest = try assemble(layout).manifest
+        try ManifestBuilder.write(manifest, to: layout.build)
+        return (layout, manifest)
+    }
+
+    @Test func everyWrittenFileIsListedSortedWithSizeAndSHA256AndStoredAsAnObject() throws {
         try withTemporaryDirectory { root in
-            let dir = root.appendingPathComponent("b1")
-            try Files.write(Self.files, in: dir)
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent("empty/folder"), withIntermediateDirectories: true)
-            let manifest = try scan(dir)
+            let layout = Layout(root: root)
+            try Files.write(Self.files, in: layout.content)
+            try FileManager.default.createDirectory(at: layout.content.appendingPathComponent("empty/folder"), withIntermediateDirectories: true)
+            let expected = try Files.sha256sum(Array(Self.files.keys), in: layout.content)
+            let made = try assemble(layout)
+            let manifest = made.manifest
 
             #expect(manifest.files.map(\.path) == ["a-z.css", "b.txt", "docs/guide.html", "docs/img/logo.svg", "index.html"])
-            let expected = try Files.sha256sum(Array(Self.files.keys), in: dir)
             for file in manifest.files {
                 #expect(file.sha256 == expected[file.path], "\(file.path)")
                 #expect(file.size == Int64(Self.files[file.path]!.utf8.count), "\(file.path)")
+                #expect(file.modified == Int64(Self.now.timeIntervalSince1970))
+                #expect(try String(contentsOfFile: layout.objects.path(file.sha256), encoding: .utf8) == Self.files[file.path])
             }
             #expect(manifest.totalBytes == Int64(Self.files.values.map(\.utf8.count).reduce(0, +)))
-            #expect(manifest.buildID == "b1")
-            #expect(manifest.workload == "docs")
-            #expect(manifest.revision == Revision(id: "abc1234"))
+            #expect(manifest.buildID == "b1" && manifest.workload == "docs" && manifest.revision == Revision(id: "abc1234"))
             #expect(manifest.meta == .object(["k": .number(1)]))
             #expect(manifest.createdAt == "2025-06-15T15:06:40Z")
+            #expect((made.put, made.stored, made.kept) == (5, 5, 0))
+            #expect(!FileManager.default.fileExists(atPath: layout.content.path), "the written files were moved, the folder removed")
         }
     }
 
-    @Test func aSiteFileNamedLikeTheManifestIsPublishedAndVerified() throws {
+    @Test func objectsAreReadOnlyAndStoredOnceHoweverManyFilesHaveTheBytes() throws {
         try withTemporaryDirectory { root in
-            let dir = try build(in: root)
-            try Files.write([BuildManifest.fileName: #"{"name": "a web app manifest"}"#], in: content(dir))
-            try ManifestBuilder.write(try scan(content(dir)), to: dir)
-            #expect(try scan(content(dir)).files.map(\.path).contains(BuildManifest.fileName))
-            #expect(ManifestVerifier.problem(in: dir, depth: .full) == nil)
+            let layout = Layout(root: root)
+            try Files.write(["a.txt": "same", "b/c.txt": "same"], in: layout.content)
+            let made = try assemble(layout)
+            #expect(made.stored == 1)
+            let sha = made.manifest.files[0].sha256
+            #expect(made.manifest.files.map(\.sha256) == [sha, sha])
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: layout.objects.path(sha))[.posixPermissions] as? Int)
+            #expect(mode & 0o222 == 0, "objects are never written again")
+            #expect(layout.objects.all() == [sha])
+        }
+    }
+
+    @Test func aBuildThatKeepsPathsStoresOnlyWhatItPutAndKeepsTheirTimes() throws {
+        try withTemporaryDirectory { root in
+            let (layout, first) = try build(in: root)
+            try Files.write(["index.html": "<h1>new home</h1>\n"], in: layout.content)
+            let later = Self.now.addingTimeInterval(0.2)  // the same second
+            let made = try assemble(layout, base: first, keep: ["a-z.css", "docs/guide.html", "index.html"], id: "b2", now: later)
+            #expect(made.manifest.files.map(\.path) == ["a-z.css", "docs/guide.html", "index.html"], "paths not kept are gone")
+            #expect((made.put, made.stored, made.kept) == (1, 1, 2))
+            let index = try #require(made.manifest.files.first { $0.path == "index.html" })
+            let before = try #require(first.files.first { $0.path == "index.html" })
+            #expect(index.modified! > before.modified!, "a changed file is dated after its previous version, even within one second")
+            #expect(made.manifest.files.first { $0.path == "a-z.css" } == first.files.first { $0.path == "a-z.css" })
+        }
+    }
+
+    @Test func aSiteFileNamedLikeTheManifestIsContentLikeAnyOther() throws {
+        try withTemporaryDirectory { root in
+            let layout = Layout(root: root)
+            try Files.write(Self.files.merging([BuildManifest.fileName: #"{"name": "a web app manifest"}"#]) { $1 }, in: layout.content)
+            let manifest = try assemble(layout).manifest
+            #expect(manifest.files.map(\.path).contains(BuildManifest.fileName))
+            try ManifestBuilder.write(manifest, to: layout.build)
+            #expect(try ManifestBuilder.read(from: layout.build) == manifest)
         }
     }
 
     @Test func aSymlinkInTheBuildIsRefused() throws {
         try withTemporaryDirectory { root in
-            let dir = root.appendingPathComponent("b1")
-            try Files.write(Self.files, in: dir)
-            try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("docs/passwd").path, withDestinationPath: "/etc/passwd")
-            let error = #expect(throws: FerryError.self) { try scan(dir) }
+            let layout = Layout(root: root)
+            try Files.write(Self.files, in: layout.content)
+            try FileManager.default.createSymbolicLink(atPath: layout.content.appendingPathComponent("docs/passwd").path, withDestinationPath: "/etc/passwd")
+            let error = #expect(throws: FerryError.self) { try assemble(layout) }
             #expect(error?.code == .failed)
             #expect(error?.message.contains("docs/passwd") == true)
         }
@@ -77,88 +119,72 @@ import Testing
 
     @Test func aSymlinkToAFolderIsRefusedToo() throws {
         try withTemporaryDirectory { root in
-            let dir = root.appendingPathComponent("b1")
-            try Files.write(Self.files, in: dir)
-            try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("outside").path, withDestinationPath: root.path)
-            #expect(throws: FerryError.self) { try scan(dir) }
+            let layout = Layout(root: root)
+            try Files.write(Self.files, in: layout.content)
+            try FileManager.default.createSymbolicLink(atPath: layout.content.appendingPathComponent("outside").path, withDestinationPath: root.path)
+            #expect(throws: FerryError.self) { try assemble(layout) }
         }
     }
 
     @Test func writeThenReadGivesTheSameManifestAndDigest() throws {
         try withTemporaryDirectory { root in
-            let dir = try build(in: root)
-            let read = try ManifestBuilder.read(from: dir)
-            #expect(read == (try scan(content(dir))))
-            #expect(ManifestBuilder.digest(read) == ManifestBuilder.digest(try scan(content(dir))))
+            let (layout, manifest) = try build(in: root)
+            let read = try ManifestBuilder.read(from: layout.build)
+            #expect(read == manifest)
+            #expect(ManifestBuilder.digest(read) == ManifestBuilder.digest(manifest))
             #expect(ManifestBuilder.digest(read).count == 64)
         }
     }
 
     @Test func theDigestFollowsTheContent() throws {
         try withTemporaryDirectory { root in
-            let dir = try build(in: root)
-            let before = ManifestBuilder.digest(try scan(content(dir)))
-            try Files.write(["index.html": "<h1>HOME</h1>\n"], in: content(dir))
-            #expect(ManifestBuilder.digest(try scan(content(dir))) != before)
+            let (layout, manifest) = try build(in: root)
+            try Files.write(Self.files.merging(["index.html": "<h1>HOME</h1>\n"]) { $1 }, in: layout.content)
+            #expect(ManifestBuilder.digest(try assemble(layout, id: "b2").manifest) != ManifestBuilder.digest(manifest))
         }
     }
 
     @Test func anUntouchedBuildVerifies() throws {
         try withTemporaryDirectory { root in
-            let dir = try build(in: root)
-            #expect(ManifestVerifier.problem(in: dir, depth: .quick) == nil)
-            #expect(ManifestVerifier.problem(in: dir, depth: .full) == nil)
+            let (layout, _) = try build(in: root)
+            #expect(ManifestVerifier.problem(in: layout.build, objects: layout.objects, depth: .present) == nil)
+            #expect(ManifestVerifier.problem(in: layout.build, objects: layout.objects, depth: .full) == nil)
         }
     }
 
-    @Test func aTruncatedFileIsNamed() throws {
+    @Test func aMissingOrTruncatedObjectIsNamed() throws {
         try withTemporaryDirectory { root in
-            let dir = try build(in: root)
-            let handle = try FileHandle(forWritingTo: content(dir).appendingPathComponent("docs/guide.html"))
+            let (layout, manifest) = try build(in: root)
+            let guide = try #require(manifest.files.first { $0.path == "docs/guide.html" })
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: layout.objects.path(guide.sha256))
+            let handle = try #require(FileHandle(forWritingAtPath: layout.objects.path(guide.sha256)))
             try handle.truncate(atOffset: 3)
             try handle.close()
-            let problem = try #require(ManifestVerifier.problem(in: dir, depth: .quick))
-            #expect(problem.contains("docs/guide.html"))
-            #expect(problem.contains("3 bytes"))
-        }
-    }
-
-    @Test func aMissingFileIsNamed() throws {
-        try withTemporaryDirectory { root in
-            let dir = try build(in: root)
-            try FileManager.default.removeItem(at: content(dir).appendingPathComponent("docs/img/logo.svg"))
-            #expect(ManifestVerifier.problem(in: dir, depth: .quick) == "docs/img/logo.svg is missing")
+            let problem = try #require(ManifestVerifier.problem(in: layout.build, objects: layout.objects, depth: .present))
+            #expect(problem.contains("docs/guide.html is missing"))
+            layout.objects.remove(guide.sha256)
+            #expect(ManifestVerifier.problem(in: layout.build, objects: layout.objects, depth: .present)?.contains("docs/guide.html") == true)
         }
     }
 
     @Test func aMissingManifestIsAProblem() throws {
         try withTemporaryDirectory { root in
-            let dir = try build(in: root)
-            try FileManager.default.removeItem(at: dir.appendingPathComponent(BuildManifest.fileName))
-            #expect(ManifestVerifier.problem(in: dir, depth: .quick) != nil)
-            #expect(ManifestVerifier.problem(in: dir, depth: .full) != nil)
+            let (layout, _) = try build(in: root)
+            try FileManager.default.removeItem(at: layout.build.appendingPathComponent(BuildManifest.fileName))
+            #expect(ManifestVerifier.problem(in: layout.build, objects: layout.objects, depth: .present) != nil)
         }
     }
 
-    @Test func quickHashesFilesChangedAfterTheManifest() throws {
+    @Test func fullFindsAnObjectWhoseBytesChangedInPlace() throws {
         try withTemporaryDirectory { root in
-            let dir = try build(in: root)
-            let file = content(dir).appendingPathComponent("index.html")
-            try Data("<h1>HOME</h1>\n".utf8).write(to: file)
-            try Files.setModified(file, Self.now.addingTimeInterval(5))
-            #expect(ManifestVerifier.problem(in: dir, depth: .quick) == "index.html does not match its sha256 in the manifest")
-        }
-    }
-
-    @Test func fullFindsAContentChangeEvenWithTheOldModificationTime() throws {
-        try withTemporaryDirectory { root in
-            let dir = try build(in: root)
-            let file = content(dir).appendingPathComponent("index.html")
-            let oldTime = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date)
-            try Data("<h1>HOME</h1>\n".utf8).write(to: file)
-            try Files.setModified(file, oldTime)
-            #expect(ManifestVerifier.problem(in: dir, depth: .quick) == nil, "quick trusts files older than the manifest")
-            #expect(ManifestVerifier.problem(in: dir, depth: .full) == "index.html does not match its sha256 in the manifest")
+            let (layout, manifest) = try build(in: root)
+            let index = try #require(manifest.files.first { $0.path == "index.html" })
+            let path = layout.objects.path(index.sha256)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+            try Data("<h1>HOME</h1>\n".utf8).write(to: URL(fileURLWithPath: path))
+            #expect(ManifestVerifier.problem(in: layout.build, objects: layout.objects, depth: .present) == nil, "same size: present trusts it")
+            #expect(ManifestVerifier.problem(in: layout.build, objects: layout.objects, depth: .full) == "index.html does not match its sha256 in the manifest")
+            #expect(!layout.objects.verify(index.sha256))
         }
     }
 }

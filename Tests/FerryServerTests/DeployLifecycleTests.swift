@@ -42,7 +42,7 @@ import Testing
 
             let w = try await client.json("/api/workloads/site")
             #expect(w[path: "status.liveRevision"] == .string(v1))
-            #expect(ManifestVerifier.problem(in: engine.paths.current("site"), depth: .full) == nil)
+            #expect(ManifestVerifier.problem(in: engine.paths.current("site"), objects: ObjectStore(root: engine.paths.objects), depth: .full) == nil)
         }
     }
 

@@ -1,6 +1,7 @@
 import FerryCore
 import FerryEngine
 import FerryServer
+import FerryStore
 import FerryTestSupport
 import Foundation
 import HTTPTypes
@@ -13,22 +14,24 @@ import Testing
 /// other request keeps being served, and the deliveries are accepted once the lock is free,
 /// those that waited together in one transaction.
 @Suite(.offPool) struct StoreContentionTests {
-    /// A second process holding `BEGIN IMMEDIATE` on the store until its stdin is closed.
+    /// A second process holding `BEGIN IMMEDIATE` on the store until its stdin is closed, or for
+    /// `seconds` at most: a slow run must not hold it past what the server waits for a lock
+    /// (`DeliveryCommitter.lockWait`), or the test would measure the timeout, not the waiting.
     final class WriteLockHolder: Sendable {
         let process = Process()
         private let input = Pipe()
         private let output = Pipe()
 
-        init(database: URL) throws {
+        init(database: URL, seconds: Double = 0.6 * DeliveryCommitter.lockWait) throws {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", "-c", """
-                import sqlite3, sys
+                import select, sqlite3, sys
                 db = sqlite3.connect(sys.argv[1], isolation_level=None)
                 db.execute("BEGIN IMMEDIATE")
                 print("locked", flush=True)
-                sys.stdin.read()
+                select.select([sys.stdin], [], [], float(sys.argv[2]))
                 db.execute("COMMIT")
-                """, database.path]
+                """, database.path, String(seconds)]
             process.standardInput = input
             process.standardOutput = output
             try process.run()

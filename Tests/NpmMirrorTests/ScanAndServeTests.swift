@@ -35,7 +35,7 @@ import Testing
     private func surface(_ fixture: MirrorFixture) -> (NpmMirrorSource, TestSurfaceContext, LiveBuild) {
         let spec = WorkloadSpec(name: "mirror", source: SourceRef(kind: NpmMirrorSource.kind, config: .object(["storage": .string("verdaccio")])))
         let context = TestSurfaceContext(workload: spec, volumes: ["verdaccio": fixture.storage], publicBase: "http://mirror.example:8080/npm/mirror")
-        let live = LiveBuild(id: "b1", directory: fixture.temp.url, manifest: BuildManifest(buildID: "b1", workload: "mirror", revision: nil, createdAt: "", files: [], meta: .null))
+        let live = LiveBuild(id: "b1", objects: fixture.temp.url, manifest: BuildManifest(buildID: "b1", workload: "mirror", revision: nil, createdAt: "", files: [], meta: .null))
         return (NpmMirrorSource(), context, live)
     }
 

@@ -12,6 +12,10 @@ public final class PluginTestContext: SourceContext {
     public let env: [String: String]
     public let root: URL
     public let buildDirectory: URL
+    /// No base: each action of a plain test context writes every file.
+    public let build: any BuildChanges
+    /// The object store builds made from this context go into (`finishBuild`).
+    public var objects: URL { root.appendingPathComponent("objects") }
     public let scratchDirectory: URL
     public let stateDirectory: URL
     public let artifactDirectory: URL
@@ -32,6 +36,7 @@ public final class PluginTestContext: SourceContext {
         var artifacts: [Artifact] = []
         var followUps: [(String, JSONValue)] = []
         var cancelled = false
+        var lastBuild: BuildManifest?
     }
     private let state = Mutex(State())
 
@@ -51,6 +56,7 @@ public final class PluginTestContext: SourceContext {
         let base = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("ferry-plugin-\(UUID().uuidString)")
         self.root = base
         buildDirectory = base.appendingPathComponent("build")
+        build = BuildBaseline(base: nil, objects: base.appendingPathComponent("objects"))
         scratchDirectory = base.appendingPathComponent("scratch")
         stateDirectory = base.appendingPathComponent("state")
         artifactDirectory = base.appendingPathComponent("artifacts")
@@ -61,6 +67,23 @@ public final class PluginTestContext: SourceContext {
 
     /// Removes the context's folders (build, scratch, state, artifacts).
     public func cleanUp() { try? FileManager.default.removeItem(at: root) }
+
+    /// The last build `finishBuild` made, which the next step's build starts from.
+    public var lastBuild: BuildManifest? {
+        get { state.withLock { $0.lastBuild } }
+        set { state.withLock { $0.lastBuild = newValue } }
+    }
+
+    /// Does what the engine does when a build action returns: moves the files written into
+    /// `content` into the object store and lists them with those kept from `baseline`.
+    @discardableResult
+    public func finishBuild(content: URL, baseline: BuildBaseline, id: String) throws -> BuildAssembler.Result {
+        let made = try BuildAssembler(objects: ObjectStore(root: objects)).assemble(
+            content: content, baseline: baseline, buildID: id, workload: workload.name, revision: nil, meta: .object([:]), now: Date(),
+            progress: { _, _ in })
+        lastBuild = made.manifest
+        return made
+    }
 
     public var logLines: [String] { state.withLock { $0.log } }
     public var progressNotes: [(fraction: Double?, note: String)] { state.withLock { $0.progress.map { (fraction: $0.0, note: $0.1) } } }

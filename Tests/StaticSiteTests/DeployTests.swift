@@ -19,7 +19,7 @@ import Testing
 
         #expect(try Fixtures.read(ctx.buildDirectory, "index.html") == "version one")
         #expect(try Fixtures.listing(ctx.buildDirectory) == ["index.html", "old.txt"])
-        #expect(outcome == .built(meta: .object(["commit": .string(first), "branch": .string("main"), "files": .number(2)])))
+        #expect(outcome == .built(meta: .object(["commit": .string(first), "branch": .string("main"), "files": .number(2), "folder": .string("."), "markdown": .bool(false)])))
         #expect(first != second)
     }
 

@@ -46,9 +46,9 @@ enum Fixtures {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var entries: [BuildManifest.File] = []
         for (path, content) in files {
-            let url = directory.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let data = Data(content.utf8)
+            let url = URL(fileURLWithPath: LiveBuild.objectPath(sha256(data), in: directory.path))
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
             entries.append(.init(path: path, size: Int64(data.count), sha256: sha256(data)))
         }
@@ -58,6 +58,9 @@ enum Fixtures {
         let manifest = BuildManifest(
             buildID: "b1", workload: "docs", revision: .git(branch: "main", commit: String(repeating: "a", count: 40)),
             createdAt: "2025-01-01T00:00:00Z", files: entries.sorted { $0.path < $1.path })
-        return LiveBuild(id: "b1", directory: directory, manifest: manifest)
+        // As the engine's: an object is served only while it still hashes to its name.
+        return LiveBuild(id: "b1", objects: directory, manifest: manifest) { entry in
+            FileManager.default.contents(atPath: LiveBuild.objectPath(entry.sha256, in: directory.path)).map(sha256) == entry.sha256
+        }
     }
 }

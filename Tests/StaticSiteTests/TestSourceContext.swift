@@ -14,6 +14,7 @@ final class TestSourceContext: SourceContext, @unchecked Sendable {
     let env: [String: String]
     let root: URL
     let buildDirectory: URL
+    var build: any BuildChanges { BuildBaseline(base: nil, objects: root.appendingPathComponent("objects")) }
     let scratchDirectory: URL
     let volumes: [String: URL] = [:]
     var stateDirectory: URL { root.appendingPathComponent("state", isDirectory: true) }

@@ -33,11 +33,10 @@ final class BrowseCache: Sendable {
         if let hit = entries.withLock({ $0[workload] }), hit.key == key { return hit.rows }
         let summaries = (try? context.records.all(PackageSummary.collection)) ?? []
         let rows: [Row] = summaries.compactMap { record in
-            guard let s = try? record.decode(PackageSummary.self), live.file("p2/\(s.name).json") != nil else { return nil }
-            let p2 = try? live.directory.appending(checked: "p2/\(s.name).json", what: "p2 file").path
+            guard let s = try? record.decode(PackageSummary.self), let p2 = live.file("p2/\(s.name).json") else { return nil }
             return Row(
                 name: s.name, type: s.type, description: s.description ?? "", latest: s.latest ?? "dev", installs: s.installsTotal,
-                installs30d: s.installs30d, updated: s.lastUpdated, modified: p2.flatMap(HTTPDate.modified))
+                installs30d: s.installs30d, updated: s.lastUpdated, modified: p2.modified.map(Int.init) ?? HTTPDate.modified(live.location(of: p2)))
         }
         entries.withLock { $0[workload] = Entry(key: key, rows: rows) }
         return rows

@@ -59,8 +59,8 @@ struct BrowserPages {
         guard name.wholeMatch(of: /[a-z0-9._-]+\/[a-z0-9._-]+/) != nil, live.file("p2/\(name).json") != nil else { return nil }
         var versions: [JSONValue] = []
         for file in ["p2/\(name).json", "p2/\(name)~dev.json"] {
-            guard let url = try? live.directory.appending(checked: file, what: "package name"),
-                  let data = FileManager.default.contents(atPath: url.path),
+            guard let entry = live.file(file), live.intact(entry),
+                  let data = FileManager.default.contents(atPath: live.location(of: entry)),
                   case .array(let list)? = JSONText.parse(data)?["packages"]?[name]
             else { continue }
             versions += P2Writer.expand(list)

@@ -81,9 +81,8 @@ struct ComposerSurface {
 
     private func file(_ entry: BuildManifest.File, _ request: SurfaceRequest) -> SurfaceResponse {
         let located: Located? = live.memo.value("composer-file:" + entry.path, cost: { $0?.bytes?.count ?? 0 }) {
-            guard let absolute = try? live.directory.appending(checked: entry.path, what: "build file").path,
-                  let modified = HTTPDate.modified(absolute)
-            else { return nil }
+            let absolute = live.location(of: entry)
+            guard live.intact(entry), let modified = entry.modified.map(Int.init) ?? HTTPDate.modified(absolute) else { return nil }
             let bytes = live.memo.wouldKeep(entry.size) ? FileManager.default.contents(atPath: absolute).map { Array($0) } : nil
             return Located(absolute: absolute, modified: modified, bytes: bytes?.count == Int(entry.size) ? bytes : nil)
         }

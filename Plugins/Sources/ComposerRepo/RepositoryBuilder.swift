@@ -6,10 +6,11 @@ import Foundation
 /// snapshot into the job's build directory, then validates the result; a build that fails
 /// validation throws, so the engine never activates it.
 ///
-/// Incremental: a package whose summary stamp equals the one recorded in the previous build's
-/// manifest is hard-linked from that build without reading its versions, and any freshly rendered
-/// file whose bytes equal the previous build's is linked instead of written, so unchanged files
-/// keep their bytes and their Last-Modified. Packages are read in pages, never all at once.
+/// Incremental: the build starts from the live one (`SourceContext.build`). A package whose
+/// summary stamp equals the one recorded in the live build's manifest is kept from it without
+/// reading its versions, and any freshly rendered file whose bytes equal the live build's is
+/// kept instead of written, so unchanged files keep their object and their Last-Modified, and
+/// the engine stores only what changed. Packages are read in pages, never all at once.
 struct RepositoryBuilder {
     let context: any SourceContext
     /// Whether packages.json names the advisories API (only when advisories are configured, so
@@ -28,25 +29,22 @@ struct RepositoryBuilder {
         self.init(context: context, announcesAdvisories: config.advisories != nil || config.proxy?.isEmpty == false, proxyPatterns: (config.proxy ?? []).flatMap(\.packages))
     }
     static let pageSize = 2000
-    static let lastBuildFile = "last-build.json"
-
-    private struct LastBuild: Codable { var content: String }
 
     private final class Output {
         let root: URL
-        let previousRoot: URL?
+        let base: any BuildChanges
         let previous: [String: ContentManifest.File]
         var files: [ContentManifest.File] = []
         var packages: [String: ContentManifest.Package] = [:]
         var madeDirs: Set<String> = []
         var linked = 0
         var written = 0
-        /// Paths written by this build (not linked): the validator reads these back.
+        /// Paths written by this build (not kept): the validator reads these back.
         var fresh: Set<String> = []
 
-        init(root: URL, previousRoot: URL?, previous: ContentManifest?) {
+        init(root: URL, base: any BuildChanges, previous: ContentManifest?) {
             self.root = root
-            self.previousRoot = previousRoot
+            self.base = base
             self.previous = Dictionary((previous?.files ?? []).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         }
 
@@ -63,37 +61,22 @@ struct RepositoryBuilder {
             madeDirs.insert(dir)
         }
 
-        /// Links the previous build's file when it has these exact bytes, else writes them (temp + rename).
+        /// Keeps the live build's file when it has these exact bytes, else writes them.
         func put(_ path: String, _ bytes: [UInt8]) throws {
             let sha = RepositoryBuilder.sha256(bytes)
             if let old = previous[path], old.sha256 == sha, try reuse(path) { return }
             try directory(for: path)
             let target = try target(path)
-            try Data(bytes).write(to: target, options: .atomic)
-            try advanceModificationTime(path, target)
+            try Data(bytes).write(to: target)
             files.append(.init(path: path, size: Int64(bytes.count), sha256: sha))
             fresh.insert(path)
             written += 1
         }
 
-        /// Last-Modified has whole seconds and the client revalidates with If-Modified-Since, so a
-        /// file that changed must be dated at least a second after its previous version, even when
-        /// two builds fall within one second.
-        private func advanceModificationTime(_ path: String, _ target: URL) throws {
-            guard let previousRoot, previous[path] != nil,
-                  let before = HTTPDate.modified(previousRoot.appendingPathComponent(path).path),
-                  let now = HTTPDate.modified(target.path), now <= before
-            else { return }
-            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: TimeInterval(before + 1))], ofItemAtPath: target.path)
-        }
-
-        /// Hard-links an unchanged file from the previous build; false when it is gone.
+        /// Keeps an unchanged file of the live build (nothing is read or written); false when
+        /// the live build does not have it.
         func reuse(_ path: String) throws -> Bool {
-            guard let old = previous[path], let previousRoot else { return false }
-            try directory(for: path)
-            do {
-                try FileManager.default.linkItem(at: previousRoot.appending(checked: path, what: "repository file"), to: target(path))
-            } catch { return false }
+            guard let old = previous[path], base.keep(path) else { return false }
             files.append(old)
             linked += 1
             return true
@@ -115,10 +98,8 @@ struct RepositoryBuilder {
         let clock = ContinuousClock()
         let started = clock.now
         let records = context.records
-        let previousRoot = (try? Data(contentsOf: context.stateDirectory.appendingPathComponent(Self.lastBuildFile)))
-            .flatMap { try? JSONDecoder().decode(LastBuild.self, from: $0) }.map { URL(fileURLWithPath: $0.content) }
-        let previous = previousRoot.flatMap { ContentManifest.read($0.appendingPathComponent(ContentManifest.fileName)) }
-        let out = Output(root: context.buildDirectory, previousRoot: previous == nil ? nil : previousRoot, previous: previous)
+        let previous = context.build.baseFile(ContentManifest.fileName).flatMap(ContentManifest.read)
+        let out = Output(root: context.buildDirectory, base: context.build, previous: previous)
         if let previous { context.log("previous build \(previous.buildID) (snapshot \(previous.snapshot)) is the base for reuse") }
 
         var counts = ["packages": 0, "versions": 0, "rendered": 0, "reused": 0, "inactive": 0, "pending": 0]
@@ -172,10 +153,12 @@ struct RepositoryBuilder {
         try manifest.encoded().write(to: context.buildDirectory.appendingPathComponent(ContentManifest.fileName), options: .atomic)
 
         context.progress(0.85, "validating \(out.files.count) files")
-        try RepositoryValidator(root: context.buildDirectory).validate(manifest, fresh: out.fresh)
-        let last = try JSONEncoder().encode(LastBuild(content: context.buildDirectory.path))
-        try last.write(to: context.stateDirectory.appendingPathComponent(Self.lastBuildFile), options: .atomic)
-        context.log("build \(buildID): \(names.count) packages (\(counts["rendered"]!) rendered, \(counts["reused"]!) reused), \(counts["inactive"]!) inactive left out, \(out.written) files written, \(out.linked) linked")
+        let root = context.buildDirectory, base = context.build
+        try RepositoryValidator { path in
+            let written = root.appendingPathComponent(path).path
+            return FileManager.default.fileExists(atPath: written) ? written : base.baseFile(path)?.path
+        }.validate(manifest, fresh: out.fresh)
+        context.log("build \(buildID): \(names.count) packages (\(counts["rendered"]!) rendered, \(counts["reused"]!) reused), \(counts["inactive"]!) inactive left out, \(out.written) files written, \(out.linked) kept")
         return .object([
             "snapshot": .number(Double(snapshot)),
             "packages": .number(Double(names.count)),
@@ -189,8 +172,7 @@ struct RepositoryBuilder {
 
     private func reusePackage(_ name: String, _ old: ContentManifest.Package, _ out: Output) throws -> Bool {
         // All or nothing: a half-linked package would be rendered over its own links.
-        guard let root = out.previousRoot, old.files.allSatisfy({ out.previous[$0] != nil && FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) })
-        else { return false }
+        guard old.files.allSatisfy({ out.previous[$0] != nil && out.base.baseFile($0) != nil }) else { return false }
         for path in old.files where try !out.reuse(path) { return false }
         out.packages[name] = old
         return true

@@ -5,11 +5,12 @@ import Foundation
 /// package it announces has its p2 files, every file the manifest lists is there with its size,
 /// and every file this build wrote reads back as the JSON it should be.
 struct RepositoryValidator {
-    let root: URL
+    /// Where a path of the new build can be read: written by this build, or kept from the live one.
+    let locate: (String) -> String?
 
     func validate(_ manifest: ContentManifest, fresh: Set<String>) throws {
         let byPath = Dictionary(manifest.files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
-        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent("packages.json").path),
+        guard let data = locate("packages.json").flatMap({ FileManager.default.contents(atPath: $0) }),
               let packages = JSONText.parse(data)
         else { throw invalid("packages.json is missing or not JSON") }
         guard packages["packages"]?.objectValue != nil else { throw invalid("packages.json has no \"packages\" object") }
@@ -28,8 +29,7 @@ struct RepositoryValidator {
             for path in entry.files where byPath[path] == nil { throw invalid("\(name): \(path) is not in the manifest") }
         }
         for file in manifest.files {
-            let path = root.appendingPathComponent(file.path).path
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            guard let path = locate(file.path), let attributes = try? FileManager.default.attributesOfItem(atPath: path),
                   (attributes[.size] as? NSNumber)?.int64Value == file.size
             else { throw invalid("\(file.path) is missing or not \(file.size) bytes") }
             if fresh.contains(file.path), file.path.hasSuffix(".json") {

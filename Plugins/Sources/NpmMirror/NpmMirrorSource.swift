@@ -125,7 +125,7 @@ public struct NpmMirrorSource: SourcePlugin {
         }
         if request.path.isEmpty, let index = live.file(MirrorIndex.fileName) {
             return SurfaceResponse(status: 200, headers: ["content-type": "application/json"],
-                                   body: .file(path: live.directory.appendingPathComponent(MirrorIndex.fileName).path, size: index.size))
+                                   body: .file(path: live.location(of: index), size: index.size))
         }
         return RegistrySurface(layout: StorageLayout(root: root), config: config, context: context).serve(request)
     }

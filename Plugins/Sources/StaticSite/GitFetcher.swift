@@ -100,6 +100,30 @@ struct GitFetcher: Sendable {
         return full
     }
 
+    /// The paths (relative to the repository) that differ between `base` and the commit checked
+    /// out in `directory`, from `git diff --name-status`; nil when the base commit cannot be had
+    /// (history rewritten, a server that refuses it), and the build then writes every file. The
+    /// base is fetched shallow and, where the server allows it, without file contents.
+    func changedPaths(since base: String, in directory: URL) async -> Set<String>? {
+        guard Self.isCommit(base) else { return nil }
+        var fetched = false
+        for filter in [["--filter=blob:none"], []] where !fetched {
+            fetched = (try? await git(["fetch", "--depth", "1", "--no-tags"] + filter + ["--", "origin", base], in: directory, doing: "fetch \(base)")) != nil
+        }
+        guard fetched,
+              let output = try? await git(["diff", "--no-renames", "--name-status", "-z", base, "HEAD"], in: directory, doing: "compare with \(base)")
+        else { return nil }
+        // -z: status NUL path NUL, repeated.
+        let fields = output.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
+        var changed = Set<String>()
+        var i = 0
+        while i + 1 < fields.count {
+            changed.insert(fields[i + 1])
+            i += 2
+        }
+        return changed
+    }
+
     /// Runs one git command; a failure becomes a `FerryError` that says which step failed.
     private func git(_ arguments: [String], in directory: URL?, doing step: String) async throws -> String {
         let environment = try self.environment

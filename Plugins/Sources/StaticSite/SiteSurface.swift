@@ -4,12 +4,11 @@ import Foundation
 /// Answers HTTP requests for one static site from its live build.
 ///
 /// Only files listed in the build's manifest are ever served, which already rules out `.git`,
-/// stray files and anything outside the build; the real path of every file is still checked
-/// against the build directory before it is handed to the server, in case the directory on disk
-/// was tampered with after verification — once per file and live build, remembered in the
-/// build's memo with the bytes of small files, so a repeated request touches neither the file
-/// system nor the disk. ETags come from the manifest's sha256, so answering a conditional request
-/// costs no hashing.
+/// stray files and anything outside the build; their bytes are the build's objects, which are
+/// checked against their hash the first time this build serves them (`LiveBuild.intact`) and
+/// remembered in the build's memo with the bytes of small files, so a repeated request touches
+/// neither the file system nor the disk. ETags come from the manifest's sha256, so answering a
+/// conditional request costs no hashing.
 struct SiteSurface {
     let live: LiveBuild
 
@@ -61,12 +60,13 @@ struct SiteSurface {
     /// A file response, or 304 when the client already has this version (`request` is nil for
     /// the 404 page, which is never answered conditionally).
     private func serve(_ entry: BuildManifest.File, status: Int, request: SurfaceRequest?, head: Bool) -> SurfaceResponse {
-        guard let absolute = live.memo.value("site-path:" + entry.path, make: { realFile(entry.path) }) else {
-            // Listed but missing, or moved outside the build behind a symlink: never follow it.
-            var response = SurfaceResponse.text(404, "not found\n")
+        guard live.intact(entry) else {
+            // Gone or damaged on disk: the engine logged it and the scrub heals it; never serve it.
+            var response = SurfaceResponse.text(500, "this file of the site is damaged on the server; it is being repaired\n")
             if head { response.body = .empty }
             return response
         }
+        let absolute = live.location(of: entry)
         let etag = Self.etag(entry.sha256)
         if let request, request.matches(etag: etag) {
             return SurfaceResponse(status: 304, headers: ["etag": etag, "cache-control": "no-cache"], cacheable: true)
@@ -92,16 +92,6 @@ struct SiteSurface {
             return Array(data)
         }
         return bytes.map { .bytes($0) } ?? .file(path: absolute, size: entry.size)
-    }
-
-    /// The real path of a manifest entry when it is a regular file inside the build directory.
-    private func realFile(_ relative: String) -> String? {
-        guard let root = PathGuard.realPath(live.directory.path),
-              let joined = try? live.directory.appending(checked: relative, what: "site path"),
-              let file = PathGuard.realPath(joined.path),
-              file != root, PathGuard.isInside(file, root: root), PathGuard.kind(ofEntryAt: file) == .file
-        else { return nil }
-        return file
     }
 
     /// A strong ETag from the first 32 hex digits of the file's sha256.

@@ -102,15 +102,39 @@ public struct StaticSiteSource: SourcePlugin {
             throw FerryError(.failed, "folder \"\(config.folderLabel)\" at \(label) has no files to publish; the live site was left as it is")
         }
 
-        context.progress(0.5, "copying \(plan.count) files")
-        try SiteCopier(context: context).copy(plan, into: context.buildDirectory, start: 0.5)
+        let changed = await changes(config: config, checkout: checkout, context: context)
+        let prefix = root == repoRoot ? "" : String(root.dropFirst(repoRoot.count + 1)) + "/"
+        let toWrite = plan.filter { entry in
+            guard let changed, !entry.render, entry.file.source == root + "/" + entry.file.relativePath,
+                  !changed.contains(prefix + entry.file.relativePath)
+            else { return true }
+            return !context.build.keep(entry.output)
+        }
+        context.progress(0.5, "copying \(toWrite.count) files")
+        try SiteCopier(context: context).copy(toWrite, into: context.buildDirectory, start: 0.5)
         let rendered = plan.filter(\.render).count
-        context.log("published \(plan.count) files from \"\(config.folderLabel)\" at \(label)" + (rendered > 0 ? ", \(rendered) rendered from Markdown" : ""))
+        let kept = plan.count - toWrite.count
+        context.log("published \(plan.count) files from \"\(config.folderLabel)\" at \(label)" + (rendered > 0 ? ", \(rendered) rendered from Markdown" : "")
+            + (changed == nil ? "" : "; \(toWrite.count) written, \(kept) unchanged since \(context.build.base?.revision?.label ?? "the live build")"))
         return .built(meta: .object([
             "commit": .string(commit),
             "branch": .string(config.branch),
             "files": .number(Double(plan.count)),
+            "folder": .string(config.folderLabel),
+            "markdown": .bool(config.markdown),
         ]))
+    }
+
+    /// What changed in the repository since the live build's commit, when the live build was
+    /// made from this repository's same folder with the same rules; nil means write everything.
+    private func changes(config: StaticSiteConfig, checkout: URL, context: any SourceContext) async -> Set<String>? {
+        guard let base = context.build.base, let commit = base.meta["commit"]?.stringValue,
+              base.meta["folder"]?.stringValue == config.folderLabel, base.meta["markdown"] == .bool(config.markdown),
+              let fetcher = try? GitFetcher(config: config, context: context)
+        else { return nil }
+        let changed = await fetcher.changedPaths(since: commit, in: checkout)
+        if changed == nil { context.log("the live build's commit \(commit) cannot be compared with; writing every file") }
+        return changed
     }
 
     /// Healthy while the live build has files to serve; a site without a root `index.html` still

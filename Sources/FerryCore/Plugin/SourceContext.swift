@@ -6,8 +6,11 @@ public protocol SourceContext: Sendable {
     var workload: WorkloadSpec { get }
     /// The workload's env with secrets decrypted. Hand values to tools, never to the log.
     var env: [String: String] { get }
-    /// Where `deploy` writes the new build. Empty when the action starts.
+    /// Where `deploy` writes the files the new build puts. Empty when the action starts.
     var buildDirectory: URL { get }
+    /// What the new build keeps from the live one (`BuildChanges`); a source that writes every
+    /// file each time may ignore it.
+    var build: any BuildChanges { get }
     /// A private directory for this job, removed when it ends.
     var scratchDirectory: URL { get }
     /// Resolved volume paths by name.

@@ -2,16 +2,15 @@ import Crypto
 import FerryCore
 import Foundation
 
-/// Writes and checks `manifest.json`: the list of every regular file of a build with its size
-/// and sha256. A build is trusted only as far as it matches its manifest.
+/// Reads and writes a build's `manifest.json`, and walks a folder of files a source wrote.
 public enum ManifestBuilder {
-    /// Walks a build's content folder and returns the manifest of what is there. Symlinks are
-    /// refused: a build is plain files, so nothing it serves can point outside it.
-    public static func scan(
-        _ directory: URL, buildID: String, workload: String, revision: Revision?, meta: JSONValue, now: Date
-    ) throws -> BuildManifest {
-        var files: [BuildManifest.File] = []
+    /// Every regular file below `directory` as (path relative to it, absolute path), sorted.
+    /// Symlinks and devices are refused: a build is plain files, so nothing it serves can
+    /// point outside it.
+    public static func files(in directory: URL) throws -> [(relative: String, path: String)] {
+        var files: [(relative: String, path: String)] = []
         let root = directory.standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: root) else { return [] }
         guard let walker = FileManager.default.enumerator(atPath: root) else {
             throw FerryError(.failed, "build directory \(root) is unreadable")
         }
@@ -20,14 +19,12 @@ public enum ManifestBuilder {
             let attrs = try FileManager.default.attributesOfItem(atPath: full)
             switch attrs[.type] as? FileAttributeType {
             case .typeDirectory?: continue
-            case .typeRegular?:
-                files.append(BuildManifest.File(path: relative, size: (attrs[.size] as? NSNumber)?.int64Value ?? 0, sha256: try sha256(ofFile: full)))
+            case .typeRegular?: files.append((relative, full))
             default:
                 throw FerryError(.failed, "build contains \(relative), which is not a regular file (symlinks and devices are not allowed in a build)")
             }
         }
-        files.sort { $0.path < $1.path }
-        return BuildManifest(buildID: buildID, workload: workload, revision: revision, createdAt: ISO8601DateFormatter().string(from: now), files: files, meta: meta)
+        return files.sorted { $0.relative < $1.relative }
     }
 
     /// Writes `manifest.json` into the build folder (beside `content/`).
@@ -52,7 +49,7 @@ public enum ManifestBuilder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(manifest.files)) ?? Data()
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return Hex.string(SHA256.hash(data: data))
     }
 
     public static func sha256(ofFile path: String) throws -> String {
@@ -64,6 +61,6 @@ public enum ManifestBuilder {
             if chunk.isEmpty { break }
             hasher.update(data: chunk)
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(hasher.finalize())
     }
 }

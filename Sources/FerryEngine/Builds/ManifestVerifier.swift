@@ -1,30 +1,27 @@
 import FerryCore
 import Foundation
 
-/// Checks a build against its manifest.
+/// Checks a build against the object store.
 ///
-/// `full` hashes every file (before activation, rollback and promotion). `quick` is what the
-/// reconciler runs every pass: every listed file exists with its size, and only files changed
-/// since the manifest was written are hashed — cheap enough for thousands of workloads.
+/// `present` is what activation, rollback and promotion check: the manifest reads and every
+/// object it lists is there with its size — objects were hashed when they were written and are
+/// never changed, so this is enough to go live, and costs one stat per file. `full` re-hashes
+/// every object too (the scrub's work, `ferry verify`, tests).
 public enum ManifestVerifier {
-    public enum Depth: Sendable { case quick, full }
+    public enum Depth: Sendable { case present, full }
 
-    /// Returns nil when the build folder (manifest + `content/`) verifies, else what is wrong.
-    public static func problem(in directory: URL, depth: Depth) -> String? {
+    /// Returns nil when the build folder's manifest verifies, else what is wrong.
+    public static func problem(in directory: URL, objects: ObjectStore, depth: Depth) -> String? {
         let manifest: BuildManifest
         do { manifest = try ManifestBuilder.read(from: directory) } catch { return "\(error)" }
-        let fm = FileManager.default
-        let manifestDate = (try? fm.attributesOfItem(atPath: directory.appendingPathComponent(BuildManifest.fileName).path))?[.modificationDate] as? Date
-        for file in manifest.files {
-            let path = directory.appendingPathComponent(BuildManifest.contentFolder).appendingPathComponent(file.path).path
-            guard let attrs = try? fm.attributesOfItem(atPath: path), attrs[.type] as? FileAttributeType == .typeRegular else {
-                return "\(file.path) is missing"
-            }
-            let size = (attrs[.size] as? NSNumber)?.int64Value ?? -1
-            if size != file.size { return "\(file.path) has \(size) bytes, the manifest says \(file.size)" }
-            let modified = attrs[.modificationDate] as? Date
-            let mustHash = depth == .full || manifestDate == nil || modified == nil || modified! > manifestDate!
-            if mustHash, (try? ManifestBuilder.sha256(ofFile: path)) != file.sha256 {
+        return problem(manifest, objects: objects, depth: depth)
+    }
+
+    public static func problem(_ manifest: BuildManifest, objects: ObjectStore, depth: Depth) -> String? {
+        var checked = Set<String>()
+        for file in manifest.files where checked.insert(file.sha256).inserted {
+            guard objects.has(file.sha256, size: file.size) else { return "\(file.path) is missing (object \(file.sha256.prefix(12)))" }
+            if depth == .full, !objects.verify(file.sha256) {
                 return "\(file.path) does not match its sha256 in the manifest"
             }
         }

@@ -5,9 +5,9 @@ import Foundation
 /// promote-from: makes a parent stage's live build live in a child, byte for byte.
 ///
 /// It runs as an engine action (`promote`) through the dispatcher like any other job, so it is
-/// serialised with the child's deploys. The parent's files are hard-linked into a new build of
-/// the child (copied where a link is impossible); the engine then writes and fully verifies the
-/// child's manifest before activation, and the deploy records the parent's deploy it came from.
+/// serialised with the child's deploys. The child's new build lists exactly the parent's
+/// objects — byte for byte by construction, and in constant time whatever the build holds,
+/// since no file is read or copied; the deploy records the parent's deploy it came from.
 struct Promotion: Sendable {
     static let actionName = "promote"
     static let descriptor = ActionDescriptor(
@@ -22,7 +22,6 @@ struct Promotion: Sendable {
     let parentBuildID: String
     let parentDeployID: String?
     let revision: Revision?
-    let source: URL
     let manifest: BuildManifest
 
     /// Finds the parent's live build and checks it is whole before anything is copied.
@@ -35,33 +34,23 @@ struct Promotion: Sendable {
             throw FerryError(.conflict, "cannot promote: \(parent) has no live build yet; deploy it first")
         }
         let dir = paths.build(parent, buildID)
-        if let problem = ManifestVerifier.problem(in: dir, depth: .full) {
+        if let problem = ManifestVerifier.problem(in: dir, objects: ObjectStore(root: paths.objects), depth: .present) {
             throw FerryError(.conflict, "cannot promote: the live build \(buildID) of \(parent) fails verification: \(problem)")
         }
         let deployID = try database.deploys(workload: parent).first { $0.buildID == buildID }?.id ?? parentWorkload.status.lastDeployID
         let manifest = try ManifestBuilder.read(from: dir)
-        return Promotion(
-            parent: parent, parentBuildID: buildID, parentDeployID: deployID, revision: manifest.revision,
-            source: paths.buildContent(parent, buildID), manifest: manifest)
+        return Promotion(parent: parent, parentBuildID: buildID, parentDeployID: deployID, revision: manifest.revision, manifest: manifest)
     }
 
-    /// Links (or copies) every file of the parent's build into the child's new build folder.
-    func copy(into content: URL, context: any SourceContext) throws -> ActionOutcome {
-        let fm = FileManager.default
-        var linked = 0
-        for (i, file) in manifest.files.enumerated() {
-            try context.checkCancellation()
-            let from = source.appendingPathComponent(file.path), to = content.appendingPathComponent(file.path)
-            try fm.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
-            do {
-                try fm.linkItem(at: from, to: to)
-                linked += 1
-            } catch {
-                try fm.copyItem(at: from, to: to)
-            }
-            if i % 200 == 0 { context.progress(0.8 * Double(i) / Double(max(manifest.files.count, 1)), "promoting \(i)/\(manifest.files.count) files") }
-        }
-        context.log("promoting build \(parentBuildID) of \(parent): \(linked) of \(manifest.files.count) files hard-linked, the rest copied")
+    /// The new build keeps every path of the parent's, as it is.
+    func baseline(objects: URL) -> BuildBaseline {
+        let baseline = BuildBaseline(base: manifest, objects: objects)
+        baseline.keepAll()
+        return baseline
+    }
+
+    func outcome(context: any SourceContext) -> ActionOutcome {
+        context.log("promoting build \(parentBuildID) of \(parent): \(manifest.files.count) files, \(manifest.totalBytes) bytes, shared with it")
         return .built(meta: .object([
             "promotedFrom": .string(parent), "parentBuild": .string(parentBuildID),
             "parentDeploy": parentDeployID.map(JSONValue.string) ?? .null,

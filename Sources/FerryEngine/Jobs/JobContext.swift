@@ -8,6 +8,8 @@ final class JobContext: SourceContext {
     let workload: WorkloadSpec
     let env: [String: String]
     let buildDirectory: URL
+    let baseline: BuildBaseline
+    var build: any BuildChanges { baseline }
     let scratchDirectory: URL
     let volumes: [String: URL]
     let stateDirectory: URL
@@ -25,7 +27,7 @@ final class JobContext: SourceContext {
     private let lastProgress = Mutex<(fraction: Double?, at: Date)>((nil, .distantPast))
 
     init(
-        workload: WorkloadSpec, env: [String: String], buildDirectory: URL, scratchDirectory: URL,
+        workload: WorkloadSpec, env: [String: String], buildDirectory: URL, baseline: BuildBaseline, scratchDirectory: URL,
         volumes: [String: URL], stateDirectory: URL, jobID: String, records: any RecordStore, http: any HTTPFetcher,
         publicBase: String, git: GitPolicy, children: ChildLedger, artifacts: ArtifactShelf, log: JobLog,
         reportProgress: @escaping @Sendable (Double?, String) -> Void
@@ -41,6 +43,7 @@ final class JobContext: SourceContext {
         self.workload = workload
         self.env = env
         self.buildDirectory = buildDirectory
+        self.baseline = baseline
         self.scratchDirectory = scratchDirectory
         self.volumes = volumes
         self.jobLog = log

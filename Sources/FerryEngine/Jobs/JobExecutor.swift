@@ -11,6 +11,7 @@ struct JobExecutor: Sendable {
     let registry: PluginRegistry
     let paths: FerryPaths
     let activator: BuildActivator
+    let liveBuilds: LiveBuildCache
     let retain: Int
     let now: @Sendable () -> Date
     let logger: Logger
@@ -65,6 +66,9 @@ struct JobExecutor: Sendable {
             } else {
                 buildDir = scratch.appendingPathComponent("build")
             }
+            let baseline = action.producesBuild && job.action != Promotion.actionName
+                ? BuildBaseline(base: base(of: job.workload, log: log), objects: paths.objects)
+                : BuildBaseline(base: nil, objects: paths.objects)
             do { try disk.check(workload.spec) } catch let error as FerryError {
                 notifier.emit(.diskLow, workload: workload.spec.name, key: "disk", subject: "disk space low", text: "⚠ \(workload.spec.name): \(error.message)")
                 throw error
@@ -74,7 +78,7 @@ struct JobExecutor: Sendable {
             let stateDir = paths.state(job.workload)
             try FileManager.default.createDirectory(at: stateDir, withIntermediateDirectories: true)
             let context = JobContext(
-                workload: workload.spec, env: env, buildDirectory: buildDir,
+                workload: workload.spec, env: env, buildDirectory: buildDir, baseline: baseline,
                 scratchDirectory: scratch.appendingPathComponent("work"),
                 volumes: try VolumeResolver(database: database, paths: paths).resolve(workload.spec, scratch: scratch),
                 stateDirectory: stateDir, jobID: job.id,
@@ -107,7 +111,7 @@ struct JobExecutor: Sendable {
                 let p = try Promotion.prepare(child: workload.spec, params: job.params, database: database, activator: activator, paths: paths)
                 promotion = p
                 revision = p.revision
-                outcome = try p.copy(into: buildDir, context: context)
+                outcome = p.outcome(context: context)
             } else {
                 outcome = try await plugin.run(action: job.action, revision: revision, params: job.params, context: context)
             }
@@ -128,8 +132,8 @@ struct JobExecutor: Sendable {
                 let summary = try activateBuild(
                     buildID, content: buildDir, job: job, generation: workload.generation, revision: revision, meta: meta,
                     promotion: promotion, context: context)
-                let live = hookFacts.merging(["FERRY_BUILD_DIR": paths.buildContent(job.workload, buildID).path]) { $1 }
-                if let failure = await after(actionHooks, job: job, context: context, facts: live) {
+                let failure = await afterDeploy(actionHooks, buildID: buildID, job: job, context: context, scratch: scratch, facts: hookFacts)
+                if let failure {
                     // The build is live; only the after step failed, so the build stays.
                     finish(job.id, .failed, "\(summary); but \(failure)", buildID: buildID, redactor: redactor)
                     return
@@ -156,18 +160,38 @@ struct JobExecutor: Sendable {
         }
     }
 
+    /// The live build a new build starts from, when it is whole; nil makes the source write
+    /// everything (the first deploy, or a live build with objects missing).
+    private func base(of workload: String, log: JobLog) -> BuildManifest? {
+        guard let live = activator.liveBuildID(workload: workload),
+              let manifest = try? ManifestBuilder.read(from: paths.build(workload, live))
+        else { return nil }
+        if let problem = liveBuilds.problem(of: live) ?? ManifestVerifier.problem(manifest, objects: objects, depth: .present) {
+            log.write("the live build \(live) is not whole (\(problem)); this build writes every file")
+            return nil
+        }
+        return manifest
+    }
+
+    private var objects: ObjectStore { ObjectStore(root: paths.objects) }
+
     private func activateBuild(
         _ buildID: String, content: URL, job: Job, generation: Int, revision: Revision?, meta: JSONValue,
         promotion: Promotion?, context: JobContext
     ) throws -> String {
-        context.progress(0.9, "writing manifest")
+        context.progress(0.9, "storing files")
         let dir = paths.build(job.workload, buildID)
-        let manifest = try ManifestBuilder.scan(content, buildID: buildID, workload: job.workload, revision: revision, meta: meta, now: now())
-        try ManifestBuilder.write(manifest, to: dir)
-        context.progress(0.95, "verifying \(manifest.files.count) files")
-        if let problem = ManifestVerifier.problem(in: dir, depth: .full) {
+        let baseline = promotion?.baseline(objects: paths.objects) ?? context.baseline
+        let made = try BuildAssembler(objects: objects).assemble(
+            content: content, baseline: baseline, buildID: buildID, workload: job.workload, revision: revision, meta: meta, now: now(),
+            progress: { fraction, note in context.progress(0.9 + 0.05 * fraction, note) })
+        let manifest = made.manifest
+        context.log("build \(buildID): \(made.put) file(s) put (\(made.stored) new), \(made.kept) kept from build \(baseline.base?.buildID ?? "-")")
+        context.progress(0.95, "checking \(manifest.files.count) files")
+        if let problem = ManifestVerifier.problem(manifest, objects: objects, depth: .present) {
             throw FerryError(.failed, "build \(buildID) failed verification: \(problem)")
         }
+        try ManifestBuilder.write(manifest, to: dir)
         let build = Build(
             id: buildID, workload: job.workload, jobID: job.id, revision: revision, fileCount: manifest.files.count,
             totalBytes: manifest.totalBytes, digest: ManifestBuilder.digest(manifest), createdAt: now())
@@ -201,6 +225,22 @@ struct JobExecutor: Sendable {
         }
         context.progress(1, "live: \(label), \(manifest.files.count) files")
         return "deployed \(label) as build \(buildID) (\(manifest.files.count) files, \(manifest.totalBytes) bytes)"
+    }
+
+    /// The `after` hooks of a deploy, which see the live build as a folder of files
+    /// (`FERRY_BUILD_DIR`): links to its objects, made for them and removed with the scratch.
+    private func afterDeploy(
+        _ hooks: ActionHooks, buildID: String, job: Job, context: JobContext, scratch: URL, facts: [String: String]
+    ) async -> String? {
+        guard !hooks.after.isEmpty else { return nil }
+        let view = scratch.appendingPathComponent("live")
+        do {
+            let manifest = try ManifestBuilder.read(from: paths.build(job.workload, buildID))
+            try BuildTree(objects: objects).materialize(manifest, into: view)
+        } catch {
+            return "cannot show the live build to the after hooks: \(error)"
+        }
+        return await after(hooks, job: job, context: context, facts: facts.merging(["FERRY_BUILD_DIR": view.path]) { $1 })
     }
 
     /// The `after` hooks of a finished action; what went wrong, or nil.

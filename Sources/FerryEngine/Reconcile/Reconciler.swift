@@ -13,6 +13,7 @@ public final class Reconciler: Service {
     let registry: PluginRegistry
     let dispatcher: Dispatcher
     let activator: BuildActivator
+    let liveBuilds: LiveBuildCache
     let paths: FerryPaths
     let interval: Duration
     let recoveryAttempts: Int
@@ -23,12 +24,13 @@ public final class Reconciler: Service {
 
     init(
         database: FerryDatabase, registry: PluginRegistry, dispatcher: Dispatcher, activator: BuildActivator,
-        paths: FerryPaths, interval: Duration, recoveryAttempts: Int = 3, now: @escaping @Sendable () -> Date, logger: Logger
+        liveBuilds: LiveBuildCache, paths: FerryPaths, interval: Duration, recoveryAttempts: Int = 3, now: @escaping @Sendable () -> Date, logger: Logger
     ) {
         self.database = database
         self.registry = registry
         self.dispatcher = dispatcher
         self.activator = activator
+        self.liveBuilds = liveBuilds
         self.paths = paths
         self.interval = interval
         self.recoveryAttempts = recoveryAttempts
@@ -136,16 +138,24 @@ public final class Reconciler: Service {
 
     private func reconcile(_ workload: Workload, hasActiveJob: Bool) throws -> [Job] {
         let name = workload.name
+        // From memory: the live build is loaded once per switch, and what is wrong with a build
+        // is found by the scrub and by serving, not by opening files on every pass.
+        // One readlink: `current` may have been changed or removed by hand.
         let linked = activator.liveBuildID(workload: name)
-        let linkedProblem = linked.flatMap { ManifestVerifier.problem(in: paths.build(name, $0), depth: .quick) }
+        var live = liveBuilds.live(name)
+        if live?.id != linked {
+            liveBuilds.forget(name)
+            live = linked == nil ? nil : liveBuilds.live(name)
+        }
+        let linkedProblem = linked.flatMap { id in live == nil ? "the manifest of build \(id) is unreadable" : liveBuilds.problem(of: id) }
         let recorded = workload.status.liveBuildID
         let recordedVerifies = recorded.map { id in
-            id == linked ? linkedProblem == nil : ManifestVerifier.problem(in: paths.build(name, id), depth: .full) == nil
+            id == linked ? linkedProblem == nil
+                : liveBuilds.problem(of: id) == nil
+                    && ManifestVerifier.problem(in: paths.build(name, id), objects: ObjectStore(root: paths.objects), depth: .present) == nil
         } ?? false
         var observation: Observation?
-        if let linked, linkedProblem == nil, let plugin = registry.sources[workload.spec.source.kind],
-            let manifest = try? ManifestBuilder.read(from: paths.build(name, linked)) {
-            let live = LiveBuild(id: linked, directory: paths.buildContent(name, linked), manifest: manifest)
+        if let live, linkedProblem == nil, let plugin = registry.sources[workload.spec.source.kind] {
             observation = plugin.observe(workload: workload.spec, live: live)
         }
         let facts = ReconcilePlan.Facts(

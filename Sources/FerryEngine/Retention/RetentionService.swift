@@ -5,8 +5,9 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Applies the retention policy, so that events, jobs and their logs, artifacts and what sources
-/// keep for themselves (snapshots, quarantined tarballs, raw telemetry) do not grow without end.
+/// Applies the retention policy, so that events, jobs and their logs, artifacts, objects no kept
+/// build lists, and what sources keep for themselves (snapshots, quarantined tarballs, raw
+/// telemetry) do not grow without end.
 ///
 /// A pass shortly after start and then every `interval`. Each kind is one store transaction,
 /// files are removed after their rows, so a crash between the two can leave a stray file but never
@@ -75,6 +76,7 @@ public final class RetentionService: Service, Sendable {
                 logger.error("retention for \(workload.name): \(error)")
             }
         }
+        if busy.isEmpty { counts["objects"] = ObjectCollector(paths: paths).collect(now: at) }
         counts = counts.filter { $0.value > 0 }
         if !counts.isEmpty {
             logger.info("retention removed \(counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))")

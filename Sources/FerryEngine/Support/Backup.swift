@@ -25,7 +25,7 @@ public enum Backup {
 
     static let manifestName = "ferry-backup.json"
     /// Folders of the data directory `withBuilds` adds (never `tmp/`).
-    static let fileFolders = ["workloads", "artifacts", "logs"]
+    static let fileFolders = ["workloads", "objects", "artifacts", "logs"]
 
     public static func create(
         dataDirectory: URL, to destination: URL, withKey: Bool, withBuilds: Bool, now: Date = Date(), progress: (String) -> Void = { _ in }

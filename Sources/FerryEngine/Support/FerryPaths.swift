@@ -11,11 +11,14 @@ public struct FerryPaths: Sendable {
     public var secretKey: URL { root.appendingPathComponent("secret.key") }
     public var logs: URL { root.appendingPathComponent("logs") }
     public var scratch: URL { root.appendingPathComponent("tmp") }
+    /// The content-addressed store every build's bytes live in (`ObjectStore`).
+    public var objects: URL { root.appendingPathComponent("objects") }
 
     public func workload(_ name: String) -> URL { root.appendingPathComponent("workloads").appendingPathComponent(name) }
     public func builds(_ name: String) -> URL { workload(name).appendingPathComponent("builds") }
     public func build(_ name: String, _ id: String) -> URL { builds(name).appendingPathComponent(id) }
-    /// The files of a build, as the source wrote them and the surface serves them.
+    /// Where a build job's source writes the files it puts; emptied into `objects/` and removed
+    /// before the build goes live.
     public func buildContent(_ name: String, _ id: String) -> URL {
         build(name, id).appendingPathComponent(BuildManifest.contentFolder)
     }
@@ -31,7 +34,7 @@ public struct FerryPaths: Sendable {
 
     /// Creates the top-level folders; safe to call on every start.
     public func prepare() throws {
-        for dir in [root, logs, scratch, root.appendingPathComponent("workloads"), root.appendingPathComponent("artifacts")] {
+        for dir in [root, logs, scratch, objects, root.appendingPathComponent("workloads"), root.appendingPathComponent("artifacts")] {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         }
     }

@@ -75,6 +75,7 @@ struct SystemController {
         for (kind, n) in engine.retention.removedTotals {
             registry.counter("ferry_retention_removed_total", "records and folders retention removed", [("kind", kind)]).increment(by: Int64(n))
         }
+        registry.counter("ferry_objects_damaged_total", "stored objects found no longer matching their hash").increment(by: Int64(engine.scrubber.damagedTotal))
         return registry.emitToBuffer()
     }
 }

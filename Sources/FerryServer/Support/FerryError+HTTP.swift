@@ -11,7 +11,10 @@ extension FerryError: HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var body: [String: String] = ["code": code.description, "message": message]
         if let field { body["field"] = field }
-        return try JSONResponse.make(["error": body], status: status)
+        var response = try JSONResponse.make(["error": body], status: status)
+        // A busy answer says when to come back, as the hook intake's does.
+        if code == .unavailable { response.headers[.retryAfter] = String(HookController.retryAfterSeconds) }
+        return response
     }
 }
 

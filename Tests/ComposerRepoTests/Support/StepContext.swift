@@ -1,22 +1,48 @@
 import FerryCore
+import FerryEngine
 import Foundation
+import Synchronization
 import PluginTestKit
 import Testing
 @testable import ComposerRepoSource
 
 /// One job of a test pipeline: shares the base context's records, state folder and HTTP (as jobs
-/// of one workload do) but builds into a folder of its own, `builds/<id>/content` like the engine's.
+/// of one workload do) but builds into a folder of its own, `builds/<id>/content` like the engine's,
+/// starting from the previous step's build as a deploy starts from the live one.
 final class StepContext: SourceContext {
     let base: PluginTestContext
     let buildDirectory: URL
     let buildID: String
+    let baseline: BuildBaseline
+    var build: any BuildChanges { baseline }
+    private let finished = Mutex<BuildManifest?>(nil)
+    /// The finished build (`finish`), read through the object store.
+    var manifest: BuildManifest? { finished.withLock { $0 } }
 
     init(_ base: PluginTestContext, build: String) throws {
         self.base = base
         buildID = build
         buildDirectory = base.root.appendingPathComponent("builds/\(build)/content")
+        baseline = BuildBaseline(base: base.lastBuild, objects: base.objects)
         try FileManager.default.createDirectory(at: buildDirectory, withIntermediateDirectories: true)
     }
+
+    /// What the engine does after the build action: stores the written files, lists the kept ones.
+    @discardableResult
+    func finish() throws -> BuildAssembler.Result {
+        let made = try base.finishBuild(content: buildDirectory, baseline: baseline, id: buildID)
+        finished.withLock { $0 = made.manifest }
+        return made
+    }
+
+    /// Where a path of the finished build can be read.
+    func file(_ path: String) -> URL {
+        guard let entry = manifest?.files.first(where: { $0.path == path }) else { return buildDirectory.appendingPathComponent(path) }
+        return URL(fileURLWithPath: LiveBuild.objectPath(entry.sha256, in: base.objects.path))
+    }
+
+    /// The finished build's entry for a path.
+    func entry(_ path: String) -> BuildManifest.File? { manifest?.files.first { $0.path == path } }
 
     var workload: WorkloadSpec { base.workload }
     var env: [String: String] { base.env }
@@ -39,10 +65,10 @@ final class StepContext: SourceContext {
 
     /// A file of this step's build, as JSON.
     func json(_ path: String) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: buildDirectory.appendingPathComponent(path)))
+        try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: file(path)))
     }
 
-    func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: buildDirectory.appendingPathComponent(path).path) }
+    func exists(_ path: String) -> Bool { manifest.map { m in m.files.contains { $0.path == path } } ?? FileManager.default.fileExists(atPath: file(path).path) }
 }
 
 /// The versions of one package as the client reads them: both p2 files expanded.
@@ -65,5 +91,6 @@ func composerPipeline(_ ctx: PluginTestContext, build: String) async throws -> S
     let step = try StepContext(ctx, build: build)
     let outcome = try await source.run(action: "build", revision: nil, params: .object([:]), context: step)
     guard case .built = outcome else { throw FerryError(.failed, "build returned \(outcome)") }
+    try step.finish()
     return step
 }

@@ -1,8 +1,8 @@
 /// Lower-case hex of a digest, without a `String(format:)` per byte (a large build hashes 120,000 files).
-enum Hex {
+public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    static func string(_ bytes: some Sequence<UInt8>) -> String {
+    public static func string(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(64)
         for b in bytes {

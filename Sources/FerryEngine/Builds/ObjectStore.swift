@@ -1,0 +1,158 @@
+import Crypto
+import FerryCore
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The content-addressed store of every build's bytes: `objects/sha256/ab/cdef…`.
+///
+/// An object is named by the sha256 of its bytes, hashed as it is taken in, made durable
+/// (fsync) and renamed into place, so a name always holds whole bytes; it is read-only and never
+/// changed afterwards. Builds only list objects, so two builds with the same file share it, and
+/// a deploy stores only the files whose bytes are new.
+public struct ObjectStore: Sendable {
+    public let root: URL
+
+    public init(root: URL) { self.root = root }
+
+    public func path(_ sha256: String) -> String { LiveBuild.objectPath(sha256, in: root.path) }
+
+    /// Whether the object is there with `size` bytes (one stat; what activation checks).
+    public func has(_ sha256: String, size: Int64) -> Bool {
+        var info = stat()
+        return stat(path(sha256), &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && Int64(info.st_size) == size
+    }
+
+    /// Takes in a file the source wrote (it is moved, not copied): returns its sha256, its size
+    /// and whether it was a new object. When the object exists already the file is removed.
+    @discardableResult
+    public func ingest(_ file: String) throws -> (sha256: String, size: Int64, stored: Bool) {
+        let fd = open(file, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FerryError(.failed, "cannot read \(file): \(Self.reason())") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw FerryError(.failed, "\(file) is not a regular file")
+        }
+        let sha256 = try Self.hash(fd)
+        let target = path(sha256)
+        if access(target, F_OK) == 0 {
+            // Touched, so the collector's grace spares it until the build listing it is recorded.
+            utimensat(AT_FDCWD, target, nil, 0)
+            unlink(file)
+            return (sha256, Int64(info.st_size), false)
+        }
+        guard fsync(fd) == 0 else { throw Self.writeError(file) }
+        fchmod(fd, 0o444)
+        try makeFolder(for: target)
+        if rename(file, target) != 0 {
+            guard errno == EXDEV else { throw Self.writeError(target) }
+            // Another file system (a volume): copy through a temp file of the store.
+            try put(contentsOf: file, sha256: sha256)
+            unlink(file)
+        }
+        return (sha256, Int64(info.st_size), true)
+    }
+
+    /// Stores bytes (a migrated or healed file): temp file, fsync, rename.
+    @discardableResult
+    public func put(_ bytes: [UInt8]) throws -> String {
+        let sha256 = Hex.string(SHA256.hash(data: bytes))
+        guard access(path(sha256), F_OK) != 0 else { return sha256 }
+        let temp = try temporaryFile()
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        guard fd >= 0 else { throw Self.writeError(temp) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { close(fd); unlink(temp); throw Self.writeError(temp) }
+            written += n
+        }
+        try finish(fd: fd, temp: temp, sha256: sha256)
+        return sha256
+    }
+
+    /// Re-reads an object and says whether its bytes still hash to its name (the scrub).
+    public func verify(_ sha256: String) -> Bool {
+        let fd = open(path(sha256), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return (try? Self.hash(fd)) == sha256
+    }
+
+    /// Every object's name, for mark-and-sweep.
+    public func all() -> [String] {
+        let fm = FileManager.default
+        let base = root.appendingPathComponent("sha256").path
+        var names: [String] = []
+        for fan in (try? fm.contentsOfDirectory(atPath: base)) ?? [] where fan.count == 2 {
+            for rest in (try? fm.contentsOfDirectory(atPath: base + "/" + fan)) ?? [] { names.append(fan + rest) }
+        }
+        return names
+    }
+
+    public func remove(_ sha256: String) { unlink(path(sha256)) }
+
+    /// Moves a damaged object out of the way (`objects/quarantine/`, kept for a post-mortem), so
+    /// every build listing it reads as not whole and the next build that puts those bytes
+    /// stores them afresh.
+    public func quarantine(_ sha256: String) {
+        let folder = root.appendingPathComponent("quarantine").path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if rename(path(sha256), folder + "/" + sha256) != 0 { unlink(path(sha256)) }
+    }
+
+    private func put(contentsOf file: String, sha256: String) throws {
+        let temp = try temporaryFile()
+        do { try FileManager.default.copyItem(atPath: file, toPath: temp) } catch { throw Self.writeError(temp) }
+        let fd = open(temp, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw Self.writeError(temp) }
+        fchmod(fd, 0o444)
+        try finish(fd: fd, temp: temp, sha256: sha256)
+    }
+
+    private func finish(fd: Int32, temp: String, sha256: String) throws {
+        let synced = fsync(fd) == 0
+        close(fd)
+        let target = path(sha256)
+        guard synced else { unlink(temp); throw Self.writeError(temp) }
+        try makeFolder(for: target)
+        guard rename(temp, target) == 0 else { unlink(temp); throw Self.writeError(target) }
+    }
+
+    private func temporaryFile() throws -> String {
+        let folder = root.appendingPathComponent("tmp").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder + "/" + UUID().uuidString
+    }
+
+    private func makeFolder(for target: String) throws {
+        let folder = (target as NSString).deletingLastPathComponent
+        if access(folder, F_OK) != 0 { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    }
+
+    static func hash(_ fd: Int32) throws -> String {
+        var hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 17)
+        lseek(fd, 0, SEEK_SET)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw FerryError(.failed, "cannot read an object: \(reason())") }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0.prefix(n))) }
+        }
+        return Hex.string(hasher.finalize())
+    }
+
+    static func reason() -> String { String(cString: strerror(errno)) }
+
+    /// "no space left on DEVICE" names the device, as DiskGuard's message does.
+    static func writeError(_ path: String) -> FerryError {
+        if errno == ENOSPC { return FerryError(.failed, "no space left on the device of \(path); free space and deploy again") }
+        return FerryError(.failed, "cannot write \(path): \(reason())")
+    }
+}
