@@ -15,7 +15,7 @@ BIN  ?= .build/debug
 
 # Debian packages: to build, additionally to test, and for the benchmark only.
 BUILD_PKGS := libsqlite3-dev libcurl4-openssl-dev libyaml-dev libarchive-dev libzstd-dev zlib1g-dev git pkg-config
-TEST_PKGS  := git curl composer php-cli unzip
+TEST_PKGS  := git curl composer php-cli unzip nginx
 BENCH_PKGS := nginx wrk hyperfine sqlite3 zstd composer php-cli unzip
 
 # Tests running at once. Many start real servers, git, npm and composer; on two cores an

@@ -31,6 +31,10 @@ extension Engine {
         if let problem {
             throw FerryError(.conflict, "build \(target.id) fails verification and cannot go live: \(problem)")
         }
+        if !workload.spec.publish.isEmpty {
+            let manifest = try ManifestBuilder.read(from: paths.build(name, target.id))
+            try Publisher(paths: paths).publish(manifest, workload: workload.spec) { logger.info("\(name): \($0)") }
+        }
         try dispatcher.dispatch(DispatchRequest(
             kind: "manual", summary: "rollback of \(name) to build \(target.id)", targets: [],
             payload: .object(["build": .string(target.id)])))

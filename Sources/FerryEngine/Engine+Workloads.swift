@@ -48,6 +48,12 @@ extension Engine {
                 throw FerryError.invalid("volumes.\(i).path", "\(path) is not under a folder listed in the server config's volumes.allow (\(allowedVolumeRoots.listed))")
             }
         }
+        for (i, target) in spec.publish.enumerated() {
+            guard let dir = target.dir else { continue }
+            guard allowedVolumeRoots.contains(URL(fileURLWithPath: dir).standardizedFileURL.path) else {
+                throw FerryError.invalid("publish.\(i).dir", "\(dir) is not under a folder listed in the server config's volumes.allow (\(allowedVolumeRoots.listed))")
+            }
+        }
         for (action, hooks) in spec.hooks.sorted(by: { $0.key < $1.key }) {
             for (phase, list) in [("before", hooks.before), ("after", hooks.after)] {
                 for (i, hook) in list.enumerated() where !hookRoots.contains(hook.run) {

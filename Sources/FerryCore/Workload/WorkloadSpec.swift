@@ -17,6 +17,8 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
     public var notify: WorkloadNotify?
     /// Operator hooks per action.
     public var hooks: [String: ActionHooks]
+    /// Plain-file copies of the live build for other servers (`PublishTarget`).
+    public var publish: [PublishTarget]
 
     public init(
         name: String, source: SourceRef, env: [String: EnvValue] = [:], volumes: [VolumeSpec] = [],
@@ -32,9 +34,10 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         self.suspend = suspend
         self.access = access
         self.hooks = [:]
+        self.publish = []
     }
 
-    private enum CodingKeys: String, CodingKey { case name, source, env, volumes, parent, triggers, suspend, access, notify, hooks }
+    private enum CodingKeys: String, CodingKey { case name, source, env, volumes, parent, triggers, suspend, access, notify, hooks, publish }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -48,6 +51,7 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         access = try c.decodeIfPresent(WorkloadAccess.self, forKey: .access) ?? .public
         notify = try c.decodeIfPresent(WorkloadNotify.self, forKey: .notify)
         hooks = try c.decodeIfPresent([String: ActionHooks].self, forKey: .hooks) ?? [:]
+        publish = try c.decodeIfPresent([PublishTarget].self, forKey: .publish) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -63,6 +67,7 @@ public struct WorkloadSpec: Codable, Sendable, Equatable {
         try c.encodeIfPresent(notify, forKey: .notify)
         // Left out when empty, so workloads stored before hooks existed keep their generation.
         if !hooks.isEmpty { try c.encode(hooks, forKey: .hooks) }
+        if !publish.isEmpty { try c.encode(publish, forKey: .publish) }
     }
 }
 

@@ -12,7 +12,7 @@ public struct WorkloadValidator: Sendable {
     /// DNS-label rules: safe in URLs (`/sites/<name>/`) and as a directory name.
     public static let namePattern = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
     static let envKeyPattern = "^[A-Za-z_][A-Za-z0-9_]*$"
-    static let topLevelKeys: Set = ["name", "source", "env", "volumes", "parent", "triggers", "suspend", "access", "notify", "hooks"]
+    static let topLevelKeys: Set = ["name", "source", "env", "volumes", "parent", "triggers", "suspend", "access", "notify", "hooks", "publish"]
 
     public func validate(_ document: JSONValue, prefix: String = "") throws -> WorkloadSpec {
         func path(_ p: String) -> String { prefix + p }
@@ -54,6 +54,7 @@ public struct WorkloadValidator: Sendable {
         }
         spec.notify = try WorkloadNotify.read(members["notify"], at: path("notify"))
         spec.hooks = try ActionHooks.read(members["hooks"], at: path("hooks"), actions: plugin.actions.map(\.name) + ["promote"])
+        spec.publish = try PublishTarget.read(members["publish"], at: path("publish"))
         spec.env = try env(members["env"], path("env"))
         spec.volumes = try volumes(members["volumes"], path("volumes"))
         spec.triggers = try triggers(members["triggers"], path("triggers"), source: plugin)

@@ -192,6 +192,10 @@ struct JobExecutor: Sendable {
             throw FerryError(.failed, "build \(buildID) failed verification: \(problem)")
         }
         try ManifestBuilder.write(manifest, to: dir)
+        if !context.workload.publish.isEmpty {
+            context.progress(0.96, "publishing")
+            try Publisher(paths: paths).publish(manifest, workload: context.workload) { context.log($0) }
+        }
         let build = Build(
             id: buildID, workload: job.workload, jobID: job.id, revision: revision, fileCount: manifest.files.count,
             totalBytes: manifest.totalBytes, digest: ManifestBuilder.digest(manifest), createdAt: now())
