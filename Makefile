@@ -47,6 +47,8 @@ deps:
 # Install the Debian packages the build and the tests need, when missing.
 test-deps:
 	$(call apt_install,$(BUILD_PKGS) $(TEST_PKGS))
+	test -x .venv-s3/bin/moto_server || python3 -m venv .venv-s3
+	.venv-s3/bin/pip install -q --disable-pip-version-check "moto[server]" boto3
 
 # Build the ferry executable (.build/debug/ferry).
 build: deps

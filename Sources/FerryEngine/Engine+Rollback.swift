@@ -7,7 +7,7 @@ extension Engine {
     /// build that still exists. Every object of the build must be there first (they were hashed
     /// when written; the scrub re-checks them); a build that fails is refused
     /// and what is live stays as it is.
-    public func rollback(workload name: String, to deployID: String? = nil) throws -> Deploy {
+    public func rollback(workload name: String, to deployID: String? = nil) async throws -> Deploy {
         let workload = try self.workload(name)
         if !(try database.jobs(workload: name, states: [.running]).isEmpty) {
             throw FerryError(.conflict, "a job is running on \(name); wait for it or cancel it, then roll back")
@@ -33,7 +33,8 @@ extension Engine {
         }
         if !workload.spec.publish.isEmpty {
             let manifest = try ManifestBuilder.read(from: paths.build(name, target.id))
-            try Publisher(paths: paths).publish(manifest, workload: workload.spec) { logger.info("\(name): \($0)") }
+            let env = try secrets.openEnv(workload.spec).env
+            try await Publisher(paths: paths, http: http).publish(manifest, workload: workload.spec, env: env) { logger.info("\(name): \($0)") }
         }
         try dispatcher.dispatch(DispatchRequest(
             kind: "manual", summary: "rollback of \(name) to build \(target.id)", targets: [],

@@ -129,7 +129,7 @@ struct JobExecutor: Sendable {
                 if !requested.isEmpty { followUps(job, requested) }
             case .built(let meta):
                 guard let buildID else { throw FerryError(.internal, "action \(job.action) returned a build but does not produce one") }
-                let summary = try activateBuild(
+                let summary = try await activateBuild(
                     buildID, content: buildDir, job: job, generation: workload.generation, revision: revision, meta: meta,
                     promotion: promotion, context: context)
                 let failure = await afterDeploy(actionHooks, buildID: buildID, job: job, context: context, scratch: scratch, facts: hookFacts)
@@ -178,7 +178,7 @@ struct JobExecutor: Sendable {
     private func activateBuild(
         _ buildID: String, content: URL, job: Job, generation: Int, revision: Revision?, meta: JSONValue,
         promotion: Promotion?, context: JobContext
-    ) throws -> String {
+    ) async throws -> String {
         context.progress(0.9, "storing files")
         let dir = paths.build(job.workload, buildID)
         let baseline = promotion?.baseline(objects: paths.objects) ?? context.baseline
@@ -194,7 +194,7 @@ struct JobExecutor: Sendable {
         try ManifestBuilder.write(manifest, to: dir)
         if !context.workload.publish.isEmpty {
             context.progress(0.96, "publishing")
-            try Publisher(paths: paths).publish(manifest, workload: context.workload) { context.log($0) }
+            try await Publisher(paths: paths, http: http).publish(manifest, workload: context.workload, env: context.env) { context.log($0) }
         }
         let build = Build(
             id: buildID, workload: job.workload, jobID: job.id, revision: revision, fileCount: manifest.files.count,

@@ -36,7 +36,7 @@ struct DeployController {
             let name = try context.parameters.require("name")
             let body = try await JSONResponse.documents(request, limits: limits).first ?? .object([:])
             let to = body["to"]?.stringValue
-            return try JSONResponse.make(try engine.rollback(workload: name, to: to))
+            return try JSONResponse.make(try await engine.rollback(workload: name, to: to))
         }
     }
 }

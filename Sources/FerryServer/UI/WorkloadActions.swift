@@ -33,7 +33,7 @@ struct WorkloadActions {
         post(router, "workloads/{name}/rollback") { form, p, _ in
             let name = try p.require("name")
             let to = form.nonEmpty("to")
-            return try back(name) { _ = try ui.engine.rollback(workload: name, to: to); return "rolledBack" }
+            return try await back(name) { _ = try await ui.engine.rollback(workload: name, to: to); return "rolledBack" }
         }
         post(router, "workloads/{name}/promote") { _, p, _ in
             let name = try p.require("name")
@@ -46,7 +46,7 @@ struct WorkloadActions {
         }
         post(router, "workloads/{name}/env") { form, p, _ in
             let name = try p.require("name")
-            return try back(name) {
+            return try await back(name) {
                 guard let key = form.nonEmpty("key") else { throw FerryError.invalid("env", "name the entry (KEY)") }
                 _ = try ui.engine.setEnv(workload: name, key: key, value: form["value"] ?? "", secret: form["secret"] == "true")
                 return "envSet"
@@ -54,15 +54,15 @@ struct WorkloadActions {
         }
         post(router, "workloads/{name}/env/{key}/unset") { _, p, _ in
             let name = try p.require("name"), key = try p.require("key")
-            return try back(name) { _ = try ui.engine.unsetEnv(workload: name, key: key); return "envUnset" }
+            return try await back(name) { _ = try ui.engine.unsetEnv(workload: name, key: key); return "envUnset" }
         }
         post(router, "workloads/{name}/suspend") { _, p, _ in
             let name = try p.require("name")
-            return try back(name) { _ = try ui.engine.setSuspended(workload: name, true); return "suspended" }
+            return try await back(name) { _ = try ui.engine.setSuspended(workload: name, true); return "suspended" }
         }
         post(router, "workloads/{name}/resume") { _, p, _ in
             let name = try p.require("name")
-            return try back(name) { _ = try ui.engine.setSuspended(workload: name, false); return "resumed" }
+            return try await back(name) { _ = try ui.engine.setSuspended(workload: name, false); return "resumed" }
         }
         post(router, "workloads/{name}/bindings/{id}/rotate-secret") { _, p, r in
             let name = try p.require("name"), id = try p.require("id")
@@ -95,9 +95,9 @@ struct WorkloadActions {
     }
 
     /// Runs a change and goes back to the workload page with its notice, or with the error.
-    private func back(_ name: String, _ change: () throws -> String) throws -> Response {
+    private func back(_ name: String, _ change: () async throws -> String) async throws -> Response {
         do {
-            return UIContext.back("/workloads/\(name)", notice: try change())
+            return UIContext.back("/workloads/\(name)", notice: try await change())
         } catch let error as FerryError where error.code != .internal {
             return UIContext.back("/workloads/\(name)", error: error.message)
         }
