@@ -15,7 +15,10 @@
 #      manifest (sha256 of every file), verification and activation;
 #   3. CHANGED plugins get a new version upstream; `deploy` = discover (feed) → update (only
 #      those) → build (the rest hard-linked from the previous build) → verify → activate;
-#   4. wrk -t2 -c32 against one p2 file, Ferry then nginx (serving a copy of the same bytes), RUNS rounds.
+#   4. promote of that build into a child stage (`parent: bench-composer`);
+#   5. CHURN_BUILDS more deploys, each after 1 % of the packages changed: the object store's size
+#      against one build's bytes (builds share every unchanged object);
+#   6. wrk -t2 -c32 against one p2 file, Ferry then nginx (serving a copy of the same bytes), RUNS rounds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -24,7 +27,8 @@ for tool in git curl python3 nginx wrk; do
 done
 PLUGINS="${PLUGINS:-60000}"
 VERSIONS="${VERSIONS:-15}"
-CHANGED="${CHANGED:-100}"
+CHANGED="${CHANGED:-200}"
+CHURN_BUILDS="${CHURN_BUILDS:-10}"
 DURATION="${DURATION:-10s}"
 RUNS="${RUNS:-3}"
 [[ "$PLUGINS$VERSIONS$CHANGED" =~ ^[0-9]+$ ]] || die "PLUGINS, VERSIONS and CHANGED must be numbers"
@@ -76,7 +80,7 @@ timed() {
     local action="$1" start end
     shift
     start="$(now)"
-    "$FERRY" run "$NAME" "$action" "$@" --wait --server "$FERRY_URL" >"$tmp/$action.log" 2>&1 || { tail -30 "$tmp/$action.log" >&2; die "$action failed"; }
+    "$FERRY" run "${TARGET:-$NAME}" "$action" "$@" --wait --server "$FERRY_URL" >"$tmp/$action.log" 2>&1 || { tail -30 "$tmp/$action.log" >&2; die "$action failed"; }
     end="$(now)"
     python3 -c "print(f'{$end - $start:.1f}')"
 }
@@ -110,6 +114,37 @@ note "incremental deploy after $CHANGED packages changed"
 t_incr="$(timed deploy)"
 rss_incr="$(hwm)"
 incr_meta="$(build_meta)"
+# The engine's part of that deploy: from the plugin's last line to live (store what was put,
+# list the rest, check every object, records, switch).
+engine_incr="$(python3 - "$tmp/deploy.log" <<'PY'
+import re, sys
+from datetime import datetime
+stamps = []
+for line in open(sys.argv[1], errors="replace"):
+    m = re.search(r"(\d\d:\d\d:\d\d\.\d{3}) (.*)", line)
+    if m: stamps.append((datetime.strptime(m.group(1), "%H:%M:%S.%f"), m.group(2)))
+start = next((t for t, text in stamps if text.startswith("build b-") and " packages (" in text), None)
+end = next((t for t, text in stamps if text.startswith("progress 100% live")), None)
+print(f"{(end - start).total_seconds():.3f}" if start and end else "n/a")
+PY
+)"
+objects_one="$(du -sm "$tmp/data/objects" | cut -f1)"
+
+note "promote into a child stage"
+sed -e "s/^name: $NAME/name: $NAME-prod/" "$tmp/workload.yaml" >"$tmp/child.yaml"
+printf 'parent: %s\n' "$NAME" >>"$tmp/child.yaml"
+"$FERRY" apply -f "$tmp/child.yaml" --server "$FERRY_URL" >/dev/null
+t_promote="$(TARGET="$NAME-prod" timed promote)"
+
+churn=$((PLUGINS / 100))
+note "$CHURN_BUILDS deploys, $churn packages (1 %) changed before each"
+churn_times=()
+for ((c = 1; c <= CHURN_BUILDS; c++)); do
+    curl -fs -X POST "$UP/control/bump?count=$churn" >/dev/null
+    churn_times+=("$(timed deploy)")
+done
+objects_all="$(du -sm "$tmp/data/objects" | cut -f1)"
+builds_kept="$(ls "$tmp/data/workloads/$NAME/builds" | wc -l)"
 
 # p2 requests/s: one package's p2 file from Ferry and from nginx serving Ferry's live build.
 path="p2/wp-plugin/plugin-00042.json"
@@ -148,6 +183,7 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int(
 ferry_rps="$(median "${ferry_runs[@]}")"
 nginx_rps="$(median "${nginx_runs[@]}")"
 size="$(stat -c %s "$root/$path")"
+churn_median="$(median "${churn_times[@]:-0}")"
 
 echo "## composer-repo at scale (bench/composer.sh)"
 echo
@@ -159,9 +195,13 @@ echo "| --- | --- | --- |"
 echo "| discover ($PLUGINS slugs from the listing) | ${t_discover} s | |"
 echo "| update ($PLUGINS info requests, 8 in parallel) | ${t_update} s | ${rss_sync} MiB (discover + update) |"
 echo "| full build + verify + activate | ${t_build} s | ${rss_build} MiB (idle after restart: ${rss_idle} MiB) |"
-echo "| incremental deploy ($CHANGED changed: discover feed + update + build + verify + activate) | ${t_incr} s | ${rss_incr} MiB |"
+echo "| incremental deploy ($CHANGED changed: discover feed + update + build + store + activate) | ${t_incr} s | ${rss_incr} MiB |"
+echo "| — of which the engine (store what was put, list the rest, check objects, switch) | ${engine_incr} s | |"
+echo "| promote of that build into a child stage | ${t_promote} s | |"
+echo "| deploy after 1 % ($churn packages) changed, median of $CHURN_BUILDS | ${churn_median} s | |"
 echo
 echo "* full build: $full_meta; live build on disk: $disk"
+echo "* object store after the first two builds: ${objects_one} MiB; after $CHURN_BUILDS more at 1 % churn (builds kept: $builds_kept): ${objects_all} MiB ($(python3 -c "print(f'{$objects_all / max($objects_one, 1):.2f}')")× )"
 echo "* incremental build: $incr_meta"
 echo
 echo "| p2 file ($size bytes), wrk -t2 -c32 -d$DURATION, median of $RUNS | requests/s |"

@@ -11,7 +11,7 @@
 #   t0   just before the commit
 #        change one file, `git commit`, `git push` to the bare repository
 #   t1   pushed
-#        ferry run bench-site deploy --wait       (resolve head, fetch, copy, manifest, verify, switch)
+#        ferry run bench-site deploy --wait       (resolve head, fetch, diff, copy what changed, store, switch)
 #   t2   the CLI returned (the job ended)
 #        curl http://127.0.0.1:PORT/sites/bench-site/<changed file> until it has the new content
 #   t3   the first response with the new content
@@ -152,10 +152,10 @@ for key, label in [("resolve", "phase: resolve branch head (git ls-remote)"),
                    ("prepare", "phase: git init + remote add"),
                    ("fetch", "phase: git fetch --depth 1 of the commit"),
                    ("checkout", "phase: git checkout + rev-parse"),
-                   ("copy", "phase: list folder + copy 1,000 files into the build"),
-                   ("manifest+verify", "phase: manifest (sha256 of every file) + full verify (sha256 again) + records + switch `current`"),
-                   ("manifest", "phase, of which manifest"),
-                   ("verify", "phase, of which verify + records + switch")]:
+                   ("copy", "phase: git diff with the live commit + list folder + copy the changed files"),
+                   ("manifest+verify", "phase: store what was put + check every object + records + switch `current`"),
+                   ("manifest", "phase, of which hashing and storing what was put (objects/)"),
+                   ("verify", "phase, of which object check + manifest + records + switch")]:
     row(label, key)
 print()
 polls = [r["polls"] for r in runs]

@@ -12,12 +12,12 @@ and, from the log's timestamps (HH:MM:SS.mmm, UTC, millisecond resolution):
   prepare   -> "$ git fetch" (git init, remote add in the scratch directory)
   fetch     "$ git fetch" -> "$ git ... checkout" (shallow fetch of the exact commit)
   checkout  -> "checked out ..." (checkout of the commit, rev-parse HEAD)
-  copy      -> "published ..." (list the folder, copy every file into the new build)
-  manifest  -> "progress 95% verifying" (scan the build, sha256 of every file, write manifest.json)
-  verify    -> "progress 100% live" (sha256 of every file again against the manifest, build and
-            deploy records, atomic switch of `current`, retention)
-  manifest+verify  both: "published ..." -> "progress 100% live" (always there; the 95% line
-            that splits them is throttled away in some runs)
+  copy      -> "published ..." (git diff against the live commit, list the folder, copy the
+            changed files into the build folder)
+  manifest  -> "build b-…: N file(s) put" (hash what was put, move it into objects/, list the kept paths)
+  verify    -> "progress 100% live" (every object present, manifest.json, build and deploy
+            records, atomic switch of `current`, retention)
+  manifest+verify  both: "published ..." -> "progress 100% live"
 A phase whose marker line is missing is left out.
 """
 import json
@@ -68,11 +68,9 @@ marks = [
     ("checkout", first("$ git -c advice.detachedHead=false checkout")),
     ("copy", first("checked out ")),
     ("manifest", first("published ")),
-    ("verify", first("progress 95% verifying")),
+    ("verify", first("build b-")),
     ("end", first("progress 100% live")),
 ]
-# The 95% progress line is throttled (at most one progress line per 0.25 s is logged), so the
-# split between manifest and verify is not always there; their sum always is.
 published, live = marks[-3][1], marks[-1][1]
 if published and live:
     out["manifest+verify"] = round((live - published).total_seconds(), 3)

@@ -16,11 +16,10 @@ public final class MotoS3: Sendable {
         .deletingLastPathComponent().appendingPathComponent(".venv-s3/bin").path
 
     public init() throws {
-        port = try NginxServer.freePort()
+        port = try LoopbackPort.free()
         process = try ChildProcess.spawn(
             [Self.venv + "/moto_server", "-H", "127.0.0.1", "-p", String(port)], in: nil, environment: [:], captureStdout: false)
-        for _ in 0..<200 where !NginxServer.accepts(port) { usleep(50_000) }
-        guard NginxServer.accepts(port) else {
+        guard LoopbackPort.waitUntilAccepting(port) else {
             stop()
             throw NSError(domain: "moto", code: 1, userInfo: [NSLocalizedDescriptionKey: "moto_server did not start (run make test-deps)"])
         }

@@ -16,7 +16,7 @@ public final class NginxServer: Sendable {
         for folder in ["logs", "temp"] {
             try FileManager.default.createDirectory(at: home.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
-        port = try Self.freePort()
+        port = try LoopbackPort.free()
         let config = """
             daemon off;
             \(getuid() == 0 ? "user root;" : "")
@@ -37,8 +37,7 @@ public final class NginxServer: Sendable {
         try Data(config.utf8).write(to: home.appendingPathComponent("nginx.conf"))
         let binary = FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx"
         process = try ChildProcess.spawn([binary, "-c", home.appendingPathComponent("nginx.conf").path, "-p", home.path], in: nil, environment: [:], captureStdout: false)
-        for _ in 0..<100 where !Self.accepts(port) { usleep(50_000) }
-        guard Self.accepts(port) else {
+        guard LoopbackPort.waitUntilAccepting(port, seconds: 5) else {
             stop()
             throw NSError(domain: "nginx", code: 1, userInfo: [NSLocalizedDescriptionKey: "nginx did not start on port \(port)"])
         }
@@ -56,32 +55,5 @@ public final class NginxServer: Sendable {
         let text = String(decoding: output.stdout, as: UTF8.self)
         let status = Int(text.split(separator: "\n").last ?? "") ?? 0
         return (status, String(text.dropLast(String(status).count + 1)))
-    }
-
-    public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw NSError(domain: "nginx", code: 2, userInfo: [NSLocalizedDescriptionKey: "no free port"]) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    public static func accepts(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
     }
 }
