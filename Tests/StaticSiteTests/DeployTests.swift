@@ -23,6 +23,38 @@ import Testing
         #expect(first != second)
     }
 
+    /// Each deploy starts with an empty build folder, as the engine gives it.
+    static func emptyBuild(_ ctx: TestSourceContext) throws {
+        try FileManager.default.removeItem(at: ctx.buildDirectory)
+        try FileManager.default.createDirectory(at: ctx.buildDirectory, withIntermediateDirectories: true)
+    }
+
+    @Test func aLaterDeployReusesTheCheckoutAndNothingOfTheEarlierCommitStaysInIt() async throws {
+        let repo = try await GitRepo()
+        let first = try await repo.commit(["index.html": "one", "old.txt": "old"])
+        try repo.remove("old.txt")
+        let second = try await repo.commit(["index.html": "two"])
+        let ctx = try TestSourceContext(config: Fixtures.config(repo.url))
+        _ = try await plugin.run(action: "deploy", revision: .git(branch: "main", commit: first), params: .object([:]), context: ctx)
+        let checkout = ctx.stateDirectory.appendingPathComponent("checkout")
+        try Data("stray".utf8).write(to: checkout.appendingPathComponent("stray.txt"))
+
+        let before = ctx.commands.count
+        try Self.emptyBuild(ctx)
+        _ = try await plugin.run(action: "deploy", revision: .git(branch: "main", commit: second), params: .object([:]), context: ctx)
+        let later = ctx.commands.dropFirst(before).map(\.arguments)
+        #expect(!later.contains { $0.contains("init") }, "the repository is not made again: \(later)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: checkout.path).filter { $0 != ".git" } == ["index.html"])
+        #expect(try String(contentsOf: checkout.appendingPathComponent("index.html"), encoding: .utf8) == "two")
+
+        // A checkout that cannot be reused (here: its HEAD is gone) is made afresh.
+        try FileManager.default.removeItem(at: checkout.appendingPathComponent(".git/HEAD"))
+        let third = try await repo.commit(["index.html": "three"])
+        try Self.emptyBuild(ctx)
+        _ = try await plugin.run(action: "deploy", revision: .git(branch: "main", commit: third), params: .object([:]), context: ctx)
+        #expect(try String(contentsOf: checkout.appendingPathComponent("index.html"), encoding: .utf8) == "three")
+    }
+
     @Test func deployWithoutARevisionBuildsTheBranchHead() async throws {
         let repo = try await GitRepo()
         try await repo.commit(["index.html": "one"])

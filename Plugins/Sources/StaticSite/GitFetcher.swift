@@ -50,14 +50,37 @@ struct GitFetcher: Sendable {
     /// allow it), then the branch, then every branch and tag when the server refuses unadvertised
     /// objects or the commit is abbreviated. The checkout is detached and verified with
     /// `rev-parse HEAD`, so a branch that moved on meanwhile cannot change what is built.
+    ///
+    /// A checkout of this repository left in `directory` by an earlier deploy is reused: only the
+    /// objects the new commit adds are fetched and only the files that differ are rewritten
+    /// (`checkout -f`, then `clean -ffdx` of anything else). Should reusing it fail in any way,
+    /// the folder is made afresh and the checkout done once more from nothing.
     func checkout(commit: String, into directory: URL) async throws -> String {
         guard Self.isCommit(commit) else {
             throw FerryError(.invalidInput, "params.commit: \"\(commit)\" is not a commit id (7 to 64 hex digits)", field: "params.commit")
+        }
+        if await reusable(directory) {
+            do { return try await checkoutCommit(commit, in: directory) } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                context.log("the checkout kept from the last deploy could not be reused (\(error)); checking out afresh")
+            }
         }
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         _ = try await git(["-c", "init.defaultBranch=main", "init", "-q"], in: directory, doing: "create a git repository")
         _ = try await git(["remote", "add", "--", "origin", remote.url], in: directory, doing: "add the remote")
+        return try await checkoutCommit(commit, in: directory)
+    }
+
+    /// Whether `directory` holds a git checkout whose origin is this workload's repository.
+    private func reusable(_ directory: URL) async -> Bool {
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path) else { return false }
+        let url = try? await git(["remote", "get-url", "origin"], in: directory, doing: "read the remote")
+        return url?.trimmingCharacters(in: .whitespacesAndNewlines) == remote.url
+    }
+
+    private func checkoutCommit(_ commit: String, in directory: URL) async throws -> String {
 
         var full: String? = nil
         var fetchError: FerryError? = nil
@@ -92,7 +115,8 @@ struct GitFetcher: Sendable {
             throw FerryError(.failed, "commit \(commit) not found in \(config.redactedRepo); it may have been force-pushed away — deploy the branch head or another existing commit")
         }
         try context.checkCancellation()
-        _ = try await git(["-c", "advice.detachedHead=false", "checkout", "-q", "--detach", full], in: directory, doing: "check out \(full)")
+        _ = try await git(["-c", "advice.detachedHead=false", "checkout", "-q", "-f", "--detach", full], in: directory, doing: "check out \(full)")
+        _ = try await git(["clean", "-q", "-ffdx"], in: directory, doing: "remove files the commit does not have")
         let head = try await git(["rev-parse", "HEAD"], in: directory, doing: "read HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
         guard head == full else {
             throw FerryError(.failed, "checked out \(head) but \(full) was asked for; retry the deploy")
@@ -106,7 +130,7 @@ struct GitFetcher: Sendable {
     /// base is fetched shallow and, where the server allows it, without file contents.
     func changedPaths(since base: String, in directory: URL) async -> Set<String>? {
         guard Self.isCommit(base) else { return nil }
-        var fetched = false
+        var fetched = (try? await git(["cat-file", "-e", "\(base)^{commit}"], in: directory, doing: "look for \(base)")) != nil
         for filter in [["--filter=blob:none"], []] where !fetched {
             fetched = (try? await git(["fetch", "--depth", "1", "--no-tags"] + filter + ["--", "origin", base], in: directory, doing: "fetch \(base)")) != nil
         }

@@ -84,7 +84,9 @@ public struct StaticSiteSource: SourcePlugin {
 
         try context.checkCancellation()
         context.progress(0.05, "fetching \(revision.label)")
-        let checkout = context.scratchDirectory.appendingPathComponent("checkout", isDirectory: true)
+        // Kept between deploys (a workload's jobs never run at once), so the next one fetches and
+        // rewrites only what changed.
+        let checkout = context.stateDirectory.appendingPathComponent("checkout", isDirectory: true)
         let commit = try await GitFetcher(config: config, context: context).checkout(commit: revision.id, into: checkout)
         let label = Revision.git(branch: config.branch, commit: commit).label
         context.log("checked out \(label) from \(config.redactedRepo)")
