@@ -13,3 +13,5 @@ int ferry_spawn_closefrom(posix_spawn_file_actions_t *actions, int lowest) {
 int ferry_spawn_chdir(posix_spawn_file_actions_t *actions, const char *path) {
     return posix_spawn_file_actions_addchdir_np(actions, path);
 }
+
+int ferry_syncfs(int fd) { return syncfs(fd) == 0 ? 0 : errno; }

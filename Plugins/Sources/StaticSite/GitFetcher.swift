@@ -117,6 +117,9 @@ struct GitFetcher: Sendable {
         try context.checkCancellation()
         _ = try await git(["-c", "advice.detachedHead=false", "checkout", "-q", "-f", "--detach", full], in: directory, doing: "check out \(full)")
         _ = try await git(["clean", "-q", "-ffdx"], in: directory, doing: "remove files the commit does not have")
+        // A ref, so the next fetch tells the server what is here (a detached HEAD alone is not
+        // offered in negotiation, and the server would send the whole tree again).
+        _ = try await git(["update-ref", "refs/ferry/checked-out", full], in: directory, doing: "remember \(full)")
         let head = try await git(["rev-parse", "HEAD"], in: directory, doing: "read HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
         guard head == full else {
             throw FerryError(.failed, "checked out \(head) but \(full) was asked for; retry the deploy")

@@ -10,4 +10,7 @@ int ferry_pipe_cloexec(int fds[2]);
 int ferry_spawn_closefrom(posix_spawn_file_actions_t *actions, int lowest);
 int ferry_spawn_chdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/// syncfs(2), another GNU extension: flushes the whole file system holding `fd`. 0 or an errno value.
+int ferry_syncfs(int fd);
+
 #endif

@@ -27,15 +27,15 @@ public struct BuildAssembler {
         var entries = keptEntries
         let written = try ManifestBuilder.files(in: content)
         let seconds = Int64(now.timeIntervalSince1970)
+        let ingested = try objects.ingest(written.map(\.path)) { done in
+            progress(Double(done) / Double(max(written.count, 1)), "hashed \(done)/\(written.count) files")
+        }
         var stored = 0
-        let step = max(1, written.count / 50)
-        for (i, file) in written.enumerated() {
-            let (sha256, size, isNew) = try objects.ingest(file.path)
-            if isNew { stored += 1 }
+        for (file, object) in zip(written, ingested) {
+            if object.stored { stored += 1 }
             let before = base[file.relative]
-            let modified = before?.sha256 == sha256 ? before?.modified ?? seconds : max(seconds, (before?.modified ?? 0) + 1)
-            entries[file.relative] = BuildManifest.File(path: file.relative, size: size, sha256: sha256, modified: modified)
-            if (i + 1) % step == 0 { progress(Double(i + 1) / Double(written.count), "stored \(i + 1)/\(written.count) files") }
+            let modified = before?.sha256 == object.sha256 ? before?.modified ?? seconds : max(seconds, (before?.modified ?? 0) + 1)
+            entries[file.relative] = BuildManifest.File(path: file.relative, size: object.size, sha256: object.sha256, modified: modified)
         }
         try? FileManager.default.removeItem(at: content)
         let manifest = BuildManifest(

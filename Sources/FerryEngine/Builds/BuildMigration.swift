@@ -36,13 +36,10 @@ struct BuildMigration {
                     }
                     try ManifestBuilder.write(manifest, to: folder)
                 }
-                for file in manifest.files {
-                    let path = content.appendingPathComponent(file.path).path
-                    guard fm.fileExists(atPath: path) else { continue }
-                    let stored = try objects.ingest(path)
-                    if stored.sha256 != file.sha256 {
-                        logger.error("\(workload): build \(id): \(file.path) did not match its manifest; the build is not whole and will be rebuilt")
-                    }
+                let present = manifest.files.filter { fm.fileExists(atPath: content.appendingPathComponent($0.path).path) }
+                let stored = try objects.ingest(present.map { content.appendingPathComponent($0.path).path })
+                for (file, object) in zip(present, stored) where object.sha256 != file.sha256 {
+                    logger.error("\(workload): build \(id): \(file.path) did not match its manifest; the build is not whole and will be rebuilt")
                 }
                 try? fm.removeItem(at: content)
                 moved += 1

@@ -1,3 +1,4 @@
+import CSpawn
 import Crypto
 import FerryCore
 import Foundation
@@ -25,35 +26,70 @@ public struct ObjectStore: Sendable {
         return stat(path(sha256), &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && Int64(info.st_size) == size
     }
 
-    /// Takes in a file the source wrote (it is moved, not copied): returns its sha256, its size
-    /// and whether it was a new object. When the object exists already the file is removed.
-    @discardableResult
-    public func ingest(_ file: String) throws -> (sha256: String, size: Int64, stored: Bool) {
-        let fd = open(file, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FerryError(.failed, "cannot read \(file): \(Self.reason())") }
+    /// What `ingest` made of one file.
+    public struct Ingested: Sendable {
+        public var sha256: String
+        public var size: Int64
+        /// Whether it was a new object (false: the bytes were stored already).
+        public var stored: Bool
+    }
+
+    /// Takes in files a source wrote (they are moved, not copied): each is hashed and made
+    /// read-only, then the file system is synced once, then each is renamed to its name (or
+    /// dropped, when that object exists already), then synced again. So an object's name never
+    /// appears before its bytes are on disk, at the cost of two syncs per build instead of one
+    /// per file — the difference between seconds and many minutes for 120,000 files.
+    public func ingest(_ files: [String], progress: (Int) -> Void = { _ in }) throws -> [Ingested] {
+        var found: [(file: String, sha256: String, size: Int64)] = []
+        found.reserveCapacity(files.count)
+        for (i, file) in files.enumerated() {
+            let fd = open(file, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw FerryError(.failed, "cannot read \(file): \(Self.reason())") }
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+                throw FerryError(.failed, "\(file) is not a regular file")
+            }
+            found.append((file, try Self.hash(fd), Int64(info.st_size)))
+            fchmod(fd, 0o444)
+            if i % 500 == 499 { progress(i + 1) }
+        }
+        try syncFileSystem()
+        var out: [Ingested] = []
+        out.reserveCapacity(found.count)
+        for item in found {
+            let target = path(item.sha256)
+            if access(target, F_OK) == 0 {
+                // Touched, so the collector's grace spares it until the build listing it is recorded.
+                utimensat(AT_FDCWD, target, nil, 0)
+                unlink(item.file)
+                out.append(Ingested(sha256: item.sha256, size: item.size, stored: false))
+                continue
+            }
+            try makeFolder(for: target)
+            if rename(item.file, target) != 0 {
+                guard errno == EXDEV else { throw Self.writeError(target) }
+                // Another file system (a volume): copy through a temp file of the store.
+                try put(contentsOf: item.file, sha256: item.sha256)
+                unlink(item.file)
+            }
+            out.append(Ingested(sha256: item.sha256, size: item.size, stored: true))
+        }
+        if out.contains(where: \.stored) { try syncFileSystem() }
+        return out
+    }
+
+    /// syncfs(2) of the store's file system: every write so far is on disk.
+    private func syncFileSystem() throws {
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let fd = open(root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw Self.writeError(root.path) }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw FerryError(.failed, "\(file) is not a regular file")
+        let code = ferry_syncfs(fd)
+        guard code == 0 else {
+            errno = code
+            throw Self.writeError(root.path)
         }
-        let sha256 = try Self.hash(fd)
-        let target = path(sha256)
-        if access(target, F_OK) == 0 {
-            // Touched, so the collector's grace spares it until the build listing it is recorded.
-            utimensat(AT_FDCWD, target, nil, 0)
-            unlink(file)
-            return (sha256, Int64(info.st_size), false)
-        }
-        guard fsync(fd) == 0 else { throw Self.writeError(file) }
-        fchmod(fd, 0o444)
-        try makeFolder(for: target)
-        if rename(file, target) != 0 {
-            guard errno == EXDEV else { throw Self.writeError(target) }
-            // Another file system (a volume): copy through a temp file of the store.
-            try put(contentsOf: file, sha256: sha256)
-            unlink(file)
-        }
-        return (sha256, Int64(info.st_size), true)
     }
 
     /// Stores bytes (a migrated or healed file): temp file, fsync, rename.
