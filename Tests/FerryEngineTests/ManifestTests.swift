@@ -136,6 +136,27 @@ import Testing
         }
     }
 
+    @Test func awkwardPathsSurviveAndAManifestWrittenByJSONEncoderBeforeIsRead() throws {
+        try withTemporaryDirectory { root in
+            let files = ["a \"quoted\" name.html", "back\\slash.txt", "new\nline.txt", "é/ü.html", "tab\t.txt"].map {
+                BuildManifest.File(path: $0, size: 3, sha256: String(repeating: "a", count: 64), modified: 1_700_000_000)
+            }
+            let manifest = BuildManifest(
+                buildID: "b1", workload: "docs", revision: .git(branch: "main", commit: "abc"), createdAt: "2025-06-15T15:06:40Z",
+                files: files, meta: .object(["commit": .string("abc"), "n": .number(2)]))
+            try ManifestBuilder.write(manifest, to: root)
+            #expect(try ManifestBuilder.read(from: root) == manifest)
+
+            // The layout before: pretty-printed by JSONEncoder, no `modified`.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            var old = manifest
+            old.files = old.files.map { BuildManifest.File(path: $0.path, size: $0.size, sha256: $0.sha256) }
+            try encoder.encode(old).write(to: root.appendingPathComponent(BuildManifest.fileName))
+            #expect(try ManifestBuilder.read(from: root) == old)
+        }
+    }
+
     @Test func theDigestFollowsTheContent() throws {
         try withTemporaryDirectory { root in
             let (layout, manifest) = try build(in: root)

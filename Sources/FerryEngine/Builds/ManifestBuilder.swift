@@ -27,11 +27,9 @@ public enum ManifestBuilder {
         return files.sorted { $0.relative < $1.relative }
     }
 
-    /// Writes `manifest.json` into the build folder (beside `content/`).
+    /// Writes `manifest.json` into the build folder (beside `content/` while the job runs).
     public static func write(_ manifest: BuildManifest, to directory: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(manifest).write(to: directory.appendingPathComponent(BuildManifest.fileName), options: .atomic)
+        try Data(ManifestCoding.encode(manifest)).write(to: directory.appendingPathComponent(BuildManifest.fileName), options: .atomic)
     }
 
     public static func read(from directory: URL) throws -> BuildManifest {
@@ -39,17 +37,21 @@ public enum ManifestBuilder {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw FerryError(.failed, "\(url.path) is missing")
         }
-        do { return try JSONDecoder().decode(BuildManifest.self, from: data) } catch {
+        do { return try ManifestCoding.decode(data) } catch {
             throw FerryError(.failed, "\(url.path) is unreadable: \(error)", cause: error)
         }
     }
 
-    /// sha256 of the manifest's canonical form: one value naming the build's whole content.
+    /// sha256 of the manifest's file list in its canonical form (what `manifest.json` holds
+    /// between `"files":` and `,"meta"`): one value naming the build's whole content.
     public static func digest(_ manifest: BuildManifest) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(manifest.files)) ?? Data()
-        return Hex.string(SHA256.hash(data: data))
+        var files = manifest
+        files.buildID = ""
+        files.workload = ""
+        files.createdAt = ""
+        files.revision = nil
+        files.meta = .null
+        return Hex.string(SHA256.hash(data: ManifestCoding.encode(files)))
     }
 
     public static func sha256(ofFile path: String) throws -> String {

@@ -33,12 +33,11 @@ struct Promotion: Sendable {
         guard let buildID = activator.liveBuildID(workload: parent) else {
             throw FerryError(.conflict, "cannot promote: \(parent) has no live build yet; deploy it first")
         }
-        let dir = paths.build(parent, buildID)
-        if let problem = ManifestVerifier.problem(in: dir, objects: ObjectStore(root: paths.objects), depth: .present) {
+        let manifest = try ManifestBuilder.read(from: paths.build(parent, buildID))
+        if let problem = ManifestVerifier.problem(manifest, objects: ObjectStore(root: paths.objects), depth: .present) {
             throw FerryError(.conflict, "cannot promote: the live build \(buildID) of \(parent) fails verification: \(problem)")
         }
         let deployID = try database.deploys(workload: parent).first { $0.buildID == buildID }?.id ?? parentWorkload.status.lastDeployID
-        let manifest = try ManifestBuilder.read(from: dir)
         return Promotion(parent: parent, parentBuildID: buildID, parentDeployID: deployID, revision: manifest.revision, manifest: manifest)
     }
 

@@ -187,8 +187,14 @@ struct JobExecutor: Sendable {
             progress: { fraction, note in context.progress(0.9 + 0.05 * fraction, note) })
         let manifest = made.manifest
         context.log("build \(buildID): \(made.put) file(s) put (\(made.stored) new), \(made.kept) kept from build \(baseline.base?.buildID ?? "-")")
-        context.progress(0.95, "checking \(manifest.files.count) files")
-        if let problem = ManifestVerifier.problem(manifest, objects: objects, depth: .present) {
+        // The kept paths' objects were found present when the job started (its base, or the
+        // parent for a promotion) and nothing removes objects while a job runs; what was put
+        // was stored just now. Checking those once more is what activation needs.
+        let put = Set(manifest.files.map(\.path)).subtracting(baseline.kept.keys)
+        context.progress(0.95, "checking \(put.count) new files")
+        var fresh = manifest
+        fresh.files = manifest.files.filter { put.contains($0.path) }
+        if let problem = ManifestVerifier.problem(fresh, objects: objects, depth: .present) {
             throw FerryError(.failed, "build \(buildID) failed verification: \(problem)")
         }
         try ManifestBuilder.write(manifest, to: dir)
