@@ -22,7 +22,7 @@ import Testing
         private let input = Pipe()
         private let output = Pipe()
 
-        init(database: URL, seconds: Double = 0.6 * DeliveryCommitter.lockWait) throws {
+        init(database: URL, seconds: Double = 0.85 * DeliveryCommitter.lockWait) throws {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", "-c", """
                 import select, sqlite3, sys
