@@ -26,13 +26,11 @@ extension Engine {
         }
         if target.prunedAt != nil { throw FerryError(.conflict, "build \(target.id) was removed by retention") }
         if target.id == live { throw FerryError(.conflict, "build \(target.id) is already live") }
-        let problem = liveBuilds.problem(of: target.id)
-            ?? ManifestVerifier.problem(in: paths.build(name, target.id), objects: ObjectStore(root: paths.objects), depth: .present)
+        let (manifest, problem) = liveBuilds.check(name, target.id)
         if let problem {
             throw FerryError(.conflict, "build \(target.id) fails verification and cannot go live: \(problem)")
         }
-        if !workload.spec.publish.isEmpty {
-            let manifest = try ManifestBuilder.read(from: paths.build(name, target.id))
+        if !workload.spec.publish.isEmpty, let manifest {
             let env = try secrets.openEnv(workload.spec).env
             try await Publisher(paths: paths, http: http).publish(manifest, workload: workload.spec, env: env) { logger.info("\(name): \($0)") }
         }

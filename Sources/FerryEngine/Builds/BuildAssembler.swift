@@ -14,6 +14,8 @@ public struct BuildAssembler {
         public var manifest: BuildManifest
         /// Files the source put, and how many of them were new objects.
         public var put: Int
+        /// The entries of the files put (the rest were kept).
+        public var written: [BuildManifest.File]
         public var stored: Int
         public var kept: Int
     }
@@ -42,6 +44,7 @@ public struct BuildAssembler {
             buildID: buildID, workload: workload, revision: revision, createdAt: ISO8601DateFormatter().string(from: now),
             files: entries.values.sorted { $0.path < $1.path }, meta: meta)
         let overridden = written.filter { keptEntries[$0.relative] != nil }.count
-        return Result(manifest: manifest, put: written.count, stored: stored, kept: keptEntries.count - overridden)
+        let putEntries = written.compactMap { entries[$0.relative] }
+        return Result(manifest: manifest, put: written.count, written: putEntries, stored: stored, kept: keptEntries.count - overridden)
     }
 }

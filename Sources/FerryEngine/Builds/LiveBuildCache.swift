@@ -46,6 +46,28 @@ public final class LiveBuildCache: Sendable {
         return live
     }
 
+    /// The live build when `current` points at `linked` (what a readlink just found): the
+    /// loaded one when it is that build, else loaded anew — `current` may be changed by hand.
+    func live(_ name: String, linkedTo linked: String?) -> LiveBuild? {
+        let cached = live(name)
+        guard cached?.id != linked else { return cached }
+        forget(name)
+        return linked == nil ? nil : live(name)
+    }
+
+    /// A kept build's manifest (from memory when it is the live one) and what is wrong with it:
+    /// damage found earlier, an object missing, or the manifest unreadable (then no manifest).
+    /// The one "may this build go live / be built on" check.
+    func check(_ workload: String, _ id: String) -> (manifest: BuildManifest?, problem: String?) {
+        let manifest: BuildManifest
+        if let live = known(workload), live.id == id {
+            manifest = live.manifest
+        } else {
+            do { manifest = try ManifestBuilder.read(from: paths.build(workload, id)) } catch { return (nil, "\(error)") }
+        }
+        return (manifest, problem(of: id) ?? ManifestVerifier.problem(manifest, objects: ObjectStore(root: paths.objects), depth: .present))
+    }
+
     /// The live build as last loaded, when nothing was switched since; never touches the disk.
     public func known(_ name: String) -> LiveBuild? {
         guard let cached = entries.withLock({ $0[name] }), cached.switches == activator.switches(of: name) else { return nil }

@@ -25,7 +25,7 @@ struct Promotion: Sendable {
     let manifest: BuildManifest
 
     /// Finds the parent's live build and checks it is whole before anything is copied.
-    static func prepare(child: WorkloadSpec, params: JSONValue, database: FerryDatabase, activator: BuildActivator, paths: FerryPaths) throws -> Promotion {
+    static func prepare(child: WorkloadSpec, params: JSONValue, database: FerryDatabase, activator: BuildActivator, liveBuilds: LiveBuildCache) throws -> Promotion {
         guard let parent = params["from"]?.stringValue ?? child.parent else {
             throw FerryError(.invalidInput, "\(child.name) has no parent; name the stage to promote from (--from)")
         }
@@ -33,9 +33,9 @@ struct Promotion: Sendable {
         guard let buildID = activator.liveBuildID(workload: parent) else {
             throw FerryError(.conflict, "cannot promote: \(parent) has no live build yet; deploy it first")
         }
-        let manifest = try ManifestBuilder.read(from: paths.build(parent, buildID))
-        if let problem = ManifestVerifier.problem(manifest, objects: ObjectStore(root: paths.objects), depth: .present) {
-            throw FerryError(.conflict, "cannot promote: the live build \(buildID) of \(parent) fails verification: \(problem)")
+        let (found, problem) = liveBuilds.check(parent, buildID)
+        guard let manifest = found, problem == nil else {
+            throw FerryError(.conflict, "cannot promote: the live build \(buildID) of \(parent) fails verification: \(problem ?? "")")
         }
         let deployID = try database.deploys(workload: parent).first { $0.buildID == buildID }?.id ?? parentWorkload.status.lastDeployID
         return Promotion(parent: parent, parentBuildID: buildID, parentDeployID: deployID, revision: manifest.revision, manifest: manifest)

@@ -108,7 +108,7 @@ struct JobExecutor: Sendable {
             var promotion: Promotion?
             let outcome: ActionOutcome
             if job.action == Promotion.actionName {
-                let p = try Promotion.prepare(child: workload.spec, params: job.params, database: database, activator: activator, paths: paths)
+                let p = try Promotion.prepare(child: workload.spec, params: job.params, database: database, activator: activator, liveBuilds: liveBuilds)
                 promotion = p
                 revision = p.revision
                 outcome = p.outcome(context: context)
@@ -163,10 +163,10 @@ struct JobExecutor: Sendable {
     /// The live build a new build starts from, when it is whole; nil makes the source write
     /// everything (the first deploy, or a live build with objects missing).
     private func base(of workload: String, log: JobLog) -> BuildManifest? {
-        guard let live = activator.liveBuildID(workload: workload),
-              let manifest = try? ManifestBuilder.read(from: paths.build(workload, live))
-        else { return nil }
-        if let problem = liveBuilds.problem(of: live) ?? ManifestVerifier.problem(manifest, objects: objects, depth: .present) {
+        guard let live = activator.liveBuildID(workload: workload) else { return nil }
+        let (manifest, problem) = liveBuilds.check(workload, live)
+        guard let manifest else { return nil }
+        if let problem {
             log.write("the live build \(live) is not whole (\(problem)); this build writes every file")
             return nil
         }
@@ -190,10 +190,9 @@ struct JobExecutor: Sendable {
         // The kept paths' objects were found present when the job started (its base, or the
         // parent for a promotion) and nothing removes objects while a job runs; what was put
         // was stored just now. Checking those once more is what activation needs.
-        let put = Set(manifest.files.map(\.path)).subtracting(baseline.kept.keys)
-        context.progress(0.95, "checking \(put.count) new files")
+        context.progress(0.95, "checking \(made.written.count) new files")
         var fresh = manifest
-        fresh.files = manifest.files.filter { put.contains($0.path) }
+        fresh.files = made.written
         if let problem = ManifestVerifier.problem(fresh, objects: objects, depth: .present) {
             throw FerryError(.failed, "build \(buildID) failed verification: \(problem)")
         }

@@ -142,17 +142,11 @@ public final class Reconciler: Service {
         // is found by the scrub and by serving, not by opening files on every pass.
         // One readlink: `current` may have been changed or removed by hand.
         let linked = activator.liveBuildID(workload: name)
-        var live = liveBuilds.live(name)
-        if live?.id != linked {
-            liveBuilds.forget(name)
-            live = linked == nil ? nil : liveBuilds.live(name)
-        }
+        let live = liveBuilds.live(name, linkedTo: linked)
         let linkedProblem = linked.flatMap { id in live == nil ? "the manifest of build \(id) is unreadable" : liveBuilds.problem(of: id) }
         let recorded = workload.status.liveBuildID
         let recordedVerifies = recorded.map { id in
-            id == linked ? linkedProblem == nil
-                : liveBuilds.problem(of: id) == nil
-                    && ManifestVerifier.problem(in: paths.build(name, id), objects: ObjectStore(root: paths.objects), depth: .present) == nil
+            id == linked ? linkedProblem == nil : liveBuilds.check(name, id).problem == nil
         } ?? false
         var observation: Observation?
         if let live, linkedProblem == nil, let plugin = registry.sources[workload.spec.source.kind] {
