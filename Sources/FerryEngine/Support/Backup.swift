@@ -62,7 +62,12 @@ public enum Backup {
             if withKey { arguments.append(paths.secretKey.lastPathComponent) }
             if withBuilds {
                 let folders = fileFolders.filter { fm.fileExists(atPath: dataDirectory.appendingPathComponent($0).path) }
-                if !folders.isEmpty { arguments += ["-C", dataDirectory.path] + folders }
+                // A build's `content/` exists only while its job runs (the engine moves it into
+                // objects/ and removes it) and objects/tmp only during a write: neither is part
+                // of any finished build, and both change under tar's feet during a deploy.
+                if !folders.isEmpty {
+                    arguments += ["--exclude=workloads/*/builds/*/\(BuildManifest.contentFolder)", "--exclude=objects/tmp", "-C", dataDirectory.path] + folders
+                }
                 progress("adding \(folders.joined(separator: ", "))")
             }
             try tar(arguments, what: "writing \(partial.path)")
