@@ -19,7 +19,7 @@ public final class DeliveryCommitter: Sendable {
     /// timeout gives up after 5 s each try) before its senders get 503 and retry: long enough
     /// for a backup or a long transaction, shorter than a forge's delivery timeout would make
     /// pointless.
-    public static let lockWait: TimeInterval = 9
+    public static let defaultLockWait: TimeInterval = 9
 
     private struct Pending: Sendable {
         var event: Event
@@ -32,6 +32,14 @@ public final class DeliveryCommitter: Sendable {
     private let database: FerryDatabase
     private let queue = DispatchQueue(label: "ferry.delivery-commit")
     private let state = Mutex<(pending: [Pending], draining: Bool, batches: Int, largest: Int)>(([], false, 0, 0))
+    private let wait = Mutex<TimeInterval>(DeliveryCommitter.defaultLockWait)
+
+    /// `defaultLockWait` unless changed: a test that holds the lock until it has seen what it
+    /// wanted to see lengthens it, so that what it measures is the waiting, not the timeout.
+    public var lockWait: TimeInterval {
+        get { wait.withLock { $0 } }
+        set { wait.withLock { $0 = newValue } }
+    }
 
     public init(database: FerryDatabase) { self.database = database }
 
@@ -70,7 +78,7 @@ public final class DeliveryCommitter: Sendable {
     }
 
     private func commit(_ batch: [Pending]) {
-        let deadline = Date().addingTimeInterval(Self.lockWait)
+        let deadline = Date().addingTimeInterval(lockWait)
         var results: [Result<(event: Event, jobs: [Job]), any Error>] = []
         do {
             results = try Self.whileLocked(until: deadline) { try database.write { db in
