@@ -38,6 +38,7 @@ extension Engine {
             kind: "manual", summary: "rollback of \(name) to build \(target.id)", targets: [],
             payload: .object(["build": .string(target.id)])))
         try activator.activate(workload: name, buildID: target.id)
+        if let manifest { liveBuilds.adopt(name, manifest) }
         let deploy = Deploy(
             id: IDs.make("d", at: now()), workload: name, buildID: target.id, kind: .rollback, revision: target.revision,
             jobID: nil, previousBuildID: live, createdAt: now())

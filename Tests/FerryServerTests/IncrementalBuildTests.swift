@@ -1,5 +1,6 @@
 import FerryCore
 import FerryEngine
+import FerryServer
 import FerryTestSupport
 import Foundation
 import Testing
@@ -78,6 +79,38 @@ import Testing
             let child = try ManifestBuilder.read(from: engine.paths.build("stage-prod", promoted["buildID"]!.plainText))
             #expect(child.files == parent.files)
             #expect(ManifestBuilder.digest(child) == ManifestBuilder.digest(parent))
+            #expect(try engine.database.build(child.buildID)?.digest == ManifestBuilder.digest(child), "the parent's digest is the child's")
+            #expect(engine.liveBuilds.known("stage-prod")?.manifest == child, "the build went live from memory, not read back")
+            #expect(try await client.page("/sites/stage-prod/pages/page-3.html").1 == "<p>page 3</p>")
+        }
+    }
+
+    /// A build loaded after a restart was not seen whole by this process: an object lost while
+    /// Ferry was down is found before anything is built on it.
+    @Test func anObjectLostWhileFerryWasDownIsFoundBeforeTheNextBuildKeepsIt() async throws {
+        let shared = try TempDir()
+        let data = shared.url.appendingPathComponent("data")
+        let repo = try GitRepo(in: shared.url)
+        try repo.commit(Self.site(3, "one"))
+        let configure: (inout ServerConfiguration) -> Void = { $0.dataDirectory = data; $0.gitFileRoots = [shared.url.path] }
+        let first: String = try await TestFerry.run(configure: configure) { client, engine, _ in
+            try await client.apply(siteWorkload("lost", repo: repo))
+            let id = try await client.run("lost")["buildID"]!.plainText
+            #expect(engine.liveBuilds.known("lost")?.id == id)
+            return id
+        }
+        let paths = FerryPaths(root: data)
+        let lost = try #require(try ManifestBuilder.read(from: paths.build("lost", first)).files.first { $0.path == "pages/page-1.html" })
+        try FileManager.default.removeItem(atPath: ObjectStore(root: paths.objects).path(lost.sha256))
+
+        try await TestFerry.run(configure: configure) { client, engine, _ in
+            try repo.commit(["public/index.html": "home two"])
+            let job = try await client.run("lost")
+            #expect(job["state"] == .string("succeeded"), "\(job)")
+            let log = try await client.log(job["id"]!.plainText)
+            #expect(log.contains("is not whole"), "\(log)")
+            #expect(try await client.page("/sites/lost/pages/page-1.html").1 == "<p>page 1</p>", "the new build stored it afresh")
+            #expect(ManifestVerifier.problem(in: paths.build("lost", job["buildID"]!.plainText), objects: ObjectStore(root: paths.objects), depth: .full) == nil)
         }
     }
 

@@ -22,11 +22,6 @@ public final class BuildBaseline: BuildChanges {
         return true
     }
 
-    /// Carries every path of the base over (promote-from, a build that changes nothing).
-    public func keepAll() {
-        keptPaths.withLock { $0 = Set(index.keys) }
-    }
-
     public func baseFile(_ path: String) -> URL? {
         index[path].map { URL(fileURLWithPath: LiveBuild.objectPath($0.sha256, in: objects.path)) }
     }

@@ -6,8 +6,9 @@ import Foundation
 ///
 /// It runs as an engine action (`promote`) through the dispatcher like any other job, so it is
 /// serialised with the child's deploys. The child's new build lists exactly the parent's
-/// objects — byte for byte by construction, and in constant time whatever the build holds,
-/// since no file is read or copied; the deploy records the parent's deploy it came from.
+/// objects — byte for byte by construction, and whatever the build holds no file is read,
+/// copied, hashed or stat'ed: the parent's manifest comes from memory (it is live), its digest
+/// from its build record; the deploy records the parent's deploy it came from.
 struct Promotion: Sendable {
     static let actionName = "promote"
     static let descriptor = ActionDescriptor(
@@ -23,6 +24,8 @@ struct Promotion: Sendable {
     let parentDeployID: String?
     let revision: Revision?
     let manifest: BuildManifest
+    /// The parent build's digest, which is the child's: the digest covers only the file list.
+    let digest: String
 
     /// Finds the parent's live build and checks it is whole before anything is copied.
     static func prepare(child: WorkloadSpec, params: JSONValue, database: FerryDatabase, activator: BuildActivator, liveBuilds: LiveBuildCache) throws -> Promotion {
@@ -38,14 +41,19 @@ struct Promotion: Sendable {
             throw FerryError(.conflict, "cannot promote: the live build \(buildID) of \(parent) fails verification: \(problem ?? "")")
         }
         let deployID = try database.deploys(workload: parent).first { $0.buildID == buildID }?.id ?? parentWorkload.status.lastDeployID
-        return Promotion(parent: parent, parentBuildID: buildID, parentDeployID: deployID, revision: manifest.revision, manifest: manifest)
+        let digest = try database.build(buildID)?.digest ?? ManifestBuilder.digest(manifest)
+        return Promotion(
+            parent: parent, parentBuildID: buildID, parentDeployID: deployID, revision: manifest.revision, manifest: manifest, digest: digest)
     }
 
-    /// The new build keeps every path of the parent's, as it is.
-    func baseline(objects: URL) -> BuildBaseline {
-        let baseline = BuildBaseline(base: manifest, objects: objects)
-        baseline.keepAll()
-        return baseline
+    /// The child's build: every path of the parent's, as it is, under the child's name.
+    func build(_ buildID: String, workload: String, meta: JSONValue, now: Date) -> BuildManifest {
+        var child = manifest
+        child.buildID = buildID
+        child.workload = workload
+        child.createdAt = ISO8601DateFormatter().string(from: now)
+        child.meta = meta
+        return child
     }
 
     func outcome(context: any SourceContext) -> ActionOutcome {

@@ -179,22 +179,16 @@ struct JobExecutor: Sendable {
         _ buildID: String, content: URL, job: Job, generation: Int, revision: Revision?, meta: JSONValue,
         promotion: Promotion?, context: JobContext
     ) async throws -> String {
-        context.progress(0.9, "storing files")
         let dir = paths.build(job.workload, buildID)
-        let baseline = promotion?.baseline(objects: paths.objects) ?? context.baseline
-        let made = try BuildAssembler(objects: objects).assemble(
-            content: content, baseline: baseline, buildID: buildID, workload: job.workload, revision: revision, meta: meta, now: now(),
-            progress: { fraction, note in context.progress(0.9 + 0.05 * fraction, note) })
-        let manifest = made.manifest
-        context.log("build \(buildID): \(made.put) file(s) put (\(made.stored) new), \(made.kept) kept from build \(baseline.base?.buildID ?? "-")")
-        // The kept paths' objects were found present when the job started (its base, or the
-        // parent for a promotion) and nothing removes objects while a job runs; what was put
-        // was stored just now. Checking those once more is what activation needs.
-        context.progress(0.95, "checking \(made.written.count) new files")
-        var fresh = manifest
-        fresh.files = made.written
-        if let problem = ManifestVerifier.problem(fresh, objects: objects, depth: .present) {
-            throw FerryError(.failed, "build \(buildID) failed verification: \(problem)")
+        let manifest: BuildManifest
+        let digest: String
+        if let promotion {
+            manifest = promotion.build(buildID, workload: job.workload, meta: meta, now: now())
+            digest = promotion.digest
+            try? FileManager.default.removeItem(at: content)
+        } else {
+            manifest = try assemble(buildID, content: content, job: job, revision: revision, meta: meta, context: context)
+            digest = ManifestBuilder.digest(manifest)
         }
         try ManifestBuilder.write(manifest, to: dir)
         if !context.workload.publish.isEmpty {
@@ -203,10 +197,11 @@ struct JobExecutor: Sendable {
         }
         let build = Build(
             id: buildID, workload: job.workload, jobID: job.id, revision: revision, fileCount: manifest.files.count,
-            totalBytes: manifest.totalBytes, digest: ManifestBuilder.digest(manifest), createdAt: now())
+            totalBytes: manifest.totalBytes, digest: digest, createdAt: now())
         try database.insertBuild(build)
         let previous = activator.liveBuildID(workload: job.workload)
         try activator.activate(workload: job.workload, buildID: buildID)
+        liveBuilds.adopt(job.workload, manifest)
         let deploy = Deploy(
             id: IDs.make("d", at: now()), workload: job.workload, buildID: buildID, kind: promotion == nil ? .deploy : .promote,
             revision: revision, jobID: job.id, fromDeployID: promotion?.parentDeployID, previousBuildID: previous, createdAt: now())
@@ -234,6 +229,30 @@ struct JobExecutor: Sendable {
         }
         context.progress(1, "live: \(label), \(manifest.files.count) files")
         return "deployed \(label) as build \(buildID) (\(manifest.files.count) files, \(manifest.totalBytes) bytes)"
+    }
+
+    /// The files the source put, stored as objects, and the base paths it kept: the new build's
+    /// manifest, checked before it may go live.
+    private func assemble(
+        _ buildID: String, content: URL, job: Job, revision: Revision?, meta: JSONValue, context: JobContext
+    ) throws -> BuildManifest {
+        context.progress(0.9, "storing files")
+        let baseline = context.baseline
+        let made = try BuildAssembler(objects: objects).assemble(
+            content: content, baseline: baseline, buildID: buildID, workload: job.workload, revision: revision, meta: meta, now: now(),
+            progress: { fraction, note in context.progress(0.9 + 0.05 * fraction, note) })
+        context.log("build \(buildID): \(made.put) file(s) put (\(made.stored) new), \(made.kept) kept from build \(baseline.base?.buildID ?? "-")")
+        // The kept paths' objects were found present when their build went live (or when the
+        // job started, for a build loaded after a restart: `LiveBuildCache.check`) and nothing
+        // removes objects a build lists; what was put was stored just now. Checking those is
+        // what activation needs.
+        context.progress(0.95, "checking \(made.written.count) new files")
+        var fresh = made.manifest
+        fresh.files = made.written
+        if let problem = ManifestVerifier.problem(fresh, objects: objects, depth: .present) {
+            throw FerryError(.failed, "build \(buildID) failed verification: \(problem)")
+        }
+        return made.manifest
     }
 
     /// The `after` hooks of a deploy, which see the live build as a folder of files
