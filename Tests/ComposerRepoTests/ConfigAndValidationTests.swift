@@ -37,11 +37,36 @@ import Testing
         let root = ctx.buildDirectory
         try Data(#"{"packages":{},"metadata-url":"/p2/%package%.json","notify-batch":"http://h/downloads","available-packages":["a/b"]}"#.utf8)
             .write(to: root.appendingPathComponent("packages.json"))
-        let manifest = ContentManifest(
-            buildID: "b", workload: "w", snapshot: 1, createdAt: Date(), counts: [:], timings: [:], packages: [:],
-            files: [.init(path: "packages.json", size: 120, sha256: "x")])
-        #expect { try RepositoryValidator(locate: { root.appendingPathComponent($0).path }).validate(manifest, fresh: []) } throws: {
+        let validator = RepositoryValidator(locate: { root.appendingPathComponent($0).path })
+        #expect { try validator.validate(files: ["packages.json": 120], packages: [:], fresh: []) } throws: {
             ($0 as? FerryError)?.message.contains("a/b is announced but its p2 files are missing") == true
+        }
+    }
+
+    @Test func aWrittenFileThatDoesNotReadBackAsWrittenFailsValidation() throws {
+        let ctx = try PluginTestContext(kind: "composer-repo", config: .object([:]))
+        defer { ctx.cleanUp() }
+        let root = ctx.buildDirectory
+        let packages = Data(#"{"packages":{},"metadata-url":"/p2/%package%.json","notify-batch":"http://h/downloads","available-packages":["a/b"]}"#.utf8)
+        try packages.write(to: root.appendingPathComponent("packages.json"))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("p2/a"), withIntermediateDirectories: true)
+        let p2 = Data(#"{"minified":"composer/2.0","packages":{"a/b":[]}}"#.utf8)
+        try p2.write(to: root.appendingPathComponent("p2/a/b.json"))
+        try Data("not json".utf8).write(to: root.appendingPathComponent("p2/a/b~dev.json"))
+        let validator = RepositoryValidator(locate: { root.appendingPathComponent($0).path })
+        let files: [String: Int64] = ["packages.json": Int64(packages.count), "p2/a/b.json": Int64(p2.count), "p2/a/b~dev.json": 8]
+        let package = ContentManifest.Package(stamp: 1, type: "wordpress-plugin", files: ["p2/a/b.json", "p2/a/b~dev.json"])
+
+        try validator.validate(files: files, packages: ["a/b": package], fresh: ["packages.json", "p2/a/b.json"])
+        #expect { try validator.validate(files: files, packages: ["a/b": package], fresh: Set(files.keys)) } throws: {
+            ($0 as? FerryError)?.message.contains("p2/a/b~dev.json does not read back as Composer 2 metadata") == true
+        }
+        #expect { try validator.validate(files: files.merging(["p2/a/b.json": 1]) { $1 }, packages: [:], fresh: ["p2/a/b.json"]) } throws: {
+            ($0 as? FerryError)?.message.contains("p2/a/b.json is missing or not 1 bytes") == true
+        }
+        let stray = ContentManifest.Package(stamp: 1, type: "wordpress-plugin", files: ["p2/a/c.json"])
+        #expect { try validator.validate(files: files, packages: ["a/c": stray], fresh: []) } throws: {
+            ($0 as? FerryError)?.message.contains("a/c: p2/a/c.json is not in the build") == true
         }
     }
 }

@@ -2,16 +2,11 @@ import FerryCore
 import Foundation
 
 /// The repository's own `manifest.json`, inside the build's content: build id, the sync snapshot
-/// it was built from, counts, timings, each package's files and every file with its sha256. The
-/// next build reads it to reuse unchanged files byte for byte (hard links keep their
-/// Last-Modified too).
+/// it was built from, counts, timings and each package's files with the stamp they were made
+/// at. The next build reads it to keep unchanged packages' files without rendering them. Each
+/// file's size and sha256 are the engine's build manifest's business, not repeated here: this
+/// file is a new object in every build, so it stays as small as the packages' list.
 struct ContentManifest: Codable, Sendable {
-    struct File: Codable, Sendable {
-        var path: String
-        var size: Int64
-        var sha256: String
-    }
-
     struct Package: Codable, Sendable {
         /// Stamp of the package's summary when these files were made.
         var stamp: Int64
@@ -26,7 +21,6 @@ struct ContentManifest: Codable, Sendable {
     var counts: [String: Int]
     var timings: [String: Double]
     var packages: [String: Package]
-    var files: [File]
 
     static let fileName = "manifest.json"
 

@@ -33,8 +33,10 @@ struct RepositoryBuilder {
     private final class Output {
         let root: URL
         let base: any BuildChanges
-        let previous: [String: ContentManifest.File]
-        var files: [ContentManifest.File] = []
+        /// The base build's files by path, as the engine's manifest lists them.
+        let previous: [String: BuildManifest.File]
+        /// Every path of the new build with its size.
+        var files: [String: Int64] = [:]
         var packages: [String: ContentManifest.Package] = [:]
         var madeDirs: Set<String> = []
         var linked = 0
@@ -42,10 +44,10 @@ struct RepositoryBuilder {
         /// Paths written by this build (not kept): the validator reads these back.
         var fresh: Set<String> = []
 
-        init(root: URL, base: any BuildChanges, previous: ContentManifest?) {
+        init(root: URL, base: any BuildChanges) {
             self.root = root
             self.base = base
-            self.previous = Dictionary((previous?.files ?? []).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+            self.previous = Dictionary((base.base?.files ?? []).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         }
 
         /// Where a file of the new build goes. Paths carry package names and commits from
@@ -63,12 +65,12 @@ struct RepositoryBuilder {
 
         /// Keeps the live build's file when it has these exact bytes, else writes them.
         func put(_ path: String, _ bytes: [UInt8]) throws {
-            let sha = RepositoryBuilder.sha256(bytes)
-            if let old = previous[path], old.sha256 == sha, try reuse(path) { return }
+            if let old = previous[path], old.size == Int64(bytes.count), old.sha256 == RepositoryBuilder.sha256(bytes), try reuse(path) {
+                return
+            }
             try directory(for: path)
-            let target = try target(path)
-            try Data(bytes).write(to: target)
-            files.append(.init(path: path, size: Int64(bytes.count), sha256: sha))
+            try Data(bytes).write(to: try target(path))
+            files[path] = Int64(bytes.count)
             fresh.insert(path)
             written += 1
         }
@@ -77,7 +79,7 @@ struct RepositoryBuilder {
         /// the live build does not have it.
         func reuse(_ path: String) throws -> Bool {
             guard let old = previous[path], base.keep(path) else { return false }
-            files.append(old)
+            files[path] = old.size
             linked += 1
             return true
         }
@@ -87,10 +89,10 @@ struct RepositoryBuilder {
             try directory(for: path)
             let target = try target(path)
             try FileManager.default.linkItem(at: source, to: target)
-            if let old = previous[path] { files.append(old); linked += 1; return }
-            let data = try Data(contentsOf: target)
-            files.append(.init(path: path, size: Int64(data.count), sha256: RepositoryBuilder.sha256(data)))
-            written += 1
+            var info = stat()
+            guard stat(target.path, &info) == 0 else { throw FerryError(.failed, "cannot read \(target.path) after linking it") }
+            files[path] = Int64(info.st_size)
+            if previous[path] != nil { linked += 1 } else { written += 1 }
         }
     }
 
@@ -99,7 +101,7 @@ struct RepositoryBuilder {
         let started = clock.now
         let records = context.records
         let previous = context.build.baseFile(ContentManifest.fileName).flatMap(ContentManifest.read)
-        let out = Output(root: context.buildDirectory, base: context.build, previous: previous)
+        let out = Output(root: context.buildDirectory, base: context.build)
         if let previous { context.log("previous build \(previous.buildID) (snapshot \(previous.snapshot)) is the base for reuse") }
 
         var counts = ["packages": 0, "versions": 0, "rendered": 0, "reused": 0, "inactive": 0, "pending": 0]
@@ -149,15 +151,14 @@ struct RepositoryBuilder {
         let manifest = ContentManifest(
             buildID: buildID, workload: context.workload.name, snapshot: snapshot, createdAt: Date(), counts: counts,
             timings: ["packagesSeconds": seconds(rendered), "totalSeconds": seconds(clock.now - started)],
-            packages: out.packages, files: out.files.sorted { $0.path < $1.path })
+            packages: out.packages)
         try manifest.encoded().write(to: context.buildDirectory.appendingPathComponent(ContentManifest.fileName), options: .atomic)
 
-        context.progress(0.85, "validating \(out.files.count) files")
+        context.progress(0.85, "validating \(out.fresh.count) files written")
         let root = context.buildDirectory, base = context.build
         try RepositoryValidator { path in
-            let written = root.appendingPathComponent(path).path
-            return FileManager.default.fileExists(atPath: written) ? written : base.baseFile(path)?.path
-        }.validate(manifest, fresh: out.fresh)
+            out.fresh.contains(path) ? root.appendingPathComponent(path).path : base.baseFile(path)?.path
+        }.validate(files: out.files, packages: out.packages, fresh: out.fresh)
         context.log("build \(buildID): \(names.count) packages (\(counts["rendered"]!) rendered, \(counts["reused"]!) reused), \(counts["inactive"]!) inactive left out, \(out.written) files written, \(out.linked) kept")
         return .object([
             "snapshot": .number(Double(snapshot)),
@@ -172,7 +173,7 @@ struct RepositoryBuilder {
 
     private func reusePackage(_ name: String, _ old: ContentManifest.Package, _ out: Output) throws -> Bool {
         // All or nothing: a half-linked package would be rendered over its own links.
-        guard old.files.allSatisfy({ out.previous[$0] != nil && out.base.baseFile($0) != nil }) else { return false }
+        guard old.files.allSatisfy({ out.previous[$0] != nil }) else { return false }
         for path in old.files where try !out.reuse(path) { return false }
         out.packages[name] = old
         return true
