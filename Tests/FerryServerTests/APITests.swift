@@ -22,15 +22,20 @@ import Testing
     }
 
     @Test func healthReportsWALAndMetricsAreExposed() async throws {
-        try await TestFerry.run { client, _, temp in
+        try await TestFerry.run { client, engine, temp in
             #expect(try await client.json("/api/health")["journalMode"] == .string("wal"))
             let repo = try GitRepo(in: temp)
             try repo.commit(["public/index.html": "m"])
             try await client.apply(siteWorkload("m", repo: repo))
             _ = try await client.run("m")
+            let passes = engine.reconciler.statistics.count
+            try engine.reconciler.pass()
             let metrics = try await client.page("/metrics").1
             #expect(metrics.contains("ferry_workloads{health=\"healthy\"} 1"))
             #expect(metrics.contains("ferry_jobs{state=\"succeeded\"} 1"))
+            #expect(metrics.contains("ferry_reconcile_passes_total \(passes + 1)"), "\(metrics)")
+            #expect(metrics.contains("ferry_reconcile_pass_workloads 1"))
+            #expect(engine.reconciler.statistics.lastSeconds > 0)
         }
     }
 

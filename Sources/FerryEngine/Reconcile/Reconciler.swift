@@ -3,6 +3,7 @@ import FerryStore
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Keeps what is live equal to what is wanted, level-triggered: each pass looks at every
 /// workload afresh (spec generation vs observed, `current` present and verified, source health)
@@ -21,6 +22,19 @@ public final class Reconciler: Service {
     let logger: Logger
     private let wakeStream: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
+    private let passes = Mutex(PassStatistics())
+
+    /// What the passes cost, for `/metrics`: a pass reads memory (one readlink per workload),
+    /// so its time should stay small as workloads are added; a growing figure is the sign.
+    public struct PassStatistics: Sendable {
+        public var count = 0
+        public var lastSeconds = 0.0
+        public var lastWorkloads = 0
+        public var longestSeconds = 0.0
+        public var totalSeconds = 0.0
+    }
+
+    public var statistics: PassStatistics { passes.withLock { $0 } }
 
     init(
         database: FerryDatabase, registry: PluginRegistry, dispatcher: Dispatcher, activator: BuildActivator,
@@ -124,14 +138,25 @@ public final class Reconciler: Service {
     /// One pass over every workload; returns the jobs it enqueued.
     @discardableResult
     public func pass() throws -> [Job] {
+        let clock = ContinuousClock()
+        let started = clock.now
         let active = try database.workloadsWithActiveJobs()
+        let workloads = try database.workloads()
         var enqueued: [Job] = []
-        for workload in try database.workloads() {
+        for workload in workloads {
             do {
                 enqueued += try reconcile(workload, hasActiveJob: active.contains(workload.name))
             } catch {
                 logger.error("reconcile \(workload.name): \(error)")
             }
+        }
+        let seconds = (clock.now - started).inSeconds
+        passes.withLock { p in
+            p.count += 1
+            p.lastSeconds = seconds
+            p.lastWorkloads = workloads.count
+            p.longestSeconds = max(p.longestSeconds, seconds)
+            p.totalSeconds += seconds
         }
         return enqueued
     }

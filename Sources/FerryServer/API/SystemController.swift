@@ -75,6 +75,12 @@ struct SystemController {
         for (kind, n) in engine.retention.removedTotals {
             registry.counter("ferry_retention_removed_total", "records and folders retention removed", [("kind", kind)]).increment(by: Int64(n))
         }
+        let passes = engine.reconciler.statistics
+        registry.counter("ferry_reconcile_passes_total", "reconcile passes since start").increment(by: Int64(passes.count))
+        registry.gauge("ferry_reconcile_pass_seconds", "how long the last reconcile pass took").set(passes.lastSeconds)
+        registry.gauge("ferry_reconcile_pass_seconds_sum", "seconds all reconcile passes since start took together").set(passes.totalSeconds)
+        registry.gauge("ferry_reconcile_pass_longest_seconds", "the longest reconcile pass since start").set(passes.longestSeconds)
+        registry.gauge("ferry_reconcile_pass_workloads", "workloads the last reconcile pass looked at").set(Double(passes.lastWorkloads))
         registry.counter("ferry_objects_damaged_total", "stored objects found no longer matching their hash").increment(by: Int64(engine.scrubber.damagedTotal))
         return registry.emitToBuffer()
     }
