@@ -143,7 +143,7 @@ public struct ObjectStore: Sendable {
 
     private func put(contentsOf file: String, sha256: String) throws {
         let temp = try temporaryFile()
-        do { try FileManager.default.copyItem(atPath: file, toPath: temp) } catch { throw Self.writeError(temp) }
+        do { try FileManager.default.copyItem(atPath: file, toPath: temp) } catch { throw FerryError(.failed, "cannot write \(temp): \(error)", cause: error) }
         let fd = open(temp, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Self.writeError(temp) }
         fchmod(fd, 0o444)
@@ -186,9 +186,10 @@ public struct ObjectStore: Sendable {
 
     static func reason() -> String { String(cString: strerror(errno)) }
 
-    /// "no space left on DEVICE" names the device, as DiskGuard's message does.
+    /// With the cause, so a full disk is told as one (`DiskFull`) with the device and the space
+    /// the job needs.
     static func writeError(_ path: String) -> FerryError {
-        if errno == ENOSPC { return FerryError(.failed, "no space left on the device of \(path); free space and deploy again") }
-        return FerryError(.failed, "cannot write \(path): \(reason())")
+        let code = errno
+        return FerryError(.failed, "cannot write \(path): \(reason())", cause: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO))
     }
 }

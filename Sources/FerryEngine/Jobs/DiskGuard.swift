@@ -12,6 +12,8 @@ struct DiskGuard: Sendable {
     let threshold: DiskThreshold
     let dataDirectory: URL
 
+    var reserve: DiskReserve { DiskReserve(dataDirectory: dataDirectory) }
+
     /// Free and total bytes of the filesystem holding `path` (the nearest existing ancestor).
     static func measure(_ path: String) -> (free: Int, total: Int)? {
         var url = URL(fileURLWithPath: path).standardizedFileURL

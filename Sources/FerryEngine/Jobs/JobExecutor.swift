@@ -53,6 +53,8 @@ struct JobExecutor: Sendable {
         let scratch = paths.scratch.appendingPathComponent(job.id)
         defer { try? FileManager.default.removeItem(at: scratch) }
         var buildID: String?
+        disk.reserve.ensure()
+        let freeAtStart = DiskGuard.measure(paths.root.path)?.free ?? 0
         do {
             let plugin = try registry.source(workload.spec.source.kind)
             guard let action = plugin.action(named: job.action) ?? Promotion.action(job.action) else {
@@ -151,7 +153,14 @@ struct JobExecutor: Sendable {
                 return
             }
             let state: Job.State = error is CancellationError ? .cancelled : .failed
-            let message = redactor.redact(error is CancellationError ? "cancelled" : "\(error)")
+            let full = DiskFull.matches(error)
+            // What the job wrote is of no use now, and the end must still be recorded.
+            if full { try? FileManager.default.removeItem(at: scratch) }
+            let reported: any Error = full
+                ? DiskFull(freeAtStart: freeAtStart, liveBytes: liveBuilds.known(job.workload)?.manifest.totalBytes ?? 0)
+                    .error(error, dataDirectory: paths.root.path)
+                : error
+            let message = redactor.redact(error is CancellationError ? "cancelled" : "\(reported)")
             log.write("\(state.rawValue): \(message)")
             finish(job.id, state, message, redactor: redactor)
             if buildID != nil, state == .failed {
@@ -309,14 +318,21 @@ struct JobExecutor: Sendable {
         let at = now()
         let message = redactor.redact(message)
         let details = details.map(redactor.redact)
-        do {
-            let finished = try database.updateJob(id) { job in
+        let record = {
+            try database.updateJob(id) { job in
                 job.state = state
                 job.message = message
                 job.finishedAt = at
                 if let buildID { job.buildID = buildID }
                 if let details { job.details = details }
                 if state == .succeeded { job.progress = 1 }
+            }
+        }
+        do {
+            let finished: Job?
+            do { finished = try record() } catch where DiskFull.matches(error) && disk.reserve.release() {
+                logger.warning("the data directory's disk is full: released its reserve to record the end of job \(id)")
+                finished = try record()
             }
             if let finished { notifier.jobFinished(finished, state: state, message: message, details: details) }
         } catch {
