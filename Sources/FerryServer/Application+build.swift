@@ -45,6 +45,7 @@ public func buildApplication(
     app.beforeServerStarts {
         defer { engine.runner.release() }
         try engine.reconciler.recover()
+        await engine.republishLiveBuilds()
         for file in files { try applyFile(file, engine: engine, limits: limits, logger: logger) }
     }
     return (app, engine)

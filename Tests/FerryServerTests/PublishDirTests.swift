@@ -1,5 +1,6 @@
 import FerryCore
 import FerryEngine
+import FerryServer
 import FerryTestSupport
 import Foundation
 import Testing
@@ -49,6 +50,39 @@ import Testing
             #expect(try nginx.get("index.html") == (200, "two"))
             #expect(try await client.page("/sites/pub/").1 == "two")
             _ = engine
+        }
+    }
+
+    /// A crash between publishing and switching `current` (a deploy's or a rollback's) leaves
+    /// the folder holding another build than the live one; the next start publishes the live one.
+    @Test func aPublishDirThatHoldsAnotherBuildThanTheLiveOneIsBroughtBackOnStart() async throws {
+        let www = try TempDir()
+        let shared = try TempDir()
+        let data = shared.url.appendingPathComponent("data")
+        let repo = try GitRepo(in: shared.url)
+        let dir = www.url.appendingPathComponent("site").path
+        let configure: (inout ServerConfiguration) -> Void = {
+            $0.allowedVolumeRoots = [www.url.path]
+            $0.dataDirectory = data
+            $0.gitFileRoots = [shared.url.path]
+        }
+        let first: String = try await TestFerry.run(configure: configure) { client, _, _ in
+            try repo.commit(["public/index.html": "one"])
+            try await client.apply(Self.workload("crash", repo: repo, dir: dir))
+            let first = try await client.run("crash")["buildID"]!.plainText
+            try repo.commit(["public/index.html": "two"])
+            _ = try await client.run("crash")
+            #expect(try String(contentsOfFile: dir + "/index.html", encoding: .utf8) == "two")
+            return first
+        }
+        // As if the process died after publishing build two and before `current` moved to it.
+        let current = FerryPaths(root: data).current("crash").path
+        try FileManager.default.removeItem(atPath: current)
+        try FileManager.default.createSymbolicLink(atPath: current, withDestinationPath: "builds/\(first)")
+
+        try await TestFerry.run(configure: configure) { client, _, _ async throws in
+            #expect(try String(contentsOfFile: dir + "/index.html", encoding: .utf8) == "one", "the folder shows the live build again")
+            #expect(try await client.page("/sites/crash/").1 == "one")
         }
     }
 

@@ -29,7 +29,7 @@ from harness import BINARY, ChaosError, FerryServer  # noqa: E402
 from invariants import check_all, wait_until_quiet  # noqa: E402
 from npm_apply import OfflineSide  # noqa: E402
 from npm_upstream import NpmUpstream  # noqa: E402
-from workloads import ComposerLibRepo, SiteRepo, github_headers, github_push, server_config, workload_file  # noqa: E402
+from workloads import ComposerLibRepo, SiteRepo, github_headers, github_push, publish_dir, server_config, workload_file  # noqa: E402
 
 WORKLOADS = ["site", "site-prod", "composer", "npm"]
 SURFACES = ["/sites/site/", "/sites/site-prod/", "/composer/composer/packages.json", "/npm/npm/chaos-pkg-0"]
@@ -145,7 +145,7 @@ class Campaign:
     def restart_and_check(self, running_at_kill, label):
         self.server.start()
         settled, problems = check_all(self.server, WORKLOADS, running_at_kill, self.accepted, [self.storage, self.offline.storage],
-                                      SURFACES, settle_timeout=90)
+                                      SURFACES, settle_timeout=90, published={"site": publish_dir(self.root)})
         if settled is not None:
             self.settle_times.append(settled)
         for problem in problems:

@@ -7,14 +7,17 @@
 3. every event the server answered 2xx for before the kill is in the store;
 4. no scratch folder (`<data>/tmp/<job>`), half-written or half-pruned build folder, and no
    temporary file in the npm storage is left;
-5. every workload's surface still serves.
+5. every workload's surface still serves;
+6. every publish folder is Ferry's link to a whole tree holding exactly the live build (a
+   crash between publishing and switching `current` is put right on the next start).
 Each check returns a list of violations (strings); empty means it holds."""
 
+import json
 import os
 import time
 from pathlib import Path
 
-from harness import ChaosError, verify_build
+from harness import ChaosError, sha256_file, verify_build
 
 
 def wait_until_quiet(server, timeout):
@@ -115,7 +118,33 @@ def surfaces_serve(server, paths):
     return problems
 
 
-def check_all(server, workloads, running_at_kill, accepted, storages, surfaces, settle_timeout):
+def published_trees(server, folders):
+    problems = []
+    for name, folder in folders.items():
+        current = server.data / "workloads" / name / "current"
+        if not current.is_symlink():
+            continue
+        if not folder.is_symlink():
+            problems.append(f"{name}: the publish folder {folder} is not Ferry's link to a tree")
+            continue
+        manifest = json.loads((current.resolve() / "manifest.json").read_text())
+        wanted = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
+        tree = folder.resolve()
+        found = {}
+        for root, _, files in os.walk(tree):
+            for entry in files:
+                path = Path(root, entry)
+                found[str(path.relative_to(tree))] = sha256_file(path)
+        if found != wanted:
+            missing = sorted(set(wanted) - set(found))[:3]
+            extra = sorted(set(found) - set(wanted))[:3]
+            differ = sorted(p for p in set(found) & set(wanted) if found[p] != wanted[p])[:3]
+            problems.append(f"{name}: the publish folder does not hold the live build {current.resolve().name}: "
+                            f"missing {missing}, not in the build {extra}, different {differ}")
+    return problems
+
+
+def check_all(server, workloads, running_at_kill, accepted, storages, surfaces, settle_timeout, published=None):
     if not server.alive():
         raise ChaosError("ferry serve died on its own after the restart")
     settled = wait_until_quiet(server, settle_timeout)
@@ -128,4 +157,5 @@ def check_all(server, workloads, running_at_kill, accepted, storages, surfaces, 
     problems += live_builds(server, workloads)
     problems += no_leftovers(server, workloads, storages)
     problems += surfaces_serve(server, surfaces)
+    problems += published_trees(server, published or {})
     return settled, problems

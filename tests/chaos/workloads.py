@@ -90,9 +90,15 @@ class ComposerLibRepo(GitRepo):
         return f"1.{self.minor}.0"
 
 
+def publish_dir(root):
+    """Where the site is published as a plain folder (under the server's volumes.allow)."""
+    return Path(root) / "volumes" / "www" / "site"
+
+
 def workload_file(root, site, lib, npm_upstream, storage):
     return f"""name: site
 source: {{ kind: static-site, config: {{ repo: "{site.url}", folder: public }} }}
+publish: [ {{ dir: "{publish_dir(root)}" }} ]
 triggers:
   - {{ kind: manual, action: deploy }}
   - {{ id: site-hook, kind: git-push, action: deploy, config: {{ secret: "{HOOK_SECRET}", branches: [main] }} }}

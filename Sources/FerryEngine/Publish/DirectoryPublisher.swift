@@ -34,8 +34,12 @@ struct DirectoryPublisher {
         try refuseForeignFolder()
         try fm.createDirectory(atPath: home, withIntermediateDirectories: true)
         var state = readState()
-        if state.trees[state.live ?? ""] == .some(build.buildID), isLink(dir) { return (0, 0) }
-        let slot = state.live == "a" ? "b" : "a"
+        // The tree being served is the one `<dir>` points at: a crash between the swap and the
+        // state's update must not make the next publish change the served tree in place.
+        let pointed = servedSlot()
+        if let pointed, state.trees[pointed] == .some(build.buildID) { return (0, 0) }
+        let served = pointed ?? state.live
+        let slot = served == "a" ? "b" : "a"
         let tree = home + "/" + slot
         let held = (state.trees[slot] ?? nil).flatMap(manifest)
         state.trees[slot] = .some(nil)
@@ -100,6 +104,13 @@ struct DirectoryPublisher {
             guard rmdir(tree + "/" + parts.joined(separator: "/")) == 0 else { return }
             parts = parts.dropLast()
         }
+    }
+
+    /// "a" or "b" when `<dir>` is Ferry's link to one of its trees.
+    private func servedSlot() -> String? {
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: dir) else { return nil }
+        let slot = (target as NSString).lastPathComponent
+        return target == home + "/" + slot && (slot == "a" || slot == "b") ? slot : nil
     }
 
     private func isLink(_ path: String) -> Bool {

@@ -24,7 +24,10 @@ struct S3Publisher: Sendable {
 
     @discardableResult
     func publish(_ build: BuildManifest, progress: (String) -> Void) async throws -> (uploaded: Int, deleted: Int) {
-        let before = (try? String(contentsOf: held, encoding: .utf8)).flatMap { manifest($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let heldID = (try? String(contentsOf: held, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        // The bucket already holds this build (a restart publishing the live build again).
+        if heldID == build.buildID { return (0, 0) }
+        let before = heldID.flatMap(manifest)
         let old = Dictionary((before?.files ?? []).map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })
         let changed = build.files.filter { old[$0.path] != $0.sha256 }
         let (roots, rest) = (changed.filter { Self.rootDocuments.contains($0.path) }, changed.filter { !Self.rootDocuments.contains($0.path) })
