@@ -6,22 +6,34 @@ import Foundation
 public enum ManifestBuilder {
     /// Every regular file below `directory` as (path relative to it, absolute path), sorted.
     /// Symlinks and devices are refused: a build is plain files, so nothing it serves can
-    /// point outside it.
+    /// point outside it. Walked with readdir's file types (a stat only where the file system
+    /// does not give one): Foundation's enumerator and attributes cost a build of 120,000
+    /// files seconds.
     public static func files(in directory: URL) throws -> [(relative: String, path: String)] {
         var files: [(relative: String, path: String)] = []
         let root = directory.standardizedFileURL.path
-        guard FileManager.default.fileExists(atPath: root) else { return [] }
-        guard let walker = FileManager.default.enumerator(atPath: root) else {
-            throw FerryError(.failed, "build directory \(root) is unreadable")
-        }
-        while let relative = walker.nextObject() as? String {
-            let full = root + "/" + relative
-            let attrs = try FileManager.default.attributesOfItem(atPath: full)
-            switch attrs[.type] as? FileAttributeType {
-            case .typeDirectory?: continue
-            case .typeRegular?: files.append((relative, full))
-            default:
-                throw FerryError(.failed, "build contains \(relative), which is not a regular file (symlinks and devices are not allowed in a build)")
+        var info = stat()
+        guard lstat(root, &info) == 0 else { return [] }
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let folder = relative.isEmpty ? root : root + "/" + relative
+            guard let handle = opendir(folder) else { throw FerryError(.failed, "build directory \(folder) is unreadable") }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+                if name == "." || name == ".." { continue }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                var type = Int32(entry.pointee.d_type)
+                if type == Int32(DT_UNKNOWN) {
+                    guard lstat(root + "/" + path, &info) == 0 else { throw FerryError(.failed, "cannot read \(path) in the build") }
+                    type = (info.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : (info.st_mode & S_IFMT) == S_IFREG ? Int32(DT_REG) : Int32(DT_LNK)
+                }
+                switch type {
+                case Int32(DT_DIR): pending.append(path)
+                case Int32(DT_REG): files.append((path, root + "/" + path))
+                default:
+                    throw FerryError(.failed, "build contains \(path), which is not a regular file (symlinks and devices are not allowed in a build)")
+                }
             }
         }
         return files.sorted { $0.relative < $1.relative }
