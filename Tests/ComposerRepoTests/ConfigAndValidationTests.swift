@@ -55,7 +55,8 @@ import Testing
         try Data("not json".utf8).write(to: root.appendingPathComponent("p2/a/b~dev.json"))
         let validator = RepositoryValidator(locate: { root.appendingPathComponent($0).path })
         let files: [String: Int64] = ["packages.json": Int64(packages.count), "p2/a/b.json": Int64(p2.count), "p2/a/b~dev.json": 8]
-        let package = ContentManifest.Package(stamp: 1, type: "wordpress-plugin", files: ["p2/a/b.json", "p2/a/b~dev.json"])
+        let package = ContentManifest.Package(stamp: 1, files: ["p2/a/b.json", "p2/a/b~dev.json"], versions: 1, name: "a/b")
+        #expect(package.files == nil && package.paths("a/b") == ["p2/a/b.json", "p2/a/b~dev.json"], "a package's two p2 paths are not written out")
 
         try validator.validate(files: files, packages: ["a/b": package], fresh: ["packages.json", "p2/a/b.json"])
         #expect { try validator.validate(files: files, packages: ["a/b": package], fresh: Set(files.keys)) } throws: {
@@ -64,7 +65,7 @@ import Testing
         #expect { try validator.validate(files: files.merging(["p2/a/b.json": 1]) { $1 }, packages: [:], fresh: ["p2/a/b.json"]) } throws: {
             ($0 as? FerryError)?.message.contains("p2/a/b.json is missing or not 1 bytes") == true
         }
-        let stray = ContentManifest.Package(stamp: 1, type: "wordpress-plugin", files: ["p2/a/c.json"])
+        let stray = ContentManifest.Package(stamp: 1, files: ["p2/a/c.json"], versions: 1, name: "a/c")
         #expect { try validator.validate(files: files, packages: ["a/c": stray], fresh: []) } throws: {
             ($0 as? FerryError)?.message.contains("a/c: p2/a/c.json is not in the build") == true
         }

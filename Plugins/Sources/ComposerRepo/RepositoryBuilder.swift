@@ -114,6 +114,15 @@ struct RepositoryBuilder {
             if page.isEmpty { break }
             offset += page.count
             for record in page {
+                // Unchanged since the live build rendered it (the same stamp, which no newer sync
+                // run has moved): its files are kept without decoding the summary at all.
+                if record.stamp <= snapshot, let old = previous?.packages[record.key], old.stamp == record.stamp,
+                   let versions = old.versions, try reusePackage(record.key, old, out) {
+                    names.append(record.key)
+                    counts["reused"]! += 1
+                    counts["versions"]! += versions
+                    continue
+                }
                 guard let s = try? record.decode(PackageSummary.self) else { continue }
                 let old = previous?.packages[s.name]
                 if record.stamp > snapshot {
@@ -132,7 +141,7 @@ struct RepositoryBuilder {
                 }
                 guard let set = try VersionSet.read(records, key: s.name), !set.versions.isEmpty else { continue }
                 let paths = try render(s, set.versions, out)
-                out.packages[s.name] = .init(stamp: record.stamp, type: s.type, files: paths)
+                out.packages[s.name] = .init(stamp: record.stamp, files: paths, versions: set.versions.count, name: s.name)
                 names.append(s.name)
                 counts["rendered"]! += 1
                 counts["versions"]! += set.versions.count
@@ -173,8 +182,9 @@ struct RepositoryBuilder {
 
     private func reusePackage(_ name: String, _ old: ContentManifest.Package, _ out: Output) throws -> Bool {
         // All or nothing: a half-linked package would be rendered over its own links.
-        guard old.files.allSatisfy({ out.previous[$0] != nil }) else { return false }
-        for path in old.files where try !out.reuse(path) { return false }
+        let paths = old.paths(name)
+        guard paths.allSatisfy({ out.previous[$0] != nil }) else { return false }
+        for path in paths where try !out.reuse(path) { return false }
         out.packages[name] = old
         return true
     }

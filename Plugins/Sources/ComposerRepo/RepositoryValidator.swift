@@ -28,7 +28,7 @@ struct RepositoryValidator {
             }
         }
         for (name, entry) in packages {
-            for path in entry.files where files[path] == nil { throw invalid("\(name): \(path) is not in the build") }
+            for path in entry.paths(name) where files[path] == nil { throw invalid("\(name): \(path) is not in the build") }
         }
         for path in fresh.sorted() {
             let size = files[path] ?? -1
