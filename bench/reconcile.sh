@@ -82,7 +82,7 @@ busy_end="$(busy_report)"
 count_after="$(metric ferry_reconcile_passes_total)"
 sum_after="$(metric ferry_reconcile_pass_seconds_sum)"
 last="$(metric ferry_reconcile_pass_seconds)"
-workloads_seen="$(metric ferry_reconcile_pass_workloads)"
+workloads_seen="$(metric ferry_reconcile_pass_workloads | cut -d. -f1)"
 rss="$(peak_rss "$FERRY_PID")"
 errors="$(grep -ci 'error' "$TMP/ferry.log" || true)"
 

@@ -69,7 +69,7 @@ struct RepositoryBuilder {
                 return
             }
             try directory(for: path)
-            try Data(bytes).write(to: try target(path))
+            try BuildFile.write(bytes, to: try target(path).path)
             files[path] = Int64(bytes.count)
             fresh.insert(path)
             written += 1
