@@ -7,7 +7,8 @@
 #   RUNS=5 bash bench/webhooks.sh      (FERRY_BIN=path/to/ferry to skip the release build;
 #                                       RESULTS=path appends the section there, default
 #                                       bench/RESULTS.md; RESULTS=- only prints it;
-#                                       DURATION=10s per wrk run, CONNECTIONS="16 64")
+#                                       DURATION=10s per wrk run, CONNECTIONS="16 64",
+#                                       SITE_FILES=N: a site of N files, default 3)
 #
 # Waits (checking every 20 s, at most IDLE_WAIT seconds, default 900 = 15 minutes) until no other benchmark (wrk, nginx workers)
 # and no compile (swift-build, swift-frontend) is running, then builds `ferry` in release mode (a
@@ -81,6 +82,13 @@ mkdir -p "$work/public"
 echo "<!doctype html><title>bench</title><p>version 0</p>" >"$work/public/index.html"
 echo "body { font-family: sans-serif }" >"$work/public/style.css"
 echo "<!doctype html><title>about</title><p>about</p>" >"$work/public/about.html"
+# SITE_FILES (default 3): more pages, so push-to-live is measured on a site of that many files
+# with one of them changed per push.
+SITE_FILES="${SITE_FILES:-3}"
+if [ "$SITE_FILES" -gt 3 ]; then
+    mkdir -p "$work/public/pages"
+    for ((n = 3; n < SITE_FILES; n++)); do echo "<!doctype html><title>page $n</title><p>page $n</p>" >"$work/public/pages/page-$n.html"; done
+fi
 commit_and_push "$work" "A small site"
 
 port="$(free_port)"
@@ -282,7 +290,7 @@ stored as a new event and merged into the queued deploy job before its 202.
 
 | measure | median | min | max | per run | ratio to the one-transaction-per-event limit |
 | --- | --- | --- | --- | --- | --- |
-${rows}| push-to-live, 3-file site (s): git push → signed webhook → new index.html served | $l_med | $l_min | $l_max | $(join "${p2l[@]}") | |
+${rows}| push-to-live, ${SITE_FILES}-file site, one file changed (s): git push → signed webhook → new index.html served | $l_med | $l_min | $l_max | $(join "${p2l[@]}") | |
 
 * requests sent by wrk over the $RUNS runs: $total_requests; non-2xx responses: $non2xx_total; runs with socket errors: $sockerr_total
 * events in the store: $events0 before the wrk runs, $events1 after (+$((events1 - events0)) stored;
