@@ -64,6 +64,27 @@ import Testing
         }
     }
 
+    /// After a restart nothing applies the workloads again; with auth mode none nothing else
+    /// asks for their access either, and no answer was ever kept (the composer bench's p2 rate).
+    @Test func answersAreKeptAfterARestartWithAuthModeNone() async throws {
+        let shared = try TempDir()
+        let data = shared.url.appendingPathComponent("data")
+        let repo = try GitRepo(in: shared.url)
+        try repo.commit(["public/index.html": "<h1>kept</h1>"])
+        let configure: (inout ServerConfiguration) -> Void = { $0.dataDirectory = data; $0.gitFileRoots = [shared.url.path] }
+        try await TestFerry.run(configure: configure) { client, _, _ in
+            try await client.apply(siteWorkload("restart", repo: repo))
+            _ = try await client.run("restart")
+        }
+        try await TestFerry.run(configure: configure) { client, _, _ in
+            let before = try await keptAnswers(client)
+            _ = try await client.get("/sites/restart/index.html")
+            let again = try await client.get("/sites/restart/index.html")
+            #expect(String(buffer: again.body) == "<h1>kept</h1>")
+            #expect(try await keptAnswers(client) == before + 1, "the second GET was answered from the kept answer")
+        }
+    }
+
     @Test func aNewBuildIsServedAtOnceAfterItGoesLive() async throws {
         try await TestFerry.run { client, _, temp in
             let repo = try GitRepo(in: temp)

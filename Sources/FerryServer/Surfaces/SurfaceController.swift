@@ -47,6 +47,9 @@ struct SurfaceController {
         let below = raw.hasPrefix(base + "/") ? String(raw.dropFirst(base.count + 1)) : ""
         let headers = request.pluginHeaders
         let body = request.method == .post ? try await RequestBody.bytes(request, limits.hook) : []
+        // Learnt here too: with auth mode none nothing else asks for a workload's access after a
+        // restart, and answers are kept only for workloads known to be public.
+        _ = try engine.surfaceAccess(of: name)
         // Taken before the source answers, so an answer is never kept under a newer spec than its own.
         let known = engine.knownPublicLiveBuild(name)
         let surface = await plugin.serve(
