@@ -17,8 +17,9 @@ struct DirectoryPublisher {
     /// Reads a build's manifest by id (nil when it is gone): what a tree last held.
     let manifest: (String) -> BuildManifest?
 
+    /// Which tree is served is not kept here: `<dir>`'s link says it, so a crash between the
+    /// swap and a write of this file cannot make the two disagree.
     private struct State: Codable {
-        var live: String?
         /// The build each tree holds; nil while a tree is being changed (a crash then makes
         /// the next publish rebuild it from nothing).
         var trees: [String: String?]
@@ -34,11 +35,8 @@ struct DirectoryPublisher {
         try refuseForeignFolder()
         try fm.createDirectory(atPath: home, withIntermediateDirectories: true)
         var state = readState()
-        // The tree being served is the one `<dir>` points at: a crash between the swap and the
-        // state's update must not make the next publish change the served tree in place.
-        let pointed = servedSlot()
-        if let pointed, state.trees[pointed] == .some(build.buildID) { return (0, 0) }
-        let served = pointed ?? state.live
+        let served = servedSlot()
+        if let served, state.trees[served] == .some(build.buildID) { return (0, 0) }
         let slot = served == "a" ? "b" : "a"
         let tree = home + "/" + slot
         let held = (state.trees[slot] ?? nil).flatMap(manifest)
@@ -73,8 +71,6 @@ struct DirectoryPublisher {
         state.trees[slot] = .some(build.buildID)
         try write(state)
         try swap(to: slot)
-        state.live = slot
-        try write(state)
         return (linked, removed)
     }
 
@@ -120,7 +116,7 @@ struct DirectoryPublisher {
 
     private func readState() -> State {
         guard let data = FileManager.default.contents(atPath: stateFile), let state = try? JSONDecoder().decode(State.self, from: data) else {
-            return State(live: nil, trees: [:])
+            return State(trees: [:])
         }
         return state
     }
